@@ -1,0 +1,31 @@
+# Two commands: `make run` and `make test`. Both create .venv and install the project first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench render check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kiosk run --windowed --content content
+
+test: $(STAMP)
+	$(BIN)/ruff check kiosk tests bench
+	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/kiosk check content
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+render: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(BIN)/kiosk render --out shots --content content
+
+clean:
+	rm -rf $(VENV) shots .pytest_cache
