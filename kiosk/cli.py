@@ -1,0 +1,101 @@
+"""The ``kiosk`` command: run, check, render."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import parse_size
+
+
+def _size(text: str):
+    size = parse_size(text)
+    if size is None:
+        raise argparse.ArgumentTypeError(f"size should look like 1080x1920, not {text!r}")
+    return size
+
+
+def _default_config() -> str | None:
+    return "kiosk.yaml" if Path("kiosk.yaml").exists() else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Touchscreen kiosk for a party-building exhibition center."
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the kiosk")
+    run.add_argument("--config", default=None, help="kiosk.yaml to read (default: ./kiosk.yaml)")
+    run.add_argument("--content", default=None, help="content folder (overrides kiosk.yaml)")
+    run.add_argument("--theme", default=None, help="theme name or folder (overrides kiosk.yaml)")
+    run.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    run.add_argument("--size", type=_size, default=None, help="window size such as 1080x1920")
+    run.add_argument("--status-file", default=None, help="keep a JSON status file here")
+
+    check = sub.add_parser("check", help="check content, tours, theme and kiosk.yaml")
+    check.add_argument("dir", nargs="?", default=None, help="content folder (default: from kiosk.yaml)")
+    check.add_argument("--config", default=None, help="kiosk.yaml to check too")
+    check.add_argument("--theme", default=None, help="theme whose font must draw every character")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--lang", choices=("zh", "en", "both"), default="both",
+                       help="language of the messages")
+
+    render = sub.add_parser("render", help="render every screen to PNG for review")
+    render.add_argument("--out", required=True, help="folder for the pictures and index.json")
+    render.add_argument("--size", type=_size, default=(1080, 1920), help="screen size, e.g. 1920x1080")
+    render.add_argument("--lang", choices=("zh", "en"), default=None, help="language (default: the site's)")
+    render.add_argument("--content", default=None, help="content folder (overrides kiosk.yaml)")
+    render.add_argument("--theme", default=None, help="theme name or folder")
+    render.add_argument("--config", default=None, help="kiosk.yaml to read")
+    render.add_argument("--route", action="append", default=None,
+                        help="render only this route (may be repeated)")
+    render.add_argument("--sheet", default=None, help="also write one HTML review page here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "check":
+        from kiosk.check import run_check
+
+        config_path = args.config or _default_config()
+        content_dir = args.dir
+        if content_dir is None:
+            from kiosk.config import load_config
+
+            content_dir = str(load_config(config_path)[0].content_dir)
+        return run_check(content_dir, config_path=config_path, theme_dir=args.theme,
+                         as_json=args.json, lang=args.lang)
+    if args.command == "run":
+        from kiosk.ui.boot import run_kiosk
+
+        return run_kiosk(
+            config_path=args.config or _default_config(),
+            content=args.content,
+            theme=args.theme,
+            windowed=args.windowed,
+            size=args.size,
+            status_file=args.status_file,
+        )
+    if args.command == "render":
+        from kiosk.ui.boot import render_routes
+
+        return render_routes(
+            out=args.out,
+            size=args.size,
+            lang=args.lang,
+            content=args.content,
+            theme=args.theme,
+            config_path=args.config or _default_config(),
+            routes=args.route,
+            sheet=args.sheet,
+        )
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""``kiosk.yaml``: the machine's settings, typed and validated.
+
+Every option has a type and a default; unknown keys are warned about with a
+suggestion; all problems are collected at once, each with file, line and key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from kiosk.content.model import Problem
+
+WATCH_MODES = ("native", "polling", "off")
+ROTATIONS = (0, 90, 180, 270)
+
+
+@dataclass(frozen=True)
+class IdleConfig:
+    reset_after: float = 90.0  # seconds untouched before returning home
+    countdown: float = 10.0  # the last seconds of that show a gentle countdown
+    attract_after: float = 120.0  # seconds on the home screen before the attract loop
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    texture_mb: int = 256
+    dir: str = "~/.cache/kiosk"
+    disk_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    pin: str = "1949"
+    guide_pin: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    content: str = "content"
+    theme: str = "party-red"
+    themes_dir: str = "themes"
+    fullscreen: bool = True
+    size: tuple[int, int] | None = None
+    rotation: int = 0
+    language: str | None = None
+    status_file: str | None = None
+    watch: str = "native"
+    idle: IdleConfig = field(default_factory=IdleConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
+    base_dir: Path = field(default_factory=Path.cwd)  # relative paths are read from here
+
+    def path(self, value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.path(self.content)
+
+    @property
+    def theme_dir(self) -> Path:
+        direct = self.path(self.theme)
+        if (direct / "theme.yaml").exists():
+            return direct
+        return self.path(self.themes_dir) / self.theme
+
+    def with_overrides(self, **changes) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def parse_size(text: str) -> tuple[int, int] | None:
+    """``"1080x1920"`` → ``(1080, 1920)``; None if it is not of that form."""
+    parts = str(text).lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        return None
+    w, h = (int(p) for p in parts)
+    return (w, h) if w > 0 and h > 0 else None
+
+
+def suggest(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="error") -> Problem:
+    return Problem(path, line, severity, en, zh, key)
+
+
+TOP_KEYS = (
+    "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
+    "status_file", "watch", "idle", "cache", "admin",
+)
+IDLE_KEYS = ("reset_after", "countdown", "attract_after")
+CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
+ADMIN_KEYS = ("pin", "guide_pin")
+
+
+def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
+    """Read ``kiosk.yaml``. A missing file gives the defaults; a wrong value gives a problem
+    and its default, so the kiosk still starts."""
+    from kiosk.content.fields import Fields
+    from kiosk.content.source import LineDict, parse_file
+
+    if path is None:
+        return Config(), []
+    path = Path(path)
+    shown = str(path)
+    base = path.resolve().parent
+    if not path.exists():
+        return Config(base_dir=base), [
+            _problem(shown, None, "", f"{shown} not found; using the defaults",
+                     f"找不到 {shown}；使用默认设置", "warning")
+        ]
+    parsed = parse_file(str(path), shown, markdown=False)
+    problems = list(parsed.problems)
+    data = parsed.data if isinstance(parsed.data, LineDict) else LineDict()
+    f = Fields(data, shown, problems)
+    f.unknown(TOP_KEYS)
+    defaults = Config()
+    values: dict = {"base_dir": base}
+    for key in ("content", "theme", "themes_dir"):
+        values[key] = f.string(key, getattr(defaults, key)) or getattr(defaults, key)
+    values["fullscreen"] = f.boolean("fullscreen", defaults.fullscreen)
+    if f.has("size"):
+        size = parse_size(f.get("size"))
+        if size is None:
+            f.error("size", f"'size' should look like 1080x1920, not '{f.get('size')}'",
+                    f"'size' 应写成 1080x1920 这样的形式，而不是 '{f.get('size')}'")
+        values["size"] = size
+    rotation = f.integer("rotation")
+    if rotation is not None and rotation not in ROTATIONS:
+        f.error("rotation", "'rotation' must be 0, 90, 180 or 270", "'rotation' 只能是 0、90、180 或 270")
+        rotation = None
+    values["rotation"] = rotation or 0
+    values["language"] = f.choice("language", ("zh", "en"))
+    status = f.string("status_file", "")
+    values["status_file"] = status or None
+    values["watch"] = f.choice("watch", WATCH_MODES) or defaults.watch
+    values["idle"] = _section(f, "idle", IDLE_KEYS, IdleConfig, number=True)
+    values["cache"] = _section(f, "cache", CACHE_KEYS, CacheConfig)
+    values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
+    config = Config(**values)
+    if config.idle.countdown >= config.idle.reset_after:
+        f.error("idle.countdown", "'idle.countdown' must be shorter than 'idle.reset_after'",
+                "'idle.countdown' 必须小于 'idle.reset_after'")
+        config = replace(config, idle=replace(config.idle, countdown=min(10.0, config.idle.reset_after / 2)))
+    return config, problems
+
+
+def _section(f, key: str, keys: tuple[str, ...], cls, number: bool = False):
+    from kiosk.content.source import LineDict
+
+    defaults = cls()
+    raw = f.get(key)
+    if raw is None:
+        return defaults
+    if not isinstance(raw, LineDict):
+        f.error(key, f"'{key}' should be a group of 'name: value' lines",
+                f"'{key}' 应为若干 'name: value' 行")
+        return defaults
+    sub = f.nested(raw, key, ("", ""))
+    sub.unknown(keys)
+    values = {}
+    for name in keys:
+        default = getattr(defaults, name)
+        if not sub.has(name):
+            continue
+        if isinstance(default, bool):
+            values[name] = sub.boolean(name, default)
+        elif isinstance(default, int | float) and not isinstance(default, bool):
+            got = sub.number(name, positive=True)
+            if got is not None:
+                values[name] = type(default)(got)
+        else:
+            values[name] = str(sub.get(name))
+    return cls(**values)

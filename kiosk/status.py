@@ -1,0 +1,68 @@
+"""The status file: a small JSON document that monitoring and tests read.
+
+It is written atomically (temporary file, then rename) so a reader never sees
+half a document. No Kivy here: the app hands over plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+MODES = ("attract", "browse", "tour", "admin")
+
+
+def memory_rss_mb() -> float:
+    """Resident memory of this process in MiB (current, not peak, where the OS tells)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return round(pages * os.sysconf("SC_PAGE_SIZE") / 1048576, 1)
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        scale = 1 if sys.platform == "darwin" else 1024
+        return round(peak * scale / 1048576, 1)
+
+
+def build_status(
+    *,
+    mode: str,
+    screen: str,
+    language: str,
+    content_version: int,
+    errors: list[dict],
+    warnings: int = 0,
+    extra: dict | None = None,
+) -> dict:
+    doc = {
+        "pid": os.getpid(),
+        "updated_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "mode": mode,
+        "screen": screen,
+        "language": language,
+        "content": {"version": content_version, "errors": errors, "warnings": warnings},
+        "memory_rss_mb": memory_rss_mb(),
+    }
+    if extra:
+        doc.update(extra)
+    return doc
+
+
+def write_status(path: str | os.PathLike, doc: dict) -> None:
+    """Write ``doc`` as JSON to ``path`` atomically."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    os.replace(tmp, target)
+
+
+def read_status(path: str | os.PathLike) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)

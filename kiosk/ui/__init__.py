@@ -1,0 +1,1 @@
+"""The touch interface (Kivy). Only this package imports Kivy."""

@@ -1,0 +1,280 @@
+"""The kiosk application: holds the current content snapshot and navigates between screens.
+
+Screens never read files: they get the snapshot (``app.content``) and a route.
+Everything the layouts need to size and colour themselves comes from the app's
+``colors``, ``font`` and ``space`` dictionaries, which follow the theme, the
+window size and the large-text switch.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import (
+    BooleanProperty,
+    DictProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.screenmanager import NoTransition, ScreenManager, SlideTransition
+from kivy.utils import escape_markup
+
+from kiosk.config import Config
+from kiosk.content.model import Content, Text
+from kiosk.status import build_status, write_status
+from kiosk.ui import style
+from kiosk.ui.idle import IdleController
+from kiosk.ui.navigation import History, route_exists
+from kiosk.ui.screens import create_screen
+
+log = logging.getLogger("kiosk.app")
+
+LARGE_TEXT_SCALE = 1.4
+SCREEN_CACHE = 6  # screens kept alive besides the current one
+STATUS_EVERY = 5.0  # seconds
+
+
+class KioskApp(App):
+    content = ObjectProperty(None, allownone=True)
+    theme = ObjectProperty(None, allownone=True)
+    lang = StringProperty("zh")
+    large_text = BooleanProperty(False)
+    text_scale = NumericProperty(1.0)
+    mode = StringProperty("browse")
+    route = StringProperty("home")
+    content_version = NumericProperty(0)
+    colors = DictProperty()
+    font = DictProperty()
+    space = DictProperty()
+    font_name = StringProperty("Roboto")
+
+    def __init__(self, config: Config, theme, content: Content | None = None, *,
+                 windowed: bool = True, loader=None, **kwargs):
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.windowed = windowed
+        self.loader = loader
+        self.theme = theme
+        self.history = History()
+        self.idle = IdleController(self, config.idle)
+        self._status_event = None
+        self.title = "kiosk"
+        if content is not None:
+            self.content = content
+            self.content_version = 1
+
+    # ----------------------------------------------------------------- build
+    def build(self):
+        style.register_fonts(self.theme)
+        self.font_name = style.FONT_NAME if self.theme else "Roboto"
+        self._update_metrics()
+        Window.bind(size=self._update_metrics, on_request_close=self._on_request_close)
+        self.bind(text_scale=self._update_metrics, theme=self._update_metrics)
+        self.lang = self.kiosk_config.language or self.default_language
+        from kiosk.ui.root import KioskRoot  # loads the root .kv after the fonts exist
+
+        root = KioskRoot()
+        self.manager: ScreenManager = root.ids.manager
+        self.manager.transition = self._transition()
+        self.idle.start()
+        self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
+        Clock.schedule_once(lambda dt: self.go("home", push=False), 0)
+        return root
+
+    def _on_request_close(self, *args, **kwargs):
+        """Alt+F4 or the window's close button: ignored in kiosk mode."""
+        return not self.windowed
+
+    def open_settings(self, *args):
+        """F1 would open Kivy's settings panel: never on a kiosk."""
+        return False
+
+    def on_stop(self):
+        self.idle.stop()
+        if self._status_event is not None:
+            self._status_event.cancel()
+
+    def _transition(self):
+        kind, duration = style.transition(self.theme)
+        if kind == "none":
+            return NoTransition()
+        return SlideTransition(duration=duration)
+
+    # --------------------------------------------------------------- metrics
+    def _update_metrics(self, *args):
+        w, h = Window.size
+        self.colors = style.colors(self.theme)
+        self.font = style.fonts(self.theme, w, h, self.text_scale)
+        self.space = style.spaces(self.theme, w, h)
+
+    @property
+    def portrait(self) -> bool:
+        return Window.height >= Window.width
+
+    # ------------------------------------------------------------------ text
+    @property
+    def default_language(self) -> str:
+        return self.content.site.default_language if self.content else "zh"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.content.site.languages if self.content else ("zh",)
+
+    def t(self, text: Text | str | None) -> str:
+        """Plain text in the visitor's language (for labels without markup)."""
+        if text is None:
+            return ""
+        if isinstance(text, str):
+            return text
+        return text.get(self.lang)
+
+    def tm(self, text: Text | str | None) -> str:
+        """Text in the visitor's language, escaped for labels with ``markup: True``."""
+        return escape_markup(self.t(text))
+
+    def ui(self, key: str) -> str:
+        """A fixed interface word (Back, Home, ...) in the visitor's language."""
+        return style.ui_text(key, self.lang)
+
+    def set_language(self, lang: str):
+        if lang not in self.languages or lang == self.lang:
+            return
+        self.lang = lang
+        self.refresh_current()
+
+    def toggle_language(self):
+        langs = self.languages
+        if len(langs) > 1:
+            self.set_language(langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0])
+
+    def on_large_text(self, *_):
+        self.text_scale = LARGE_TEXT_SCALE if self.large_text else 1.0
+        self.refresh_current()
+
+    def toggle_large_text(self):
+        self.large_text = not self.large_text
+
+    # ------------------------------------------------------------ navigation
+    def go(self, route: str, push: bool = True, direction: str = "left") -> bool:
+        """Show ``route`` (``home``, ``section/ID``, ``exhibit/S/E``, ``photo/S/N``, ``attract``)."""
+        if self.content is None or not route_exists(self.content, route):
+            log.warning("no such screen: %s", route)
+            return False
+        if push and self.route and self.route != route and self.route != "attract":
+            self.history.push(self.route)
+        if route == "home":
+            self.history.clear()
+        screen = self._screen_for(route)
+        if screen is None:
+            return False
+        if isinstance(self.manager.transition, SlideTransition):
+            self.manager.transition.direction = direction
+        self.manager.current = screen.name
+        self.route = route
+        self.mode = "attract" if route == "attract" else ("tour" if self.mode == "tour" else "browse")
+        self._trim_screens()
+        self.write_status()
+        return True
+
+    def back(self) -> bool:
+        while self.history:
+            previous = self.history.pop()
+            if route_exists(self.content, previous):
+                return self.go(previous, push=False, direction="right")
+        if self.route != "home":
+            return self.go("home", push=False, direction="right")
+        return False
+
+    def home(self) -> bool:
+        return self.go("home", push=False, direction="right")
+
+    def _screen_for(self, route: str):
+        key = (self.content_version, self.lang, self.text_scale)
+        if self.manager.has_screen(route):
+            screen = self.manager.get_screen(route)
+            if getattr(screen, "loaded_key", None) != key:
+                if not screen.load(self, self.content, route):
+                    return None
+                screen.loaded_key = key
+            return screen
+        screen = create_screen(self.content, route, name=route)
+        if screen is None or not screen.load(self, self.content, route):
+            return None
+        screen.loaded_key = key
+        self.manager.add_widget(screen)
+        return screen
+
+    def _trim_screens(self):
+        names = [n for n in self.manager.screen_names if n not in (self.route, "home")]
+        for name in names[:-SCREEN_CACHE] if len(names) > SCREEN_CACHE else []:
+            self.manager.remove_widget(self.manager.get_screen(name))
+
+    def refresh_current(self):
+        """Rebuild the visible screen in place (language, text size or content changed)."""
+        if not hasattr(self, "manager") or self.content is None:
+            return
+        route = self.route
+        if not route_exists(self.content, route):
+            self._go_to_nearest(route)
+            return
+        screen = self._screen_for(route)
+        if screen is not None and self.manager.current != screen.name:
+            self.manager.current = screen.name
+        self.write_status()
+
+    def _go_to_nearest(self, route: str):
+        """The screen being viewed is gone: show its section, or home."""
+        parts = route.split("/")
+        if len(parts) >= 2 and parts[0] in ("exhibit", "photo"):
+            section = f"section/{parts[1]}"
+            if route_exists(self.content, section):
+                self.go(section, push=False, direction="right")
+                return
+        self.go("home", push=False, direction="right")
+
+    # --------------------------------------------------------------- content
+    def apply_content(self, content: Content):
+        """Swap in a new snapshot (main thread only) and keep the visitor's place."""
+        self.content = content
+        self.content_version += 1
+        self.refresh_current()
+
+    # ---------------------------------------------------------------- status
+    def status_document(self) -> dict:
+        content = self.content
+        errors = [
+            {"path": p.path, "line": p.line, "message": p.message, "message_zh": p.message_zh}
+            for p in (content.errors if content else ())
+        ]
+        return build_status(
+            mode=self.mode,
+            screen=self.route,
+            language=self.lang,
+            content_version=int(self.content_version),
+            errors=errors,
+            warnings=len(content.warnings) if content else 0,
+            extra={"large_text": bool(self.large_text)},
+        )
+
+    def write_status(self):
+        path = self.kiosk_config.status_file
+        if not path:
+            return
+        try:
+            write_status(self.kiosk_config.path(path), self.status_document())
+        except OSError as exc:
+            log.error("cannot write the status file %s: %s", path, exc)
+
+
+def load_kv(module_file: str, name: str):
+    """Load the .kv file beside a module once (screens call this at import)."""
+    from pathlib import Path
+
+    path = str(Path(module_file).with_name(name))
+    if path not in Builder.files:
+        Builder.load_file(path)

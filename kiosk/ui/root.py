@@ -1,0 +1,62 @@
+"""The window's root: the screens, the navigation bar and the overlays above them.
+
+The bar sits at the bottom, within thumb reach, on every screen but the
+attract loop. A right swipe goes back on screens that allow it; on screens
+where horizontal drags mean something else (timeline, photo viewer) a swipe
+that starts at the left edge still does.
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+
+from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
+from kiosk.ui.app import load_kv
+
+SWIPE_MIN = 0.18  # of the window width
+SWIPE_MAX_TIME = 0.9  # seconds
+EDGE = 0.06  # of the window width
+
+
+class KioskRoot(FloatLayout):
+    countdown = NumericProperty(-1)
+    message = StringProperty("")
+
+    def show_countdown(self, remaining):
+        self.countdown = -1 if remaining is None else max(0, int(remaining + 0.999))
+
+    def on_touch_down(self, touch):
+        touch.ud["kiosk_start"] = (touch.x, touch.y, Clock.get_time())
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        handled = super().on_touch_up(touch)
+        start = touch.ud.get("kiosk_start")
+        if start and touch.grab_current is None and self._is_back_swipe(touch, start):
+            Clock.schedule_once(lambda dt: App.get_running_app().back(), 0)
+            return True
+        return handled
+
+    def _is_back_swipe(self, touch, start) -> bool:
+        app = App.get_running_app()
+        x0, y0, t0 = start
+        dx, dy = touch.x - x0, touch.y - y0
+        if app.route in ("home", "attract") or dx < SWIPE_MIN * self.width:
+            return False
+        if abs(dy) > 0.6 * dx or Clock.get_time() - t0 > SWIPE_MAX_TIME:
+            return False
+        screen = app.manager.current_screen
+        if getattr(screen, "swipe_back", True):
+            return True
+        return x0 <= EDGE * self.width
+
+    def flash(self, text: str, seconds: float = 3.0):
+        """A short message over the screen (e.g. a tour that ended)."""
+        self.message = text
+        Clock.schedule_once(lambda dt: setattr(self, "message", ""), seconds)
+
+
+load_kv(__file__, "root.kv")

@@ -1,0 +1,76 @@
+"""The attract loop: featured exhibits one after another, and a prompt to touch.
+
+Any touch returns to Home (the touch itself does not open anything).
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+
+from kiosk.ui.app import load_kv
+from kiosk.ui.screens.base import KioskScreen
+
+
+class AttractScreen(KioskScreen):
+    slide_media = ObjectProperty(None, allownone=True)
+    slide_title = StringProperty("")
+    slide_summary = StringProperty("")
+    slide_section = StringProperty("")
+    prompt = StringProperty("")
+    site_title = StringProperty("")
+    index = NumericProperty(0)
+
+    def load(self, app, content, route) -> bool:
+        super().load(app, content, route)
+        self.show_bar = False
+        self.swipe_back = False
+        self._app = app
+        self._slides = list(content.featured()) or [
+            ex for s in content.home_sections() for ex in s.visible_exhibits()[:1]
+        ]
+        self._seconds = content.site.attract.slide_seconds
+        self.prompt = app.t(content.site.attract.prompt)
+        self.site_title = app.t(content.site.title)
+        self.index = 0
+        self._show()
+        return True
+
+    def on_enter(self, *args):
+        self._tick = Clock.schedule_interval(self.next_slide, self._seconds)
+
+    def on_leave(self, *args):
+        if getattr(self, "_tick", None) is not None:
+            self._tick.cancel()
+            self._tick = None
+
+    def next_slide(self, *_):
+        if self._slides:
+            self.index = (self.index + 1) % len(self._slides)
+            self._show()
+
+    def _show(self):
+        if not self._slides:
+            self.slide_media = None
+            self.slide_title = self.site_title
+            self.slide_summary = ""
+            return
+        app = self._app
+        ex = self._slides[self.index % len(self._slides)]
+        section = app.content.section(ex.section)
+        self.slide_media = ex.thumbnail
+        self.slide_title = app.t(ex.title)
+        self.slide_summary = app.t(ex.summary)
+        self.slide_section = app.t(section.title) if section else ""
+
+    def on_touch_down(self, touch):
+        app = App.get_running_app()
+        Clock.schedule_once(lambda dt: app.go("home", push=False), 0)
+        return True
+
+    def on_touch_up(self, touch):
+        return True
+
+
+load_kv(__file__, "attract.kv")

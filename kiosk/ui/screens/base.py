@@ -1,0 +1,30 @@
+"""The base of every screen: it is given the content snapshot and a route, and builds itself."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+
+class KioskScreen(Screen):
+    """A screen showing one route.
+
+    ``load(app, content, route)`` fills the screen from the snapshot and
+    returns False when the route's target no longer exists. It is called
+    again after a content reload, a language switch or a text-size change.
+    """
+
+    route = StringProperty("")
+    heading = StringProperty("")  # shown in the navigation bar
+    swipe_back = BooleanProperty(True)  # a right swipe anywhere goes back
+    show_bar = BooleanProperty(True)
+
+    def load(self, app, content, route) -> bool:
+        self.route = route
+        return True
+
+    def section_and_exhibit(self, content, route):
+        parts = route.split("/")
+        section = content.section(parts[1]) if len(parts) > 1 else None
+        exhibit = section.exhibit(parts[2]) if section and len(parts) > 2 else None
+        return section, exhibit

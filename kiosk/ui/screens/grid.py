@@ -1,0 +1,42 @@
+"""grid: a section's exhibits as large cards (the five centers, for example)."""
+
+from __future__ import annotations
+
+from kivy.properties import StringProperty
+
+from kiosk.ui.app import load_kv
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import Card
+
+
+class ExhibitCard(Card):
+    pass
+
+
+class GridScreen(KioskScreen):
+    title_text = StringProperty("")
+    subtitle_text = StringProperty("")
+
+    def load(self, app, content, route) -> bool:
+        super().load(app, content, route)
+        section, _ = self.section_and_exhibit(content, route)
+        if section is None:
+            return False
+        self.heading = app.t(section.title)
+        self.title_text = app.t(section.title)
+        self.subtitle_text = app.t(section.subtitle)
+        grid = self.ids.cards
+        grid.clear_widgets()
+        for exhibit in section.visible_exhibits():
+            card = ExhibitCard(
+                media=exhibit.thumbnail,
+                title=app.t(exhibit.title),
+                subtitle=app.t(exhibit.summary),
+                route=exhibit.route,
+            )
+            card.bind(on_release=lambda c: app.go(c.route))
+            grid.add_widget(card)
+        return True
+
+
+load_kv(__file__, "grid.kv")

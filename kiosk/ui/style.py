@@ -1,0 +1,120 @@
+"""From a theme to what layouts use: colours, font sizes and spacing in pixels.
+
+Sizes in a theme are fractions of the screen's short side, so the same theme
+fits a 1080x1920 portrait panel and a 1920x1080 landscape one.
+"""
+
+from __future__ import annotations
+
+from kivy.core.text import LabelBase
+from kivy.utils import get_color_from_hex
+
+FONT_NAME = "KioskSans"
+
+DEFAULT_COLORS = {
+    "background": "#7a0c12",
+    "surface": "#8f1219",
+    "primary": "#b71c1c",
+    "accent": "#e8c26a",
+    "text": "#fff6e5",
+    "text_muted": "#f0d9b5",
+    "on_primary": "#fff6e5",
+    "on_accent": "#5a0a0e",
+    "card": "#fffaf0",
+    "on_card": "#3a1a12",
+    "card_muted": "#7a5a4a",
+    "divider": "#e8c26a66",
+    "pressed": "#ffffff33",
+    "overlay": "#000000b3",
+}
+# fractions of the screen's short side
+DEFAULT_FONT_SIZES = {
+    "display": 0.056,
+    "title": 0.044,
+    "heading": 0.034,
+    "subheading": 0.027,
+    "body": 0.024,
+    "caption": 0.019,
+    "stat": 0.085,
+    "button": 0.024,
+}
+DEFAULT_SPACES = {
+    "margin": 0.045,
+    "gap": 0.022,
+    "touch": 0.075,  # >= 70 px on a 1080 px short side
+    "bar": 0.105,
+    "radius": 0.014,
+    "card_height": 0.30,
+}
+
+UI_TEXT = {
+    "back": ("返回", "Back"),
+    "home": ("首页", "Home"),
+    "large_text": ("大字", "Large text"),
+    "normal_text": ("标准", "Normal text"),
+    "language": ("English", "中文"),
+    "touch_to_begin": ("触摸屏幕开始参观", "Touch to begin"),
+    "returning_home": ("即将返回首页", "Returning to the home page"),
+    "stay": ("继续浏览", "Keep browsing"),
+    "seconds": ("秒", "s"),
+    "no_video": ("本机未安装视频播放组件，暂时只能显示封面。", "Video playback is not installed on this kiosk; showing the poster."),
+    "no_items": ("暂无内容", "Nothing here yet"),
+    "photo_of": ("第 {n} / {total} 张", "Photo {n} of {total}"),
+    "exhibits": ("件展项", "exhibits"),
+    "open": ("查看", "Open"),
+}
+
+
+def _rgba(value) -> tuple[float, float, float, float]:
+    if isinstance(value, str):
+        return tuple(get_color_from_hex(value))
+    v = tuple(float(x) for x in value)
+    return v if len(v) == 4 else (*v, 1.0)
+
+
+def colors(theme) -> dict:
+    table = {k: _rgba(v) for k, v in DEFAULT_COLORS.items()}
+    for k, v in (getattr(theme, "colors", None) or {}).items():
+        table[k] = _rgba(v)
+    return table
+
+
+def _short_side(w: float, h: float) -> float:
+    return min(w, h)
+
+
+def fonts(theme, w: float, h: float, scale: float = 1.0) -> dict:
+    sizes = dict(DEFAULT_FONT_SIZES)
+    sizes.update(getattr(theme, "font_sizes", None) or {})
+    s = _short_side(w, h)
+    return {k: round(v * s * scale, 1) for k, v in sizes.items()}
+
+
+def spaces(theme, w: float, h: float) -> dict:
+    table = dict(DEFAULT_SPACES)
+    table.update(getattr(theme, "spaces", None) or {})
+    s = _short_side(w, h)
+    out = {k: round(v * s, 1) for k, v in table.items()}
+    out["touch"] = max(out["touch"], 70.0 * s / 1080.0 if s < 1080 else 70.0)
+    return out
+
+
+def transition(theme) -> tuple[str, float]:
+    t = getattr(theme, "transition", None)
+    if t is None:
+        return "slide", 0.25
+    return getattr(t, "kind", "slide"), float(getattr(t, "duration", 0.25))
+
+
+def register_fonts(theme) -> None:
+    regular = getattr(theme, "font_regular", None)
+    bold = getattr(theme, "font_bold", None) or regular
+    if regular:
+        LabelBase.register(FONT_NAME, fn_regular=str(regular), fn_bold=str(bold))
+    else:
+        LabelBase.register(FONT_NAME, fn_regular="Roboto-Regular.ttf", fn_bold="Roboto-Bold.ttf")
+
+
+def ui_text(key: str, lang: str) -> str:
+    zh, en = UI_TEXT.get(key, (key, key))
+    return zh if lang == "zh" else en
