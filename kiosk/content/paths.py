@@ -1,0 +1,158 @@
+"""File names and media paths: what to ignore, ids from names, confined media resolution."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import re
+from pathlib import Path
+
+from .model import Media, Problem, Text
+from .source import problem
+
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
+VIDEO_EXTS = (".mp4", ".webm", ".mov", ".mkv", ".avi")
+
+_PREFIX = re.compile(r"^\d{1,3}[-_]")
+
+# Editor, office and sync-tool leftovers (matched case-insensitively). Hidden names
+# (leading ".") are ignored before these patterns are consulted.
+_IGNORED_PATTERNS = (
+    "*.swp", "*.swo", "*~", "~$*", "*.tmp", "*.part", "*.crdownload",
+)
+_IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+
+def is_ignored(name: str) -> bool:
+    """True for names the loader skips without a word (hidden, temporary, OS clutter)."""
+    if name.startswith("."):
+        return True  # .DS_Store, .~lock.*, .syncthing.*.tmp, rsync's .NAME.XXXXXX, ...
+    low = name.lower()
+    if low in _IGNORED_NAMES:
+        return True
+    return any(fnmatch.fnmatchcase(low, pat) for pat in _IGNORED_PATTERNS)
+
+
+def id_from_name(name: str) -> str:
+    """``01-history`` → ``history``; ``2015-center-opens`` keeps its year."""
+    return _PREFIX.sub("", name, count=1)
+
+
+def media_kind(name: str) -> str | None:
+    ext = posixpath.splitext(name)[1].lower()
+    if ext in IMAGE_EXTS:
+        return "image"
+    if ext in VIDEO_EXTS:
+        return "video"
+    return None
+
+
+class MediaResolver:
+    """Turns a path written in a content file into a :class:`Media`, or a problem.
+
+    Paths are relative to the file naming them and must stay inside the content
+    root. Absolute paths, ``..`` that leaves the root and symlinks that resolve
+    outside it are refused, never followed. Every resolution is remembered in
+    ``checked`` (absolute path → was it usable) so a cache can tell later whether
+    the answer would still be the same.
+    """
+
+    def __init__(self, root: str):
+        self.root = os.path.abspath(root)
+        self.real_root = os.path.realpath(self.root)
+        self.checked: dict[str, bool] = {}
+
+    def fork(self) -> MediaResolver:
+        """A resolver for the same root with an empty ``checked`` record."""
+        other = MediaResolver.__new__(MediaResolver)
+        other.root, other.real_root, other.checked = self.root, self.real_root, {}
+        return other
+
+    def inside(self, abspath: str) -> bool:
+        """True if ``abspath`` (links resolved) lies inside the content root."""
+        real = os.path.realpath(abspath)
+        return real == self.real_root or real.startswith(self.real_root + os.sep)
+
+    def relative(self, source: str, src: str) -> str | None:
+        """``src`` written in ``source`` as a root-relative path, or None if it escapes."""
+        src = src.replace("\\", "/")
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), src))
+        if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+            return None
+        return joined
+
+    def resolve(self, source: str, value: object, line: int | None, key: str,
+                kind: str, problems: list[Problem], caption: Text | None = None,
+                poster: Media | None = None) -> Media | None:
+        """Resolve ``value`` (a path string) named in file ``source`` under ``key``.
+
+        ``kind`` is "image" or "video"; a problem is appended and None returned
+        when the file is unsuitable, outside the root, or missing.
+        """
+
+        def bad(en: str, zh: str) -> None:
+            problems.append(problem(source, line, "error", en, zh, key))
+
+        if not isinstance(value, str) or not value.strip():
+            bad(f"'{key}' should be a file path", f"'{key}' 应为文件路径")
+            return None
+        src = value.strip()
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src):
+            bad(f"'{key}': web addresses are not supported ({src}); "
+                f"put the file in the content folder",
+                f"'{key}'：不支持网址（{src}）；请把文件放进内容文件夹")
+            return None
+        if src.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:[\\/]", src):
+            bad(f"'{key}': the path '{src}' is absolute; write it relative to this file",
+                f"'{key}'：路径 '{src}' 是绝对路径；请写相对于本文件的路径")
+            return None
+        rel = self.relative(source, src)
+        if rel is None:
+            bad(f"'{key}': the path '{src}' points outside the content folder",
+                f"'{key}'：路径 '{src}' 指向内容文件夹以外")
+            return None
+        found = media_kind(rel)
+        if found != kind:
+            exts = " ".join(IMAGE_EXTS if kind == "image" else VIDEO_EXTS)
+            what_en = "an image" if kind == "image" else "a video"
+            what_zh = "图片" if kind == "image" else "视频"
+            bad(f"'{key}' should be {what_en} ({exts}), not '{src}'",
+                f"'{key}' 应为{what_zh}文件（{exts}），而不是 '{src}'")
+            return None
+        abspath = os.path.join(self.root, *rel.split("/"))
+        usable = self.checked[abspath] = _probe(abspath)
+        if os.path.islink(abspath) or _has_link_parent(self.root, rel):
+            if not self.inside(abspath):
+                bad(f"'{key}': '{src}' is a link to a place outside the content folder",
+                    f"'{key}'：'{src}' 是指向内容文件夹以外的链接")
+                return None
+        if not usable:
+            if os.path.exists(abspath) and not os.path.isdir(abspath):
+                bad(f"'{key}': the file '{src}' cannot be read",
+                    f"'{key}'：文件 '{src}' 无法读取")
+            else:
+                bad(f"'{key}': file not found: {src}", f"'{key}'：找不到文件 {src}")
+            return None
+        return Media(src=rel, path=Path(abspath), kind=kind,
+                     caption=caption if caption is not None else Text(),
+                     poster=poster)
+
+
+def _has_link_parent(root: str, rel: str) -> bool:
+    parts = rel.split("/")[:-1]
+    cur = root
+    for part in parts:
+        cur = os.path.join(cur, part)
+        if os.path.islink(cur):
+            return True
+    return False
+
+
+def _probe(abspath: str) -> bool:
+    return os.path.isfile(abspath) and os.access(abspath, os.R_OK)
+
+
+def still_same(checked: dict[str, bool]) -> bool:
+    """True if every media file recorded by a resolver is as usable as it was."""
+    return all(_probe(abspath) == usable for abspath, usable in checked.items())

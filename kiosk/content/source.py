@@ -1,0 +1,381 @@
+"""Reading content files: bytes to text, YAML with line numbers, Markdown front matter.
+
+Everything that can go wrong while *reading* a file (encoding, YAML syntax,
+tabs) is reported here as a :class:`~kiosk.content.model.Problem` located at a
+line, in plain words for the staff who edit the content.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .model import Problem
+
+try:  # libyaml is much faster; fall back to the pure-Python parser without it
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _BaseLoader = yaml.SafeLoader
+
+RESAVE_EN = "re-save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"
+RESAVE_ZH = "请另存为 UTF-8 编码（记事本：“另存为”，编码选择 UTF-8）"
+
+
+def problem(path: str, line: int | None, severity: str, en: str, zh: str,
+            key: str | None = None) -> Problem:
+    return Problem(path=path, line=line, severity=severity, message=en, message_zh=zh, key=key)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_text(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes of a content file to text with ``\\n`` line ends.
+
+    UTF-8 (with or without BOM) is read silently; GB18030/GBK is read with a
+    warning telling how to re-save as UTF-8; anything else is an error.
+    """
+    problems: list[Problem] = []
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    text: str | None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.append(problem(
+            path, None, "error",
+            f"the file is saved as UTF-16 (\"Unicode\"); {RESAVE_EN}",
+            f"文件是 UTF-16（“Unicode”）编码，无法读取；{RESAVE_ZH}"))
+        return None, problems
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or "\x00" in text:
+            line = data[: exc.start].count(b"\n") + 1
+            problems.append(problem(
+                path, line, "error",
+                f"the file is not readable text (neither UTF-8 nor GBK); {RESAVE_EN}",
+                f"文件无法按文字读取（既不是 UTF-8 也不是 GBK 编码）；{RESAVE_ZH}"))
+            return None, problems
+        problems.append(problem(
+            path, None, "warning",
+            f"the file is not saved as UTF-8; it was read as GBK (Chinese Windows encoding). "
+            f"Please {RESAVE_EN}",
+            f"文件不是 UTF-8 编码，已按 GBK（中文 Windows 编码）读取。{RESAVE_ZH}"))
+    if "\x00" in text:
+        problems.append(problem(
+            path, None, "error",
+            f"the file is not a text file (it contains NUL bytes); {RESAVE_EN}",
+            f"文件不是文本文件（含有空字节）；{RESAVE_ZH}"))
+        return None, problems
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, problems
+
+
+def read_text(abspath: str, path: str) -> tuple[str | None, list[Problem]]:
+    """Read and decode one file; ``path`` is the relative name used in problems."""
+    try:
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return None, [problem(path, None, "error",
+                              f"the file cannot be opened: {exc.strerror or exc}",
+                              f"文件无法打开：{exc.strerror or exc}")]
+    return decode_text(data, path)
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key (1-based, in the file)."""
+
+    __slots__ = ("line", "lines", "duplicates")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line: int | None = None
+        self.lines: dict = {}
+        self.duplicates: list[tuple[object, int]] = []
+
+    def line_of(self, key) -> int | None:
+        return self.lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that remembers the line of each item."""
+
+    __slots__ = ("line", "lines")
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.line: int | None = None
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int | None:
+        return self.lines[index] if 0 <= index < len(self.lines) else self.line
+
+
+class _LineLoader(_BaseLoader):
+    line_base = 1
+
+
+# Only true/false are booleans: "yes", "no", "on", "off" stay plain words.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _construct_map(loader, node):
+    data = LineDict()
+    base = loader.line_base
+    data.line = node.start_mark.line + base
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            key = str(key)
+        line = key_node.start_mark.line + base
+        if key in data:
+            data.duplicates.append((key, line))
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.lines[key] = line
+    return data
+
+
+def _construct_seq(loader, node):
+    data = LineList()
+    base = loader.line_base
+    data.line = node.start_mark.line + base
+    for item in node.value:
+        data.append(loader.construct_object(item, deep=True))
+        data.lines.append(item.start_mark.line + base)
+    return data
+
+
+def _construct_timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:  # e.g. 2015-02-30: keep the words so the field check can name them
+        return str(node.value)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:omap", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+_BLOCK_SCALAR = re.compile(r"[:-]\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+# (substring of the parser's message, English, Chinese)
+_SYNTAX_HINTS = (
+    ("could not find expected ':'",
+     "a line is missing the ':' after its name",
+     "这一行缺少名称后面的冒号 ':'"),
+    ("mapping values are not allowed",
+     "unexpected ':' in a value; put text that contains ': ' in quotes",
+     "值里出现了多余的 ':'；含有 ': ' 的文字请用引号括起来"),
+    ("did not find expected key",
+     "the indentation does not line up with the lines above",
+     "缩进与上面的行没有对齐"),
+    ("expected <block end>",
+     "the indentation does not line up with the lines above",
+     "缩进与上面的行没有对齐"),
+    ("did not find expected '-' indicator",
+     "a list item and a 'name: value' line are mixed at the same indentation",
+     "同一缩进层级里混用了列表项（-）和“名称: 值”"),
+    ("did not find expected ',' or ']'",
+     "a '[' list is not closed with ']'",
+     "以 '[' 开始的列表没有用 ']' 结束"),
+    ("did not find expected ',' or '}'",
+     "a '{' mapping is not closed with '}'",
+     "以 '{' 开始的内容没有用 '}' 结束"),
+    ("found unexpected end of stream",
+     "a quote is not closed",
+     "引号没有闭合"),
+    ("found undefined alias",
+     "'*' starts a reference; put text starting with '*' in quotes",
+     "'*' 开头表示引用；以 '*' 开头的文字请用引号括起来"),
+    ("found character that cannot start any token",
+     "a line starts with a character YAML does not allow here (such as '@' or '`'); use quotes",
+     "这一行以 YAML 不允许的字符开头（例如 '@' 或 '`'）；请用引号括起来"),
+)
+
+
+def find_tab_lines(text: str, line_base: int = 1) -> list[int]:
+    """Lines whose indentation contains a tab (block-scalar contents excepted)."""
+    out: list[int] = []
+    block_indent: int | None = None
+    for i, raw in enumerate(text.split("\n")):
+        stripped = raw.lstrip(" \t")
+        lead = raw[: len(raw) - len(stripped)]
+        if block_indent is not None:
+            if not stripped or len(lead.expandtabs(8)) > block_indent:
+                continue
+            block_indent = None
+        if not stripped or stripped.startswith("#"):
+            continue
+        if "\t" in lead:
+            out.append(i + line_base)
+        if _BLOCK_SCALAR.search(stripped):
+            block_indent = len(lead.replace("\t", " "))
+    return out
+
+
+@dataclass
+class YamlResult:
+    data: object = None
+    problems: list[Problem] = field(default_factory=list)
+    ok: bool = False
+
+
+def load_yaml(text: str, path: str, line_base: int = 1) -> YamlResult:
+    """Parse YAML text; ``line_base`` is the file line of the text's first line."""
+    result = YamlResult()
+    tabs = find_tab_lines(text, line_base)
+    if tabs:
+        for line in tabs:
+            result.problems.append(problem(
+                path, line, "error",
+                "a tab is used for indentation; use spaces",
+                "这一行用了 Tab 键缩进；请改用空格"))
+        return result
+    loader = _LineLoader(text)
+    loader.line_base = line_base
+    try:
+        result.data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        result.problems.append(_syntax_problem(exc, path, line_base))
+        return result
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        result.problems.append(problem(path, None, "error", f"YAML error: {exc}",
+                                       f"YAML 格式错误：{exc}"))
+        return result
+    finally:
+        loader.dispose()
+    result.ok = True
+    for dup in _duplicates(result.data):
+        key, line = dup
+        result.problems.append(problem(
+            path, line, "warning",
+            f"'{key}' is given twice; the last one is used",
+            f"'{key}' 写了两次；以最后一次为准", key=str(key)))
+    return result
+
+
+def _duplicates(data) -> list[tuple[object, int]]:
+    out: list[tuple[object, int]] = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LineDict):
+            out.extend(item.duplicates)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, line_base: int) -> Problem:
+    text = exc.problem or ""
+    mark = exc.problem_mark or exc.context_mark
+    if "could not find expected ':'" in text and exc.context_mark is not None:
+        mark = exc.context_mark  # the line missing its ':' is where the key started
+    line = mark.line + line_base if mark is not None else None
+    for needle, en, zh in _SYNTAX_HINTS:
+        if needle in text:
+            return problem(path, line, "error", f"YAML syntax error: {en}",
+                           f"YAML 格式错误：{zh}")
+    return problem(path, line, "error", f"YAML syntax error: {text or exc}",
+                   f"YAML 格式错误：{text or exc}")
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+@dataclass
+class FrontMatter:
+    yaml_text: str | None  # None: the file has no front matter
+    yaml_line: int  # file line of the first YAML line
+    body: str
+    body_line: int  # file line where the body starts
+    unclosed: bool = False
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split ``---`` front matter from a Markdown file's body."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return FrontMatter(None, 1, text, 1)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return FrontMatter("\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2)
+    return FrontMatter("\n".join(lines[1:]), 2, "", len(lines) + 1, unclosed=True)
+
+
+@dataclass
+class ParsedFile:
+    """What reading one content file gave: its YAML data, Markdown body and problems."""
+
+    path: str
+    data: object = None  # the YAML mapping (whole file, or the front matter)
+    body: str = ""
+    body_line: int = 1
+    front_matter: bool = False  # a Markdown file that starts with a --- block
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = False  # decoded and parsed without errors
+
+
+def parse_file(abspath: str, path: str, markdown: bool) -> ParsedFile:
+    """Read one ``.yaml`` file or ``.md`` file (front matter + body)."""
+    out = ParsedFile(path)
+    text, out.problems = read_text(abspath, path)
+    if text is None:
+        return out
+    if markdown:
+        fm = split_front_matter(text)
+        out.body, out.body_line = fm.body, fm.body_line
+        if fm.yaml_text is None:
+            out.readable = True
+            return out
+        out.front_matter = True
+        if fm.unclosed:
+            out.problems.append(problem(
+                path, 1, "error",
+                "the front matter starting at line 1 is not closed with a '---' line",
+                "第 1 行开始的开头信息没有用 '---' 行结束"))
+            return out
+        parsed = load_yaml(fm.yaml_text, path, fm.yaml_line)
+        if parsed.ok and parsed.data is not None and not isinstance(parsed.data, LineDict):
+            parsed.ok = False
+            parsed.problems.append(_not_mapping(path, fm.yaml_line))
+    else:
+        parsed = load_yaml(text, path, 1)
+        if parsed.ok and parsed.data is not None and not isinstance(parsed.data, LineDict):
+            parsed.ok = False
+            parsed.problems.append(_not_mapping(path, getattr(parsed.data, "line", 1)))
+    out.problems.extend(parsed.problems)
+    out.data = parsed.data if parsed.ok else None
+    out.readable = parsed.ok
+    return out
+
+
+def _not_mapping(path: str, line: int | None) -> Problem:
+    return problem(path, line, "error",
+                   "this should be a set of 'name: value' lines (such as 'title: ...')",
+                   "这里应为“名称: 值”形式的多行内容（例如 'title: ...'）")
