@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .fields import LANGUAGES, Fields, show
+from .fields import LANGUAGES, Fields, did_you_mean, show
 from .model import (
     DEFAULT_LANGUAGE,
     LAYOUTS,
@@ -203,18 +203,23 @@ def check_tour(tour: Tour, content: Content) -> tuple[Tour, list[Problem]]:
     for n, step in enumerate(tour.steps, 1):
 
         def bad(en: str, zh: str, _line=step.line, _n=n) -> None:
-            problems.append(problem(tour.source, _line, "error", f"step {_n}: {en}",
-                                    f"第 {_n} 步：{zh}", f"steps[{_n}]"))
+            problems.append(problem(tour.source, _line, "error", en, zh, f"steps[{_n}]"))
 
         section = content.section(step.section)
         if section is None:
-            ids = ", ".join(s.id for s in content.sections) or "-"
-            bad(f"there is no section '{step.section}' (sections: {ids})",
-                f"没有栏目 '{step.section}'（现有栏目：{ids}）")
+            ids = [s.id for s in content.sections]
+            guess = did_you_mean(step.section, ids)
+            bad(f"there is no section '{step.section}'"
+                + (f" — did you mean '{guess}'?" if guess else f" (sections: {', '.join(ids)})"),
+                f"没有栏目 '{step.section}'"
+                + (f"，是不是想写 '{guess}'？" if guess else f"（现有栏目：{'、'.join(ids)}）"))
             continue
         if step.exhibit and section.exhibit(step.exhibit) is None:
-            bad(f"section '{section.id}' has no exhibit '{step.exhibit}'",
-                f"栏目 '{section.id}' 里没有展项 '{step.exhibit}'")
+            guess = did_you_mean(step.exhibit, [e.id for e in section.exhibits])
+            bad(f"section '{section.id}' has no exhibit '{step.exhibit}'"
+                + (f" — did you mean '{guess}'?" if guess else ""),
+                f"栏目 '{section.id}' 里没有展项 '{step.exhibit}'"
+                + (f"，是不是想写 '{guess}'？" if guess else ""))
             continue
         if step.photo is not None:
             if section.layout != "gallery":
