@@ -1,6 +1,6 @@
 """Idle handling: a gentle countdown back to Home, then the attract loop.
 
-Time comes from ``Clock.get_time()`` (the frame clock), so tests can move it.
+Time comes from ``Clock.time()`` (the Clock's monotonic source), so tests can move it.
 Any touch or key counts as activity.
 """
 
@@ -21,7 +21,7 @@ class IdleController:
         self.countdown_left: float | None = None
 
     def start(self):
-        self.last_activity = Clock.get_time()
+        self.last_activity = Clock.time()
         Window.bind(on_touch_down=self._on_activity, on_key_down=self._on_activity)
         self._event = Clock.schedule_interval(self._check, CHECK_EVERY)
 
@@ -36,14 +36,14 @@ class IdleController:
         return False
 
     def poke(self):
-        self.last_activity = Clock.get_time()
+        self.last_activity = Clock.time()
         if self.countdown_left is not None:
             self.countdown_left = None
             self._show_countdown(None)
 
     @property
     def idle_for(self) -> float:
-        return max(0.0, Clock.get_time() - self.last_activity)
+        return max(0.0, Clock.time() - self.last_activity)
 
     def _check(self, dt):
         app = self.app
@@ -64,7 +64,7 @@ class IdleController:
             self._show_countdown(None)
             self._reset_visitor()
             app.home()
-            self.last_activity = Clock.get_time()
+            self.last_activity = Clock.time()
         elif remaining <= s.countdown:
             self.countdown_left = remaining
             self._show_countdown(remaining)

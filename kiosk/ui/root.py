@@ -29,7 +29,7 @@ class KioskRoot(FloatLayout):
         self.countdown = -1 if remaining is None else max(0, int(remaining + 0.999))
 
     def on_touch_down(self, touch):
-        touch.ud["kiosk_start"] = (touch.x, touch.y, Clock.get_time())
+        touch.ud["kiosk_start"] = (touch.x, touch.y, Clock.time())
         return super().on_touch_down(touch)
 
     def on_touch_up(self, touch):
@@ -46,7 +46,7 @@ class KioskRoot(FloatLayout):
         dx, dy = touch.x - x0, touch.y - y0
         if app.route in ("home", "attract") or dx < SWIPE_MIN * self.width:
             return False
-        if abs(dy) > 0.6 * dx or Clock.get_time() - t0 > SWIPE_MAX_TIME:
+        if abs(dy) > 0.6 * dx or Clock.time() - t0 > SWIPE_MAX_TIME:
             return False
         screen = app.manager.current_screen
         if getattr(screen, "swipe_back", True):

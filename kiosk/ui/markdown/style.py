@@ -55,3 +55,48 @@ class MarkdownStyle:
     def with_scale(self, text_scale: float) -> MarkdownStyle:
         """The same style at another text scale (e.g. for the large-text mode)."""
         return replace(self, text_scale=float(text_scale))
+
+
+def _mix(colour, over, amount: float) -> RGBA:
+    """``colour`` laid at ``amount`` opacity over ``over``, as a solid colour."""
+    return tuple(over[i] + (colour[i] - over[i]) * amount for i in range(3)) + (1.0,)
+
+
+def style_from_theme(
+    theme, screen_w: float, screen_h: float, text_scale: float = 1.0
+) -> MarkdownStyle:
+    """A style for article text on the theme's card colour.
+
+    ``theme`` is a ``kiosk.theme.Theme`` (only its colours, fonts, sizes and
+    line height are read). Headings and table heads use the theme's primary
+    colour, which is made to stand on light cards; quote bars use its accent.
+    """
+    c = theme.colours
+    card = tuple(c.card)
+
+    def px(name: str) -> float:
+        return theme.px(name, screen_w, screen_h)
+
+    return MarkdownStyle(
+        font_regular=theme.fonts.regular,
+        font_bold=theme.fonts.bold,
+        body_size=px("body"),
+        heading_sizes=(px("title"), px("heading"), px("subheading")),
+        caption_size=px("caption"),
+        text_color=tuple(c.on_card),
+        muted_color=tuple(c.card_muted),
+        emphasis_color=tuple(c.primary),
+        accent_color=tuple(c.primary),
+        quote_bar_color=tuple(c.accent),
+        quote_bg=_mix(c.accent, card, 0.14),
+        table_header_bg=tuple(c.primary),
+        table_header_color=tuple(c.on_primary),
+        table_border=_mix(c.card_muted, card, 0.35),
+        table_row_bg=card,
+        table_zebra_bg=_mix(c.accent, card, 0.12),
+        code_bg=_mix(c.card_muted, card, 0.10),
+        placeholder_bg=_mix(c.card_muted, card, 0.15),
+        line_height=float(theme.line_height),
+        paragraph_spacing=px("gap"),
+        text_scale=float(text_scale),
+    )

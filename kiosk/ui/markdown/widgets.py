@@ -296,7 +296,9 @@ class _Builder:
             figure.add_widget(picture)
         if block.caption:
             figure.add_widget(
-                _make_label(block.caption, st, size=st.caption_size, color=st.muted_color, halign="center")
+                _make_label(
+                    block.caption, st, size=st.caption_size, color=st.muted_color, halign="center"
+                )
             )
         return figure
 

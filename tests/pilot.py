@@ -1,0 +1,197 @@
+"""Drive the real kiosk app headless: start it, tap, swipe, press keys, read the screen.
+
+The window is created once per test process and reused; the Clock runs on a
+fake time source that only moves when a test advances it, so a 90-second
+idle timeout takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from kivy.config import Config as KivyConfig
+
+for _key in [k for k, _ in KivyConfig.items("input")]:
+    KivyConfig.remove_option("input", _key)
+KivyConfig.set("kivy", "exit_on_escape", "0")
+KivyConfig.set("graphics", "width", "1080")
+KivyConfig.set("graphics", "height", "1920")
+
+from kivy.base import EventLoop, runTouchApp  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
+from kivy.core.window import Window  # noqa: E402
+from kivy.tests.common import UnitTestTouch  # noqa: E402
+from kivy.uix.label import Label  # noqa: E402
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+FAKE_TIME = FakeTime()
+Clock.time = FAKE_TIME
+Clock._max_fps = 0
+FRAME = 1 / 60
+
+
+class Pilot:
+    def __init__(self, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.app = None
+        self.status_path = tmp_path / "status.json"
+
+    # ---------------------------------------------------------------- life
+    def start(self, content_dir, size=(1080, 1920), theme="party-red", **config_changes):
+        from kiosk.config import Config
+        from kiosk.content.loader import ContentLoader
+        from kiosk.theme import load_theme
+        from kiosk.ui.app import KioskApp
+
+        root = Path(__file__).resolve().parent.parent
+        config = Config(base_dir=root, content=str(content_dir), theme=theme,
+                        status_file=str(self.status_path))
+        if config_changes:
+            config = replace(config, **config_changes)
+        theme_obj, _ = load_theme(config.theme_dir)
+        self.loader = ContentLoader(config.content_dir)
+        content = self.loader.load()
+        Window.size = size
+        self.app = KioskApp(config, theme_obj, content, windowed=False, loader=self.loader)
+        self.app._run_prepare()
+        runTouchApp(embedded=True)
+        self.frames(5)
+        return self.app
+
+    def stop(self):
+        if self.app is not None:
+            self.app.stop()
+            for child in list(Window.children):
+                Window.remove_widget(child)
+            self.app = None
+
+    # --------------------------------------------------------------- time
+    def frames(self, n: int = 3, dt: float = FRAME):
+        for _ in range(n):
+            FAKE_TIME.now += dt
+            EventLoop.idle()
+
+    def advance(self, seconds: float, step: float = 0.1):
+        """Let ``seconds`` of fake time pass, a frame every ``step``."""
+        remaining = seconds
+        while remaining > 1e-9:
+            dt = min(step, remaining)
+            self.frames(1, dt)
+            remaining -= dt
+
+    def settle(self):
+        """Let transitions and short animations finish."""
+        self.advance(1.5, 0.05)
+
+    # -------------------------------------------------------------- input
+    def tap(self, target, settle: bool = True):
+        x, y = self._point(target)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(2)
+        touch.touch_up()
+        self.frames(3)
+        if settle:
+            self.settle()
+
+    def swipe(self, start, end, steps: int = 8, settle: bool = True):
+        x0, y0 = self._point(start)
+        x1, y1 = self._point(end)
+        touch = UnitTestTouch(x0, y0)
+        touch.touch_down()
+        self.frames(1)
+        for i in range(1, steps + 1):
+            touch.touch_move(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
+            self.frames(1)
+        touch.touch_up()
+        self.frames(2)
+        if settle:
+            self.settle()
+
+    def pinch(self, center, start_gap: float, end_gap: float, steps: int = 8):
+        cx, cy = self._point(center)
+        a = UnitTestTouch(cx - start_gap / 2, cy)
+        b = UnitTestTouch(cx + start_gap / 2, cy)
+        b.uid = a.uid + 1
+        b.id = f"{a.id}-b"
+        a.touch_down()
+        b.touch_down()
+        self.frames(1)
+        for i in range(1, steps + 1):
+            gap = start_gap + (end_gap - start_gap) * i / steps
+            a.touch_move(cx - gap / 2, cy)
+            b.touch_move(cx + gap / 2, cy)
+            self.frames(1)
+        a.touch_up()
+        b.touch_up()
+        self.frames(3)
+
+    def key(self, key: str | int, modifiers=()):
+        from kivy.core.window import Keyboard
+
+        code = key if isinstance(key, int) else Keyboard.keycodes[key]
+        text = key if isinstance(key, str) and len(key) == 1 else None
+        Window.dispatch("on_key_down", code, 0, text, list(modifiers))
+        self.frames(1)
+        Window.dispatch("on_key_up", code, 0)
+        self.frames(2)
+
+    def _point(self, target):
+        if isinstance(target, tuple | list):
+            return float(target[0]), float(target[1])
+        return target.to_window(*target.center)
+
+    # ------------------------------------------------------------- looking
+    @property
+    def route(self) -> str:
+        return self.app.route
+
+    @property
+    def screen(self):
+        return self.app.manager.current_screen
+
+    def widgets(self, cls=None, where=None):
+        where = where or self.app.root
+        found = []
+        for w in where.walk(restrict=True):
+            if cls is None or isinstance(w, cls):
+                found.append(w)
+        return found
+
+    def texts(self, where=None) -> list[str]:
+        return [w.text for w in self.widgets(Label, where) if w.text]
+
+    def find_text(self, text: str, where=None):
+        """The first label (or button) showing ``text`` exactly, on the current screen or bar."""
+        for w in self.widgets(Label, where):
+            if w.text == text and w.get_root_window() is not None and _shown(w):
+                return w
+        raise AssertionError(f"no widget shows {text!r}; shown: {self.texts(where)[:40]}")
+
+    def status(self) -> dict:
+        self.app.write_status()
+        return json.loads(self.status_path.read_text(encoding="utf-8"))
+
+    def screenshot(self, path: Path) -> Path:
+        self.frames(2)
+        self.app.root.export_to_png(str(path))
+        return path
+
+
+def _shown(widget) -> bool:
+    w = widget
+    while w is not None and w is not w.parent:
+        if getattr(w, "opacity", 1) == 0 or getattr(w, "disabled", False):
+            return False
+        w = w.parent
+    return True
