@@ -279,6 +279,7 @@ class _ThemeReader:
         self.folder = folder.resolve()
         self.path = f"{folder.parent.name}/{folder.name}/{THEME_FILE}".lstrip("/")
         self.problems: list[Problem] = []
+        self.loaded = False  # False when theme.yaml is missing or unreadable (reported once)
 
     def report(self, line: int | None, severity: str, en: str, zh: str, key: str | None = None):
         self.problems.append(problem(self.path, line, severity, en, zh, key))
@@ -311,6 +312,7 @@ class _ThemeReader:
             files=tuple(files),
         )
         self._check_contrast(colours, data)
+        self.problems.sort(key=lambda p: p.line or 0)  # in file order, for reading top-down
         return theme, self.problems
 
     def _load(self) -> LineDict:
@@ -326,12 +328,13 @@ class _ThemeReader:
             return LineDict()
         result = load_yaml(text, self.path)
         self.problems.extend(result.problems)
-        if not result.ok or result.data is None:
+        if not result.ok:
             return LineDict()
         if not isinstance(result.data, dict):
             self.report(1, "error", "the theme file must be a list of 'key: value' settings",
                         "主题文件应由“键: 值”形式的设置组成")
             return LineDict()
+        self.loaded = True
         return result.data
 
     def _section(self, data: dict, key: str) -> dict:
@@ -393,7 +396,7 @@ class _ThemeReader:
     def _font_file(self, section: dict, key: str) -> str | None:
         raw = section.get(key)
         if raw is None:
-            if key == "regular":
+            if key == "regular" and self.loaded:
                 self.report(_line(section, key), "error",
                             "no regular font is given; using the default font Roboto, "
                             "Chinese will not show",

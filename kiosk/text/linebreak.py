@@ -140,8 +140,16 @@ def _split_long(text: str, width: float, measure: CharWidths) -> list[str]:
     for ch in text:
         w = measure.char(ch)
         if current and used + w > width:
+            carry: list[str] = []
+            # keep the rules where possible: take characters down with a closing
+            # mark, and never leave an opening mark at the end of the line
+            while len(current) > 1 and (
+                (ch if not carry else carry[0]) in NO_LINE_START or current[-1] in NO_LINE_END
+            ):
+                carry.insert(0, current.pop())
             lines.append("".join(current))
-            current, used = [], 0.0
+            current = carry
+            used = sum(measure.char(c) for c in current)
         current.append(ch)
         used += w
     if current:
