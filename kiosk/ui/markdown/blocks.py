@@ -296,7 +296,16 @@ def soft_break_text(before: str, after: str) -> str:
 
     if wide(left) and wide(right) and (is_cjk(left) or is_cjk(right)):
         return ""
+    if _is_cjk_punct(left) or _is_cjk_punct(right):  # "。" then "The": no space
+        return ""
     return " "
+
+
+def _is_cjk_punct(ch: str) -> bool:
+    if not ch:
+        return False
+    code = ord(ch)
+    return 0x3000 <= code <= 0x303F or (0xFF00 <= code <= 0xFFEF and not ch.isalnum())
 
 
 @dataclass(frozen=True)
