@@ -115,6 +115,7 @@ def subset_face(source: Path, target: Path, chars: set[str]) -> tuple[int, set[s
     subsetter.populate(unicodes=[ord(c) for c in available])
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
+    font.recalcTimestamp = False  # same input, same bytes: rebuilding does not churn git
     font.save(str(target))
     return target.stat().st_size, missing
 
@@ -155,12 +156,29 @@ def licence_text(font_path: Path) -> str:
     return header + "\n".join(body).rstrip() + "\n"
 
 
+def check(content_root: Path, font_path: Path) -> int:
+    """Report characters used in the content that the bundled font cannot draw."""
+    cmap = TTFont(str(font_path), lazy=True).getBestCmap()
+    missing = sorted(c for c in content_chars(content_root)
+                     if ord(c) not in cmap and not c.isspace())
+    if missing:
+        print(f"{len(missing)} characters in {content_root} are not in {font_path.name}: "
+              f"{''.join(missing)}\nrun tools/build_font.py to rebuild the fonts")
+        return 1
+    print(f"every character in {content_root} is in {font_path.name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--out", type=Path, default=ROOT / "themes" / "party-red" / "fonts")
     parser.add_argument("--source-dir", type=Path, default=NOTO_DIR)
+    parser.add_argument("--check", action="store_true",
+                        help="only list content characters the built font lacks (exit 1 if any)")
     args = parser.parse_args(argv)
+    if args.check:
+        return check(args.content, args.out / FACES["Regular"][1])
 
     chars = base_chars()
     from_content = content_chars(args.content)
