@@ -19,7 +19,7 @@ from pathlib import Path
 from .exhibits import TRANSLATION_NAME, Built, build_page, build_structured, exhibit_id
 from .fields import did_you_mean
 from .model import Content, Exhibit, Problem, Section, Tour
-from .paths import MediaResolver, id_from_name, is_ignored, media_kind, still_same
+from .paths import MediaResolver, id_from_name, is_ignored, media_kind
 from .sections import SiteDraft, build_section, build_site, build_tour, check_tour, default_site
 from .source import ParsedFile, parse_file, problem
 
@@ -86,7 +86,7 @@ class ContentLoader:
         """Run ``make(resolver)`` unless its inputs, context and media are unchanged."""
         sig = (context, tuple(self._stats.get(rel) for rel in inputs))
         cached = self._built.get(unit)
-        if cached is not None and cached[0] == sig and still_same(cached[3]):
+        if cached is not None and cached[0] == sig and self._resolver.still_same(cached[3]):
             return cached[1], cached[2]
         resolver = self._resolver.fork()
         value, problems = make(resolver)
@@ -146,6 +146,7 @@ class ContentLoader:
     def load(self) -> Content:
         self.last_parsed = []
         self._stats = {}
+        self._resolver = MediaResolver(self.root)  # media are looked at afresh each load
         problems: list[Problem] = []
         folder_name = os.path.basename(self.root.rstrip(os.sep))
         if not os.path.isdir(self.root):

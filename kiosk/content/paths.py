@@ -15,6 +15,8 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
 VIDEO_EXTS = (".mp4", ".webm", ".mov", ".mkv", ".avi")
 
 _PREFIX = re.compile(r"^\d{1,3}[-_]")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
 
 # Editor, office and sync-tool leftovers (matched case-insensitively). Hidden names
 # (leading ".") are ignored before these patterns are consulted.
@@ -62,17 +64,47 @@ class MediaResolver:
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
         self.checked: dict[str, bool] = {}
+        # Shared by every fork: answers stay valid for one load of the content.
+        self._usable: dict[str, bool] = {}
+        self._escapes: dict[str, bool] = {}
 
     def fork(self) -> MediaResolver:
-        """A resolver for the same root with an empty ``checked`` record."""
+        """A resolver sharing this one's answers, with an empty ``checked`` record."""
         other = MediaResolver.__new__(MediaResolver)
-        other.root, other.real_root, other.checked = self.root, self.real_root, {}
+        other.__dict__.update(self.__dict__)
+        other.checked = {}
         return other
 
     def inside(self, abspath: str) -> bool:
         """True if ``abspath`` (links resolved) lies inside the content root."""
         real = os.path.realpath(abspath)
         return real == self.real_root or real.startswith(self.real_root + os.sep)
+
+    def usable(self, abspath: str) -> bool:
+        """Is there a readable file at ``abspath``? (asked once per load)"""
+        found = self._usable.get(abspath)
+        if found is None:
+            found = self._usable[abspath] = os.path.isfile(abspath) and os.access(
+                abspath, os.R_OK)
+        return found
+
+    def still_same(self, checked: dict[str, bool]) -> bool:
+        """True if every media file in ``checked`` is as usable as it was then."""
+        usable = self.usable
+        return all(usable(abspath) == was for abspath, was in checked.items())
+
+    def escapes(self, rel: str) -> bool:
+        """Does ``rel`` (or a folder on its way) link to a place outside the root?"""
+        found = self._escapes.get(rel)
+        if found is None:
+            head = rel.rpartition("/")[0]
+            abspath = os.path.join(self.root, rel)
+            if head and self.escapes(head):
+                found = True
+            else:
+                found = os.path.islink(abspath) and not self.inside(abspath)
+            self._escapes[rel] = found
+        return found
 
     def relative(self, source: str, src: str) -> str | None:
         """``src`` written in ``source`` as a root-relative path, or None if it escapes."""
@@ -98,12 +130,12 @@ class MediaResolver:
             bad(f"'{key}' should be a file path", f"'{key}' 应为文件路径")
             return None
         src = value.strip()
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src):
+        if "://" in src and _URL.match(src):
             bad(f"'{key}': web addresses are not supported ({src}); "
                 f"put the file in the content folder",
                 f"'{key}'：不支持网址（{src}）；请把文件放进内容文件夹")
             return None
-        if src.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:[\\/]", src):
+        if src.startswith(("/", "\\")) or _DRIVE.match(src):
             bad(f"'{key}': the path '{src}' is absolute; write it relative to this file",
                 f"'{key}'：路径 '{src}' 是绝对路径；请写相对于本文件的路径")
             return None
@@ -120,13 +152,12 @@ class MediaResolver:
             bad(f"'{key}' should be {what_en} ({exts}), not '{src}'",
                 f"'{key}' 应为{what_zh}文件（{exts}），而不是 '{src}'")
             return None
-        abspath = os.path.join(self.root, *rel.split("/"))
-        usable = self.checked[abspath] = _probe(abspath)
-        if os.path.islink(abspath) or _has_link_parent(self.root, rel):
-            if not self.inside(abspath):
-                bad(f"'{key}': '{src}' is a link to a place outside the content folder",
-                    f"'{key}'：'{src}' 是指向内容文件夹以外的链接")
-                return None
+        abspath = os.path.join(self.root, rel)
+        usable = self.checked[abspath] = self.usable(abspath)
+        if self.escapes(rel):
+            bad(f"'{key}': '{src}' is a link to a place outside the content folder",
+                f"'{key}'：'{src}' 是指向内容文件夹以外的链接")
+            return None
         if not usable:
             if os.path.exists(abspath) and not os.path.isdir(abspath):
                 bad(f"'{key}': the file '{src}' cannot be read",
@@ -137,22 +168,3 @@ class MediaResolver:
         return Media(src=rel, path=Path(abspath), kind=kind,
                      caption=caption if caption is not None else Text(),
                      poster=poster)
-
-
-def _has_link_parent(root: str, rel: str) -> bool:
-    parts = rel.split("/")[:-1]
-    cur = root
-    for part in parts:
-        cur = os.path.join(cur, part)
-        if os.path.islink(cur):
-            return True
-    return False
-
-
-def _probe(abspath: str) -> bool:
-    return os.path.isfile(abspath) and os.access(abspath, os.R_OK)
-
-
-def still_same(checked: dict[str, bool]) -> bool:
-    """True if every media file recorded by a resolver is as usable as it was."""
-    return all(_probe(abspath) == usable for abspath, usable in checked.items())

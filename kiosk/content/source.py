@@ -122,62 +122,91 @@ class LineList(list):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_BOOL = "tag:yaml.org,2002:bool"
+
+
 class _LineLoader(_BaseLoader):
-    line_base = 1
+    """Composes YAML nodes (libyaml when available); :func:`_to_python` builds the values."""
+
+    def resolve(self, kind, value, implicit):
+        # The stock resolver, minus path resolvers (never used here); it runs for
+        # every scalar, so it is worth keeping short.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 # Only true/false are booleans: "yes", "no", "on", "off" stay plain words.
 _LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-def _construct_map(loader, node):
-    data = LineDict()
-    base = loader.line_base
-    data.line = node.start_mark.line + base
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            key = str(key)
-        line = key_node.start_mark.line + base
-        if key in data:
-            data.duplicates.append((key, line))
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.lines[key] = line
-    return data
+class _Recursive(yaml.MarkedYAMLError):
+    pass
 
 
-def _construct_seq(loader, node):
-    data = LineList()
-    base = loader.line_base
-    data.line = node.start_mark.line + base
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.lines.append(item.start_mark.line + base)
-    return data
-
-
-def _construct_timestamp(loader, node):
+def _to_python(loader: _LineLoader, node, base: int, active: set[int]):
+    """Plain Python values from a node tree; mappings and lists carry their lines."""
+    if isinstance(node, yaml.ScalarNode):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == "tag:yaml.org,2002:timestamp":
+            try:
+                return loader.construct_yaml_timestamp(node)
+            except ValueError:  # e.g. 2015-02-30: keep the words so the field check names them
+                return node.value
+        return loader.construct_object(node, deep=True)
+    if id(node) in active:
+        raise _Recursive(None, None, "an alias refers to itself", node.start_mark)
+    active.add(id(node))
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:  # e.g. 2015-02-30: keep the words so the field check can name them
-        return str(node.value)
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:omap", _construct_map)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                return loader.construct_object(node, deep=True)
+            loader.flatten_mapping(node)
+            data = LineDict()
+            data.line = node.start_mark.line + base
+            lines = data.lines
+            for key_node, value_node in node.value:
+                key = _to_python(loader, key_node, base, active)
+                try:
+                    hash(key)
+                except TypeError:
+                    key = str(key)
+                line = key_node.start_mark.line + base
+                if key in data:
+                    data.duplicates.append((key, line))
+                data[key] = _to_python(loader, value_node, base, active)
+                lines[key] = line
+            return data
+        if node.tag != _SEQ:
+            return loader.construct_object(node, deep=True)
+        seq = LineList()
+        seq.line = node.start_mark.line + base
+        for item in node.value:
+            seq.append(_to_python(loader, item, base, active))
+            seq.lines.append(item.start_mark.line + base)
+        return seq
+    finally:
+        active.discard(id(node))
 
 
 _BLOCK_SCALAR = re.compile(r"[:-]\s*[|>][-+0-9]*\s*(?:#.*)?$")
@@ -256,9 +285,9 @@ def load_yaml(text: str, path: str, line_base: int = 1) -> YamlResult:
                 "这一行用了 Tab 键缩进；请改用空格"))
         return result
     loader = _LineLoader(text)
-    loader.line_base = line_base
     try:
-        result.data = loader.get_single_data()
+        node = loader.get_single_node()
+        result.data = None if node is None else _to_python(loader, node, line_base, set())
     except yaml.MarkedYAMLError as exc:
         result.problems.append(_syntax_problem(exc, path, line_base))
         return result

@@ -1,0 +1,25 @@
+"""Run every ``bench/bench_*.py`` (or only those named on the command line)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    here = Path(__file__).resolve().parent
+    names = sorted(p.stem for p in here.glob("bench_*.py"))
+    if argv:
+        names = [n for n in names if any(a in n for a in argv)]
+    failed = 0
+    for name in names:
+        print(f"== {name}")
+        module = importlib.import_module(f"bench.{name}")
+        code = module.main() or 0
+        failed += 1 if code else 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
