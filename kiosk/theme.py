@@ -194,12 +194,17 @@ class Theme:
         return getattr(self.colours, name)
 
     def font_chars(self) -> frozenset[str]:
-        """Every character the regular font can draw (read from its cmap, cached)."""
+        """Every character the regular font can draw (read from its cmap, cached).
+
+        Empty when that cannot be known (fontTools not installed, unreadable file).
+        """
         return font_chars(self.fonts.regular)
 
     def missing_chars(self, text: str) -> str:
         """The distinct characters of ``text`` the regular font cannot draw, in order."""
         have = self.font_chars()
+        if not have:  # coverage unknown (fontTools missing or unreadable font)
+            return ""
         seen: dict[str, None] = {}
         for ch in text:
             if ch not in have and not ch.isspace() and ch not in seen:
@@ -242,10 +247,15 @@ def font_chars(path: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8)
 def _cmap_chars(path: str, size: int, mtime_ns: int) -> frozenset[str]:
-    from fontTools.ttLib import TTFont  # only needed here; a dev/build dependency
-
-    with TTFont(path, lazy=True, fontNumber=0) as font:
-        return frozenset(chr(code) for code in font.getBestCmap())
+    try:
+        from fontTools.ttLib import TTFont  # only needed here; a dev/build dependency
+    except ImportError:  # pragma: no cover - fontTools is installed with the dev extras
+        return frozenset()
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            return frozenset(chr(code) for code in font.getBestCmap())
+    except Exception:  # not a font file fontTools can read: coverage unknown
+        return frozenset()
 
 
 def find_theme(name: str, themes_root: Path | str) -> Path | None:
