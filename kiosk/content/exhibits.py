@@ -120,9 +120,11 @@ def _images(f: Fields) -> tuple[Media, ...]:
             sub.unknown(IMAGE_ITEM_FIELDS)
             caption = sub.text("caption")
             src = sub.get("src", required=True)
-            media = sub.media("src", "image", caption=caption) if src is not None else None
+            media = sub.media("src", "image", caption=caption, label=None) \
+                if src is not None else None
         else:
-            media = f.media(f"images[{i + 1}]", "image", value=item, line=line)
+            sub = f.nested({}, "", (f"image {i + 1}: ", f"第 {i + 1} 张图片："), line=line)
+            media = sub.media(f"images[{i + 1}]", "image", value=item, line=line, label=None)
         if media is not None:
             out.append(media)
     return tuple(out)
@@ -140,7 +142,7 @@ def _video(f: Fields) -> Media | None:
     poster = sub.media("poster", "image")
     if sub.get("src", required=True) is None:
         return None
-    return sub.media("src", "video", caption=caption, poster=poster)
+    return sub.media("src", "video", caption=caption, poster=poster, label=None)
 
 
 def _check_body_images(parsed: ParsedFile, resolver: MediaResolver,
@@ -152,7 +154,7 @@ def _check_body_images(parsed: ParsedFile, resolver: MediaResolver,
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src):
             continue  # web images are left to the renderer, which does not fetch them
         line = parsed.body_line + parsed.body.count("\n", 0, match.start())
-        resolver.resolve(parsed.path, src, line, "image", "image", problems)
+        resolver.resolve(parsed.path, src, line, "body", "image", problems)
 
 
 # --------------------------------------------------------------------------- structured

@@ -311,18 +311,23 @@ class Fields:
 
     def media(self, key: str, kind: str = "image", value: object = None,
               line: int | None = None, caption: Text | None = None,
-              poster: Media | None = None) -> Media | None:
+              poster: Media | None = None, label: str | None = "") -> Media | None:
+        """The media file named by ``key`` (or ``value``); None with a problem if unusable.
+
+        Messages start with ``'key': `` unless ``label`` says otherwise (None: no name).
+        """
         if value is None:
             value = self.get(key)
             if value is None:
                 return None
         if self.resolver is None:  # pragma: no cover - every loader path passes one
             return None
-        before = len(self.problems)
-        media = self.resolver.resolve(self.path, value, line or self.line(key), key, kind,
-                                      self.problems, caption=caption, poster=poster)
-        for i in range(before, len(self.problems)):  # add "item 2: " and the full key
-            p = self.problems[i]
-            self.problems[i] = problem(p.path, p.line, p.severity, self.where_en + p.message,
-                                       self.where_zh + p.message_zh, self.full_key(key))
+        problems: list[Problem] = []
+        media = self.resolver.resolve(self.path, value, line or self.line(key),
+                                      self.full_key(key) or key, kind, problems,
+                                      caption=caption, poster=poster,
+                                      label=key if label == "" else label)
+        for p in problems:  # add "image 2: " where the field sits in a list
+            self.problems.append(problem(p.path, p.line, p.severity, self.where_en + p.message,
+                                         self.where_zh + p.message_zh, p.key))
         return media

@@ -347,8 +347,9 @@ def _ordered(exhibits: list[Exhibit], section: Section,
 
     if section.layout != "timeline":
         return tuple(sorted(exhibits, key=by_order))
+    date_errors = {p.path for p in problems if p.key == "date" and p.is_error}
     for ex in exhibits:
-        if ex.date is None:
+        if ex.date is None and ex.source not in date_errors:
             problems.append(problem(
                 ex.source, None, "warning",
                 "no 'date': in a timeline this exhibit is shown last",

@@ -116,54 +116,54 @@ class MediaResolver:
 
     def resolve(self, source: str, value: object, line: int | None, key: str,
                 kind: str, problems: list[Problem], caption: Text | None = None,
-                poster: Media | None = None) -> Media | None:
+                poster: Media | None = None, label: str | None = None) -> Media | None:
         """Resolve ``value`` (a path string) named in file ``source`` under ``key``.
 
         ``kind`` is "image" or "video"; a problem is appended and None returned
-        when the file is unsuitable, outside the root, or missing.
+        when the file is unsuitable, outside the root, or missing. ``label`` (the
+        field name, if any) starts each message, e.g. ``'cover': file not found``.
         """
+        pre_en = f"'{label}': " if label else ""
+        pre_zh = f"'{label}'：" if label else ""
 
         def bad(en: str, zh: str) -> None:
-            problems.append(problem(source, line, "error", en, zh, key))
+            problems.append(problem(source, line, "error", pre_en + en, pre_zh + zh, key))
 
         if not isinstance(value, str) or not value.strip():
-            bad(f"'{key}' should be a file path", f"'{key}' 应为文件路径")
+            bad("this should be a file path", "这里应为文件路径")
             return None
         src = value.strip()
         if "://" in src and _URL.match(src):
-            bad(f"'{key}': web addresses are not supported ({src}); "
-                f"put the file in the content folder",
-                f"'{key}'：不支持网址（{src}）；请把文件放进内容文件夹")
+            bad(f"web addresses are not supported ({src}); put the file in the content folder",
+                f"不支持网址（{src}）；请把文件放进内容文件夹")
             return None
         if src.startswith(("/", "\\")) or _DRIVE.match(src):
-            bad(f"'{key}': the path '{src}' is absolute; write it relative to this file",
-                f"'{key}'：路径 '{src}' 是绝对路径；请写相对于本文件的路径")
+            bad(f"the path '{src}' is absolute; write it relative to this file",
+                f"路径 '{src}' 是绝对路径；请写相对于本文件的路径")
             return None
         rel = self.relative(source, src)
         if rel is None:
-            bad(f"'{key}': the path '{src}' points outside the content folder",
-                f"'{key}'：路径 '{src}' 指向内容文件夹以外")
+            bad(f"the path '{src}' points outside the content folder",
+                f"路径 '{src}' 指向内容文件夹以外")
             return None
-        found = media_kind(rel)
-        if found != kind:
+        if media_kind(rel) != kind:
             exts = " ".join(IMAGE_EXTS if kind == "image" else VIDEO_EXTS)
             what_en = "an image" if kind == "image" else "a video"
             what_zh = "图片" if kind == "image" else "视频"
-            bad(f"'{key}' should be {what_en} ({exts}), not '{src}'",
-                f"'{key}' 应为{what_zh}文件（{exts}），而不是 '{src}'")
+            bad(f"'{src}' is not {what_en} file ({exts})",
+                f"'{src}' 不是{what_zh}文件（{exts}）")
             return None
         abspath = os.path.join(self.root, rel)
         usable = self.checked[abspath] = self.usable(abspath)
         if self.escapes(rel):
-            bad(f"'{key}': '{src}' is a link to a place outside the content folder",
-                f"'{key}'：'{src}' 是指向内容文件夹以外的链接")
+            bad(f"'{src}' is a link to a place outside the content folder; it is not used",
+                f"'{src}' 是指向内容文件夹以外的链接；不会使用")
             return None
         if not usable:
             if os.path.exists(abspath) and not os.path.isdir(abspath):
-                bad(f"'{key}': the file '{src}' cannot be read",
-                    f"'{key}'：文件 '{src}' 无法读取")
+                bad(f"the file '{src}' cannot be read", f"文件 '{src}' 无法读取")
             else:
-                bad(f"'{key}': file not found: {src}", f"'{key}'：找不到文件 {src}")
+                bad(f"file not found: {src}", f"找不到文件 {src}")
             return None
         return Media(src=rel, path=Path(abspath), kind=kind,
                      caption=caption if caption is not None else Text(),

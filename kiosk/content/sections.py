@@ -230,7 +230,7 @@ def check_tour(tour: Tour, content: Content) -> tuple[Tour, list[Problem]]:
             count = len(section.photos())
             if step.photo >= count:
                 bad(f"photo {step.photo + 1} does not exist; section '{section.id}' has "
-                    f"{count} photos",
+                    f"{count} photo{'' if count == 1 else 's'}",
                     f"第 {step.photo + 1} 张照片不存在；栏目 '{section.id}' 只有 {count} 张照片")
                 continue
         good.append(step)
