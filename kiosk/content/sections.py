@@ -40,7 +40,8 @@ class SiteDraft:
 
 
 def default_site(folder_name: str) -> Site:
-    return Site(title=Text.of(folder_name or "Exhibition"))
+    """Stand-in settings when site.yaml is missing: every language shown, title = folder."""
+    return Site(title=Text.of(folder_name or "Exhibition"), languages=LANGUAGES)
 
 
 def build_site(parsed: ParsedFile | None, folder_name: str,

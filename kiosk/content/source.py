@@ -246,6 +246,11 @@ _SYNTAX_HINTS = (
 )
 
 
+# Errors found further down than their cause: report where the thing began.
+_AT_CONTEXT = ("could not find expected ':'", "did not find expected ','",
+               "found unexpected end of stream")
+
+
 def find_tab_lines(text: str, line_base: int = 1) -> list[int]:
     """Lines whose indentation contains a tab (block-scalar contents excepted)."""
     out: list[int] = []
@@ -323,8 +328,8 @@ def _duplicates(data) -> list[tuple[object, int]]:
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, line_base: int) -> Problem:
     text = exc.problem or ""
     mark = exc.problem_mark or exc.context_mark
-    if "could not find expected ':'" in text and exc.context_mark is not None:
-        mark = exc.context_mark  # the line missing its ':' is where the key started
+    if exc.context_mark is not None and any(n in text for n in _AT_CONTEXT):
+        mark = exc.context_mark  # where the key, quote or bracket started
     line = mark.line + line_base if mark is not None else None
     for needle, en, zh in _SYNTAX_HINTS:
         if needle in text:
