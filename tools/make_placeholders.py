@@ -93,6 +93,8 @@ PICTURES: tuple[Picture, ...] = (
             "N services, added as firms need them"),
     # achievements
     Picture("03-achievements/images/services.jpg", "photo", "服务企业成效", "Serving enterprises"),
+    Picture("03-achievements/images/visits.jpg", "photo", "参观学习", "Study visits"),
+    Picture("03-achievements/images/facilities.jpg", "photo", "阵地建设", "The center itself"),
     # honors: certificates and press
     Picture("04-honors/images/cert-innovation.jpg", "cert", "全省非公党建创新成果三等奖",
             "Provincial non-public sector party-building innovation, third prize",
@@ -189,21 +191,24 @@ def frame(draw, box, colour, width: int = 4, gap: int = 10) -> None:
 
 
 def photo(pic: Picture, size=SIZE) -> Image.Image:
+    """A cream card on red. The words stay within the middle 45% of the width,
+    so they survive when a portrait screen crops the picture to its centre."""
     w, h = size
+    s = h / 1000
     img = gradient(size, RED, RED_DARK)
     lattice(img, GOLD, 34)
     d = ImageDraw.Draw(img)
-    card = (int(w * 0.12), int(h * 0.2), int(w * 0.88), int(h * 0.8))
+    card = (int(w * 0.12), int(h * 0.1), int(w * 0.88), int(h * 0.9))
     d.rectangle(card, fill=CREAM)
     frame(d, (card[0] + 14, card[1] + 14, card[2] - 14, card[3] - 14), GOLD, 3, 8)
-    cw = card[2] - card[0]
-    inner = cw - 140
-    s = h / 1000
-    centred(d, card[1] + int(60 * s), LABEL, fitted(d, LABEL, int(78 * s), inner, True), RED, cw, card[0])
-    d.line((card[0] + cw * 0.3, card[1] + 175 * s, card[0] + cw * 0.7, card[1] + 175 * s), fill=GOLD, width=3)
-    centred(d, card[1] + int(215 * s), pic.zh, fitted(d, pic.zh, int(64 * s), inner, True), INK, cw, card[0])
-    centred(d, card[1] + int(310 * s), pic.en, fitted(d, pic.en, int(40 * s), inner), GREY, cw, card[0])
-    centred(d, card[3] - int(90 * s), NOT_A_PHOTO, font(int(26 * s)), GREY, cw, card[0])
+    column = int(w * 0.40)
+    centred(d, int(150 * s), "示意图", font(int(110 * s), True), RED, w)
+    centred(d, int(290 * s), "PLACEHOLDER", fitted(d, "PLACEHOLDER", int(64 * s), column, True), RED, w)
+    d.line((w * 0.4, 395 * s, w * 0.6, 395 * s), fill=GOLD, width=3)
+    centred(d, int(430 * s), pic.zh, fitted(d, pic.zh, int(64 * s), column, True), INK, w)
+    centred(d, int(530 * s), pic.en, fitted(d, pic.en, int(38 * s), column), GREY, w)
+    for i, line in enumerate(("非实拍照片，仅作版式示意", "Not a photograph")):
+        centred(d, int((690 + i * 42) * s), line, font(int(28 * s)), GREY, w)
     return img
 
 
