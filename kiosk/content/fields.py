@@ -20,6 +20,8 @@ from .paths import MediaResolver
 from .source import LineDict, problem
 
 LANGUAGES = ("zh", "en")
+_LANGUAGE_ALIASES = {"cn": "zh", "zh-cn": "zh", "zh_cn": "zh", "chs": "zh", "zh-hans": "zh",
+                     "中文": "zh", "eng": "en", "en-us": "en", "english": "en", "英文": "en"}
 _TRUE = frozenset({"true", "yes", "on", "是", "y"})
 _FALSE = frozenset({"false", "no", "off", "否", "n"})
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
@@ -152,7 +154,8 @@ class Fields:
             for lang, item in value.items():
                 item_line = value.lines.get(lang) if isinstance(value, LineDict) else line
                 if lang not in LANGUAGES:
-                    guess = did_you_mean(show(lang), LANGUAGES)
+                    guess = _LANGUAGE_ALIASES.get(show(lang).lower()) or did_you_mean(
+                        show(lang), LANGUAGES)
                     hint_en = f" — did you mean '{guess}'?" if guess else " (use zh or en)"
                     hint_zh = f"，是不是想写 '{guess}'？" if guess else "（请用 zh 或 en）"
                     self.warning(key, f"'{key}' has an unknown language '{show(lang)}'{hint_en}",
