@@ -1,0 +1,137 @@
+"""``kiosk check``: problem lines, summary, exit code, JSON, fonts, kiosk.yaml."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.check import run_check
+from kiosk.content import load_content
+from kiosk.content.glyphs import font_charset, missing_glyphs
+
+HERE = Path(__file__).parent
+GOOD = HERE / "fixtures" / "content-good"
+BAD = HERE / "fixtures" / "content-bad"
+THEME = HERE.parent / "themes" / "party-red"
+FONT = THEME / "fonts" / "NotoSansSC-Regular.otf"
+BOLD = THEME / "fonts" / "NotoSansSC-Bold.otf"
+
+
+def check(*args, **kwargs) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    code = run_check(*args, out=out, **kwargs)
+    return code, out.getvalue().splitlines()
+
+
+def test_good_content_passes():
+    code, lines = check(str(GOOD))
+    assert code == 0
+    assert lines == ["内容检查通过：3 个栏目，6 个展项，1 条导览 / "
+                     "content OK: 3 sections, 6 exhibits, 1 tour"]
+
+
+def test_summary_in_one_language():
+    assert check(str(GOOD), lang="en")[1] == ["content OK: 3 sections, 6 exhibits, 1 tour"]
+    assert check(str(GOOD), lang="zh")[1] == ["内容检查通过：3 个栏目，6 个展项，1 条导览"]
+
+
+def test_bad_content_fails_with_one_line_per_problem():
+    content = load_content(BAD)
+    code, lines = check("tests/fixtures/content-bad")
+    assert code == 1
+    assert len(lines) == len(content.problems) + 1
+    assert "tests/fixtures/content-bad/site.yaml:2: warning: 未知字段 'titel'，是不是想写 'title'？" \
+           " / unknown field 'titel' — did you mean 'title'?" in lines
+    assert "tests/fixtures/content-bad/01-history/tabs.md:4: error: 这一行用了 Tab 键缩进；请改用空格" \
+           " / a tab is used for indentation; use spaces" in lines
+    errors, warnings = len(content.errors), len(content.warnings)
+    assert lines[-1] == f"{errors} 个错误，{warnings} 个警告 / {errors} errors, {warnings} warnings"
+
+
+def test_json_output():
+    out = io.StringIO()
+    code = run_check(str(BAD), as_json=True, out=out)
+    data = json.loads(out.getvalue())
+    content = load_content(BAD)
+    assert code == 1 and data["ok"] is False
+    assert len(data["errors"]) == len(content.errors)
+    assert len(data["warnings"]) == len(content.warnings)
+    first = next(e for e in data["errors"] if e["path"] == "01-history/tabs.md")
+    assert first == {
+        "path": "01-history/tabs.md", "line": 4, "severity": "error",
+        "message": "a tab is used for indentation; use spaces",
+        "message_zh": "这一行用了 Tab 键缩进；请改用空格", "key": None,
+        "file": f"{BAD}/01-history/tabs.md"}
+    assert data["summary"]["sections"] == 3
+    assert data["summary"]["tours"] == 2
+    assert data["summary"]["errors"] == len(content.errors)
+
+
+def test_json_ok_for_good_content():
+    out = io.StringIO()
+    assert run_check(GOOD, as_json=True, out=out) == 0
+    data = json.loads(out.getvalue())
+    assert data["ok"] is True and data["errors"] == [] and data["warnings"] == []
+    assert data["summary"]["exhibits"] == 6
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def rare_chars(tmp_path: Path) -> Path:
+    return write(tmp_path / "content", {
+        "site.yaml": "title: 展厅\nlanguages: [zh, en]\n",
+        "01-a/_section.yaml": "title: 人物\nlayout: grid\n",
+        "01-a/x.md": "---\ntitle: 张龘同志\nsummary: 劳模\n---\n\n他的家乡在鱻村。\n",
+        "01-a/x.en.md": "---\ntitle: Comrade Zhang 靐\n---\n",
+        "tours/t.yaml": "title: 导览\nsteps:\n  - section: a\n    notes: 欢迎 😀\n",
+    })
+
+
+def test_missing_glyphs_named_per_file_and_line(rare_chars: Path):
+    content = load_content(rare_chars)
+    problems = missing_glyphs(content, font_charset([FONT]))
+    assert [p.format() for p in problems] == [
+        "01-a/x.en.md:2: warning: 字体缺少这些字：靐 / the font cannot draw: 靐",
+        "01-a/x.md:2: warning: 字体缺少这些字：龘 鱻 / the font cannot draw: 龘 鱻",
+        "tours/t.yaml:4: warning: 字体缺少这些字：😀 / the font cannot draw: 😀",
+    ]
+
+
+def test_check_reports_glyphs_as_warnings(rare_chars: Path):
+    code, lines = check(str(rare_chars), fonts=[FONT, BOLD], lang="en")
+    assert code == 0
+    assert lines[-1] == "content OK: 1 section, 1 exhibit, 1 tour (3 warnings)"
+    assert f"{rare_chars}/01-a/x.md:2: warning: the font cannot draw: 龘 鱻" in lines
+
+
+def test_check_uses_the_theme_fonts(rare_chars: Path):
+    pytest.importorskip("kiosk.theme")
+    code, lines = check(str(rare_chars), theme_dir=str(THEME), lang="en")
+    assert code == 0
+    assert f"{rare_chars}/01-a/x.en.md:2: warning: the font cannot draw: 靐" in lines
+
+
+def test_check_reports_a_missing_theme(tmp_path: Path):
+    pytest.importorskip("kiosk.theme")
+    code, lines = check(str(GOOD), theme_dir=str(tmp_path / "nope"), lang="en")
+    assert code == 1
+    assert lines[0] == (f"{tmp_path / 'nope'}: error: theme not found: {tmp_path / 'nope'} "
+                        f"(a theme is a folder with a theme.yaml)")
+
+
+def test_check_includes_kiosk_yaml_problems(tmp_path: Path):
+    pytest.importorskip("kiosk.config")
+    config = write(tmp_path, {"kiosk.yaml": "content: content\nfulscreen: true\n"}) / "kiosk.yaml"
+    code, lines = check(str(GOOD), config_path=str(config), lang="en")
+    assert any(line.startswith(f"{config}:2: warning:") and "fullscreen" in line
+               for line in lines), lines
+    assert code == 0
