@@ -275,7 +275,7 @@ def test_long_chinese_paragraph_is_prewrapped_by_the_rules(window, fonts):
     assert label.prewrapped
     lines = label.text.split("\n")
     assert len(lines) > 5
-    assert not any(line[:1] in "，。" for line in lines)  # no line starts with punctuation
+    assert all(line and line[0] not in "，。" for line in lines)  # no line starts with punctuation
     assert "".join(lines) == text
     # re-wrapped when the width changes
     label.width = 300

@@ -12,6 +12,7 @@ styled runs, so bold and italic survive and escaping still applies per run.
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 
 from . import blocks as b
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - only when the module is absent
 # Bold runs are measured with the regular face: leave a little room for them.
 BOLD_ALLOWANCE = 0.97
 DEFAULT_FONT = "Roboto"
+UNSET_WIDTH = 100  # a new Kivy widget's width before any layout
 
 
 def available() -> bool:
@@ -96,9 +98,18 @@ class PrewrapLabelMixin:
             self.fbind("width", self._rewrap)
             self.fbind("padding", self._rewrap)
             self.fbind("font_size", self._rewrap)
-            self._rewrap()
+            if self.parent is None and self.width == UNSET_WIDTH:
+                # Not laid out yet: wrap once the layout gives the real width,
+                # or at the next frame if it never changes.
+                Clock.schedule_once(self._rewrap_if_empty, 0)
+            else:
+                self._rewrap()
         else:
             self.text = render(self.runs)
+
+    def _rewrap_if_empty(self, *_args) -> None:
+        if not self.text:
+            self._rewrap()
 
     def _rewrap(self, *_args) -> None:
         pad = self.padding
