@@ -1,0 +1,232 @@
+"""exhibit: one Markdown exhibit as a page — title, date, summary, pictures, video and body.
+
+Portrait: everything in one column (title, main picture, video, body, more
+pictures). Landscape: the title across the top, pictures and video on the left,
+the body on a cream card on the right. The whole page scrolls vertically.
+
+Also home to two helpers the article and timeline screens share:
+``markdown_style(app)`` and ``image_resolver(content, source)``.
+"""
+
+from __future__ import annotations
+
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.content.paths import MediaResolver
+from kiosk.ui.app import load_kv
+from kiosk.ui.markdown import MarkdownStyle
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets.video import VideoBlock
+
+LANDSCAPE_MEDIA_SHARE = 0.42  # width of the picture column in landscape
+FONT_LINE_BOX = 1.45  # ascent + descent of the bundled font, in font sizes
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _mix(colour, under, amount: float):
+    """``colour`` laid at ``amount`` opacity over ``under``, as a solid colour."""
+    return tuple(under[i] + (colour[i] - under[i]) * amount for i in range(3)) + (1.0,)
+
+
+def kivy_line_height(typographic: float | None) -> float:
+    """Kivy's ``line_height`` for a line pitch given in font sizes (as themes write it).
+
+    Kivy multiplies the font's own line box (ascent + descent, about 1.45 font
+    sizes for Noto Sans SC), so a theme's 1.55 would otherwise become 2.25.
+    """
+    return max(1.0, float(typographic or 1.5) / FONT_LINE_BOX)
+
+
+def markdown_style(app, on_dark: bool = False) -> MarkdownStyle:
+    """The Markdown look for this app: its font, sizes (large-text aware) and colours.
+
+    ``on_dark`` is for text placed straight on the red background (section
+    intros); otherwise the text sits on a cream card.
+    """
+    scale = float(app.text_scale or 1.0)
+    size = {k: float(v) / scale for k, v in app.font.items()}
+    c = app.colors
+    theme = getattr(app, "theme", None)
+    if on_dark:
+        text, muted, strong, under = c["text"], c["text_muted"], c["accent"], c["background"]
+        header_bg, header_fg = c["accent"], c["on_accent"]
+    else:
+        text, muted, strong, under = c["on_card"], c["card_muted"], c["primary"], c["card"]
+        header_bg, header_fg = c["primary"], c["on_primary"]
+    return MarkdownStyle(
+        font_regular=app.font_name,
+        font_bold=None,  # the registered font has a bold face: [b] picks it
+        body_size=size.get("body", 26.0),
+        heading_sizes=(size.get("title", 44.0) * 0.85, size.get("heading", 36.0),
+                       size.get("subheading", 30.0)),
+        caption_size=size.get("caption", 21.0),
+        text_color=tuple(text),
+        muted_color=tuple(muted),
+        emphasis_color=tuple(strong),
+        accent_color=tuple(strong),
+        quote_bar_color=tuple(c["accent"]),
+        quote_bg=_mix(c["accent"], under, 0.14),
+        table_header_bg=tuple(header_bg),
+        table_header_color=tuple(header_fg),
+        table_border=_mix(muted, under, 0.35),
+        table_row_bg=tuple(under),
+        table_zebra_bg=_mix(c["accent"], under, 0.12),
+        code_bg=_mix(muted, under, 0.10),
+        placeholder_bg=_mix(muted, under, 0.15),
+        line_height=kivy_line_height(getattr(theme, "line_height", None)),
+        paragraph_spacing=float(app.space.get("gap", 24.0)),
+        text_scale=scale,
+        image_max_height=Window.height * 0.5,
+    )
+
+
+def image_resolver(content, source: str):
+    """``resolve(src) -> file path | None`` for pictures named in the Markdown of ``source``.
+
+    Same rules as the loader: relative to the file, inside the content root, no
+    absolute paths, no links leading outside; anything else is not shown.
+    """
+    resolver = MediaResolver(str(content.root))
+
+    def resolve(src: str) -> str | None:
+        media = resolver.resolve(source, src, None, "image", "image", [])
+        return str(media.path) if media is not None else None
+
+    return resolve
+
+
+def split_pictures(exhibit):
+    """(main picture, the other pictures): the cover, or else the first image, leads."""
+    images = list(exhibit.images)
+    hero = exhibit.cover or (images[0] if images else None)
+    if hero is not None and not hero.caption:
+        # a cover that is also in the image list takes that image's caption
+        hero = next((m for m in images if m.src == hero.src), hero)
+    rest = [m for m in images if hero is None or m.src != hero.src]
+    return hero, rest
+
+
+# ------------------------------------------------------------------ widgets
+
+
+class ExhibitFigure(BoxLayout):
+    """One of the further pictures: the picture with its caption under it."""
+
+    media = ObjectProperty(None, allownone=True)
+    caption = StringProperty("")
+
+
+class ColumnSpacer(Widget):
+    """Takes up whatever height a column has beyond its content."""
+
+
+class ExhibitScreen(KioskScreen):
+    title_text = StringProperty("")
+    date_text = StringProperty("")
+    summary_text = StringProperty("")
+    hero = ObjectProperty(None, allownone=True)
+    hero_caption = StringProperty("")
+    more_title = StringProperty("")
+    has_media = BooleanProperty(False)
+    has_body = BooleanProperty(False)
+    portrait = BooleanProperty(True)
+    video = ObjectProperty(None, allownone=True)  # the VideoBlock, if the exhibit has a video
+    body = ObjectProperty(None, allownone=True)  # the rendered Markdown
+
+    def on_size(self, *_):
+        portrait = self.height >= self.width
+        if portrait != self.portrait:
+            self.portrait = portrait
+            self._arrange()
+
+    def load(self, app, content, route) -> bool:
+        super().load(app, content, route)
+        section, exhibit = self.section_and_exhibit(content, route)
+        if section is None or exhibit is None:
+            return False
+        self.heading = app.t(section.title)
+        self.title_text = app.t(exhibit.title)
+        self.date_text = exhibit.date.label(app.lang) if exhibit.date else ""
+        self.summary_text = app.t(exhibit.summary)
+        hero, rest = split_pictures(exhibit)
+        self.hero = hero
+        self.hero_caption = app.t(hero.caption) if hero else ""
+        self._fill_video(app, exhibit)
+        self._fill_body(app, content, exhibit)
+        self._fill_more(app, rest)
+        self.has_media = bool(hero or self.video or rest)
+        self.portrait = self.height >= self.width
+        self._arrange()
+        self.ids.scroll.scroll_y = 1
+        return True
+
+    # --------------------------------------------------------------- parts
+    def _fill_video(self, app, exhibit):
+        box = self.ids.video_box
+        if self.video is not None:
+            self.video.release()
+        box.clear_widgets()
+        self.video = None
+        if exhibit.video is None:
+            return
+        self.video = VideoBlock(media=exhibit.video, caption=app.t(exhibit.video.caption),
+                                message=app.ui("no_video"))
+        box.add_widget(self.video)
+
+    def _fill_body(self, app, content, exhibit):
+        from kiosk.ui.markdown import build_markdown
+
+        holder = self.ids.body_holder
+        holder.clear_widgets()
+        text = app.t(exhibit.body).strip()
+        self.has_body = bool(text)
+        self.body = None
+        if not text:
+            return
+        width = self._body_width(app)
+        self.body = build_markdown(text, markdown_style(app), image_resolver(content, exhibit.source),
+                                   width_hint=width)
+        holder.add_widget(self.body)
+
+    def _body_width(self, app) -> float:
+        w = Window.width - 2 * app.space["margin"] - 3 * app.space["gap"]
+        if Window.width > Window.height:
+            w = (w - 1.5 * app.space["gap"]) * (1 - LANDSCAPE_MEDIA_SHARE)
+        return max(w, 100.0)
+
+    def _fill_more(self, app, rest):
+        grid = self.ids.more
+        grid.clear_widgets()
+        self.more_title = app.ui("more_pictures") if rest else ""
+        for media in rest:
+            grid.add_widget(ExhibitFigure(media=media, caption=app.t(media.caption)))
+
+    def _arrange(self):
+        """More pictures: under the body in portrait, in the picture column in landscape.
+
+        Each column ends with a stretchable spacer so that, when the other
+        column is taller, its content stays at the top.
+        """
+        more = self.ids.more_box
+        target = self.ids.text_col if self.portrait else self.ids.media_col
+        if more.parent is not target:
+            if more.parent is not None:
+                more.parent.remove_widget(more)
+            target.add_widget(more)
+        for col in (self.ids.media_col, self.ids.text_col):
+            spacers = [w for w in col.children if isinstance(w, ColumnSpacer)]
+            for w in spacers:
+                col.remove_widget(w)
+            col.add_widget(ColumnSpacer())
+
+    def on_leave(self, *_):
+        if self.video is not None:
+            self.video.stop()
+
+
+load_kv(__file__, "exhibit.kv")

@@ -1,0 +1,112 @@
+"""A video block for exhibit pages: plays with Kivy's Video when a player is installed.
+
+Kivy plays video through a provider library (``ffpyplayer``, the ``video`` extra
+of this project). Without one Kivy falls back to its ``null`` provider, which
+silently shows nothing: then the block shows the poster picture and a plain
+message instead, so a visitor never faces a black box. With a provider the
+poster is the preview and a tap plays or pauses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+
+from kiosk.ui.app import load_kv
+
+
+def video_provider() -> str | None:
+    """Name of Kivy's working video provider, or None when video cannot play."""
+    try:
+        from kivy.core.video import Video as CoreVideo
+    except Exception:  # a broken provider import must not take the page down
+        return None
+    if CoreVideo is None:
+        return None
+    module = getattr(CoreVideo, "__module__", "") or ""
+    name = module.rsplit(".", 1)[-1].replace("video_", "")
+    if name in ("", "null"):
+        return None
+    return name
+
+
+def video_available() -> bool:
+    return video_provider() is not None
+
+
+class VideoScreenArea(ButtonBehavior, FloatLayout):
+    """The picture area of the block: the player, or the poster; tapping toggles playback."""
+
+    playing = BooleanProperty(False)
+
+
+class VideoBlock(BoxLayout):
+    """Shows one video :class:`~kiosk.content.model.Media` with its poster and caption.
+
+    ``message`` is the text shown when no player is installed (``app.ui('no_video')``).
+    ``available`` is decided when the block is built; ``player`` is the Kivy
+    Video widget when there is one.
+    """
+
+    media = ObjectProperty(None, allownone=True)
+    poster = ObjectProperty(None, allownone=True)  # a Media or None
+    caption = StringProperty("")
+    message = StringProperty("")
+    available = BooleanProperty(False)
+    player = ObjectProperty(None, allownone=True)
+    state = StringProperty("stop")  # stop | play | pause (mirrors the player)
+
+    def __init__(self, media=None, caption: str = "", message: str = "",
+                 available: bool | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.media = media
+        self.poster = getattr(media, "poster", None)
+        self.caption = caption
+        self.message = message
+        self.available = video_available() if available is None else bool(available)
+        area = self.ids.area
+        if self.available and media is not None and Path(media.path).is_file():
+            self.player = self._make_player()
+            area.add_widget(self.player, index=len(area.children))
+        area.bind(on_release=lambda *_: self.toggle())
+
+    def _make_player(self):
+        from kivy.uix.video import Video
+
+        preview = str(self.poster.path) if self.poster is not None else None
+        player = Video(source=str(self.media.path), state="stop", preview=preview,
+                       pos_hint={"x": 0, "y": 0},
+                       fit_mode="contain", options={"eos": "stop"})
+        player.bind(state=self._on_player_state)
+        return player
+
+    def _on_player_state(self, player, state):
+        self.state = state
+        self.ids.area.playing = state == "play"
+
+    def toggle(self):
+        """Play when stopped or paused, pause when playing (nothing without a player)."""
+        if self.player is None:
+            return
+        self.player.state = "pause" if self.player.state == "play" else "play"
+
+    def stop(self):
+        """Stop playback (the screen calls this when the visitor leaves it)."""
+        if self.player is not None and self.player.state != "stop":
+            self.player.state = "stop"
+
+    def release(self):
+        """Stop and free the player (before the block is thrown away)."""
+        if self.player is not None:
+            self.player.state = "stop"
+            try:
+                self.player.unload()
+            except Exception:  # noqa: BLE001 - unloading must not break a rebuild
+                pass
+
+
+load_kv(__file__, "video.kv")
