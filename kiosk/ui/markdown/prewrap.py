@@ -85,6 +85,7 @@ class PrewrapLabelMixin:
     use_markup_runs = BooleanProperty(True)
     bold_font = ObjectProperty(None, allownone=True)
     prewrapped = BooleanProperty(False)
+    measure_bold = BooleanProperty(False)  # the whole Label is drawn bold
 
     def set_runs(self, runs: list, markup: bool, bold_font: str | None, render) -> None:
         """``render(runs) -> str`` turns runs into the Label's text."""
@@ -120,5 +121,7 @@ class PrewrapLabelMixin:
             self.text = self._render(self.runs)
             return
         font = self.font_name or DEFAULT_FONT
-        lines = _wrap_lines(self.plain_text, width, font, float(self.font_size))
+        lines = _wrap_lines(
+            self.plain_text, width, font, float(self.font_size), bold=self.measure_bold
+        )
         self.text = self._render(break_runs(self.runs, lines))

@@ -176,6 +176,7 @@ def _make_label(
         options["font_name"] = font_name
     options.update(kwargs)
     label = cls(**options)
+    label.measure_bold = synthetic_bold
     label.set_runs(runs, markup, bold_font, render)
     return label
 
@@ -244,7 +245,7 @@ class _Builder:
                 font=st.font_mono,
                 bg_color=st.code_bg,
                 padding=[pad, pad * 0.6],
-                line_height=1.25,
+                line_height=1.0,
             )
         Logger.warning("Markdown: block %r is not shown", type(block).__name__)
         return Widget(size_hint_y=None, height=0)
@@ -331,7 +332,7 @@ class _Builder:
                     bg_color=bg,
                     padding=[pad, pad * 0.6],
                     size_hint_x=weights[c],
-                    line_height=min(st.line_height, 1.3),
+                    line_height=min(st.line_height, 1.0),
                 )
                 cells.append(cell)
                 grid.add_widget(cell)
