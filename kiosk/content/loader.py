@@ -11,6 +11,7 @@ One broken file never stops the others: it is left out and reported.
 
 from __future__ import annotations
 
+import gc
 import os
 import posixpath
 from dataclasses import replace
@@ -144,6 +145,18 @@ class ContentLoader:
     # ----------------------------------------------------------------- loading
 
     def load(self) -> Content:
+        """A fresh snapshot; only files changed since the last call are read again."""
+        # Loading allocates many small objects that all stay alive; the cyclic
+        # garbage collector would only rescan them over and over.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _load(self) -> Content:
         self.last_parsed = []
         self._stats = {}
         self._resolver = MediaResolver(self.root)  # media are looked at afresh each load

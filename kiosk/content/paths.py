@@ -109,6 +109,9 @@ class MediaResolver:
     def relative(self, source: str, src: str) -> str | None:
         """``src`` written in ``source`` as a root-relative path, or None if it escapes."""
         src = src.replace("\\", "/")
+        folder = source.rpartition("/")[0]
+        if "/." not in "/" + src and "//" not in src and not src.startswith("/"):
+            return f"{folder}/{src}" if folder else src  # already normal: nothing to fold
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), src))
         if joined == ".." or joined.startswith("../") or joined.startswith("/"):
             return None

@@ -162,9 +162,13 @@ class _Recursive(yaml.MarkedYAMLError):
     pass
 
 
-def _to_python(loader: _LineLoader, node, base: int, active: set[int]):
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _to_python(loader: _LineLoader, node, base: int, active: set[int],
+               duplicates: list[tuple[object, int]]):
     """Plain Python values from a node tree; mappings and lists carry their lines."""
-    if isinstance(node, yaml.ScalarNode):
+    if node.__class__ is yaml.ScalarNode:
         tag = node.tag
         if tag == _STR:
             return node.value
@@ -178,32 +182,40 @@ def _to_python(loader: _LineLoader, node, base: int, active: set[int]):
         raise _Recursive(None, None, "an alias refers to itself", node.start_mark)
     active.add(id(node))
     try:
-        if isinstance(node, yaml.MappingNode):
+        if node.__class__ is yaml.MappingNode:
             if node.tag != _MAP:
                 return loader.construct_object(node, deep=True)
-            loader.flatten_mapping(node)
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE:
+                    loader.flatten_mapping(node)
+                    break
             data = LineDict()
             data.line = node.start_mark.line + base
             lines = data.lines
             for key_node, value_node in node.value:
-                key = _to_python(loader, key_node, base, active)
-                try:
-                    hash(key)
-                except TypeError:
-                    key = str(key)
+                if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    key = _to_python(loader, key_node, base, active, duplicates)
+                    try:
+                        hash(key)
+                    except TypeError:
+                        key = str(key)
                 line = key_node.start_mark.line + base
-                if key in data:
+                if key in lines:
                     data.duplicates.append((key, line))
-                data[key] = _to_python(loader, value_node, base, active)
+                    duplicates.append((key, line))
+                data[key] = _to_python(loader, value_node, base, active, duplicates)
                 lines[key] = line
             return data
         if node.tag != _SEQ:
             return loader.construct_object(node, deep=True)
         seq = LineList()
         seq.line = node.start_mark.line + base
+        item_lines = seq.lines
         for item in node.value:
-            seq.append(_to_python(loader, item, base, active))
-            seq.lines.append(item.start_mark.line + base)
+            seq.append(_to_python(loader, item, base, active, duplicates))
+            item_lines.append(item.start_mark.line + base)
         return seq
     finally:
         active.discard(id(node))
@@ -254,6 +266,8 @@ _AT_CONTEXT = ("could not find expected ':'", "did not find expected ','",
 def find_tab_lines(text: str, line_base: int = 1) -> list[int]:
     """Lines whose indentation contains a tab (block-scalar contents excepted)."""
     out: list[int] = []
+    if "\t" not in text:
+        return out
     block_indent: int | None = None
     for i, raw in enumerate(text.split("\n")):
         stripped = raw.lstrip(" \t")
@@ -290,9 +304,11 @@ def load_yaml(text: str, path: str, line_base: int = 1) -> YamlResult:
                 "这一行用了 Tab 键缩进；请改用空格"))
         return result
     loader = _LineLoader(text)
+    duplicates: list[tuple[object, int]] = []
     try:
         node = loader.get_single_node()
-        result.data = None if node is None else _to_python(loader, node, line_base, set())
+        result.data = None if node is None else _to_python(
+            loader, node, line_base, set(), duplicates)
     except yaml.MarkedYAMLError as exc:
         result.problems.append(_syntax_problem(exc, path, line_base))
         return result
@@ -303,26 +319,12 @@ def load_yaml(text: str, path: str, line_base: int = 1) -> YamlResult:
     finally:
         loader.dispose()
     result.ok = True
-    for dup in _duplicates(result.data):
-        key, line = dup
+    for key, line in duplicates:
         result.problems.append(problem(
             path, line, "warning",
             f"'{key}' is given twice; the last one is used",
             f"'{key}' 写了两次；以最后一次为准", key=str(key)))
     return result
-
-
-def _duplicates(data) -> list[tuple[object, int]]:
-    out: list[tuple[object, int]] = []
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, LineDict):
-            out.extend(item.duplicates)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return out
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, line_base: int) -> Problem:
