@@ -27,8 +27,11 @@ from kivy.uix.label import Label  # noqa: E402
 
 
 class FakeTime:
+    """Starts at the real clock's reading (so nothing already scheduled is in the past)
+    and then moves only when a test says so."""
+
     def __init__(self):
-        self.now = 1000.0
+        self.now = Clock.time() + 1.0
 
     def __call__(self):
         return self.now
@@ -47,7 +50,7 @@ class Pilot:
         self.status_path = tmp_path / "status.json"
 
     # ---------------------------------------------------------------- life
-    def start(self, content_dir, size=(1080, 1920), theme="party-red", **config_changes):
+    def start(self, content_dir, size=(540, 960), theme="party-red", **config_changes):
         from kiosk.config import Config
         from kiosk.content.loader import ContentLoader
         from kiosk.theme import load_theme
@@ -91,7 +94,7 @@ class Pilot:
 
     def settle(self):
         """Let transitions and short animations finish."""
-        self.advance(1.5, 0.05)
+        self.advance(0.8, 0.1)
 
     # -------------------------------------------------------------- input
     def tap(self, target, settle: bool = True):

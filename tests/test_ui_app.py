@@ -1,0 +1,161 @@
+"""A visitor at the kiosk: home, sections, back and home, language, large text, idle, attract."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+from kivy.core.window import Window, Keyboard
+
+from kiosk.ui.widgets import Card
+
+BASIC = FIXTURES / "ui-basic"
+
+
+def section_cards(kiosk):
+    return [w for w in kiosk.widgets(Card, kiosk.screen)]
+
+
+def test_home_lists_every_section_as_a_card(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    assert kiosk.route == "home"
+    titles = [c.title for c in section_cards(kiosk)]
+    expected = [app.t(s.title) for s in app.content.home_sections()]
+    assert titles == expected
+    assert len(titles) == 6
+    kiosk.find_text(app.t(app.content.site.title))
+
+
+def test_every_section_opens_from_home_by_touch(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    for section in app.content.home_sections():
+        card = next(c for c in section_cards(kiosk) if c.route == section.route)
+        kiosk.tap(card)
+        assert kiosk.route == section.route
+        assert kiosk.status()["screen"] == section.route
+        kiosk.tap(kiosk.find_text(app.ui("home")))
+        assert kiosk.route == "home"
+
+
+def test_back_returns_where_the_visitor_came_from(kiosk):
+    app = kiosk.start(BASIC)
+    kiosk.tap(section_cards(kiosk)[0])
+    assert kiosk.route == "section/notes"
+    exhibit_card = next(c for c in kiosk.widgets(Card, kiosk.screen) if c.route.endswith("/plain"))
+    kiosk.tap(exhibit_card)
+    assert kiosk.route == "exhibit/notes/plain"
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == "section/notes"
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == "home"
+
+
+def test_swipe_right_goes_back(kiosk):
+    kiosk.start(BASIC)
+    kiosk.tap(section_cards(kiosk)[1])
+    assert kiosk.route == "section/more"
+    w, h = Window.size
+    kiosk.swipe((w * 0.3, h * 0.5), (w * 0.8, h * 0.52))
+    assert kiosk.route == "home"
+
+
+def test_language_switch_shows_english_and_falls_back(kiosk):
+    app = kiosk.start(BASIC)
+    kiosk.find_text("测试展厅")
+    kiosk.tap(app.root.ids.language)
+    assert app.lang == "en"
+    kiosk.find_text("Test Hall")
+    kiosk.find_text("Large text")  # interface words follow the language
+    assert kiosk.status()["language"] == "en"
+    kiosk.tap(section_cards(kiosk)[0])
+    titles = [c.title for c in kiosk.widgets(Card, kiosk.screen)]
+    assert "Plain exhibit" in titles  # from plain.en.md
+    assert "[color=ff0000]红色[/color] [b]粗[/b]" in titles  # no translation: default language
+
+
+def test_markup_in_content_is_shown_literally(kiosk):
+    app = kiosk.start(BASIC)
+    kiosk.tap(section_cards(kiosk)[0])
+    card = next(c for c in kiosk.widgets(Card, kiosk.screen) if c.route.endswith("/markup"))
+    labels = [w for w in card.walk() if hasattr(w, "markup") and w.text.startswith("[color")]
+    assert labels and all(not w.markup for w in labels)
+    assert app.tm(app.content.exhibit("notes", "markup").title).startswith("&bl;color")
+
+
+def test_large_text_scales_every_font_and_resets_when_idle(kiosk):
+    app = kiosk.start(BASIC)
+    body = app.font["body"]
+    kiosk.tap(app.root.ids.large_text)
+    assert app.large_text
+    assert abs(app.font["body"] - body * 1.4) < 0.5
+    title = kiosk.find_text("测试展厅")
+    assert abs(title.font_size - app.font["display"]) < 0.01
+    kiosk.tap(section_cards(kiosk)[0])
+    kiosk.advance(app.kiosk_config.idle.reset_after + 1, step=1.0)
+    assert kiosk.route == "home"
+    assert not app.large_text
+    assert abs(app.font["body"] - body) < 0.01
+
+
+def test_idle_countdown_then_home_and_touch_keeps_browsing(kiosk):
+    app = kiosk.start(BASIC)
+    idle = app.kiosk_config.idle
+    kiosk.tap(section_cards(kiosk)[0])
+    kiosk.advance(idle.reset_after - idle.countdown + 2, step=1.0)
+    assert app.root.countdown > 0
+    kiosk.find_text(app.ui("returning_home"))
+    kiosk.tap(kiosk.find_text(app.ui("stay")))  # a touch keeps the visitor where they are
+    assert app.root.countdown == -1
+    assert kiosk.route == "section/notes"
+    kiosk.advance(idle.reset_after + 1, step=1.0)
+    assert kiosk.route == "home"
+
+
+def test_attract_loop_after_idle_on_home_and_touch_returns(kiosk):
+    app = kiosk.start(BASIC)
+    kiosk.advance(app.kiosk_config.idle.attract_after + 1, step=1.0)
+    assert kiosk.route == "attract"
+    assert kiosk.status()["mode"] == "attract"
+    kiosk.find_text(app.t(app.content.site.attract.prompt))
+    first = kiosk.screen.slide_title
+    kiosk.advance(app.content.site.attract.slide_seconds + 2, step=0.5)
+    assert kiosk.screen.slide_title != first  # the slideshow moves on
+    w, h = Window.size
+    kiosk.tap((w / 2, h / 2))
+    assert kiosk.route == "home"
+    assert kiosk.status()["mode"] == "browse"
+
+
+def test_escape_and_window_close_do_not_quit(kiosk):
+    app = kiosk.start(BASIC)
+    kiosk.tap(section_cards(kiosk)[0])
+    kiosk.key(Keyboard.keycodes["escape"])
+    assert app.root.get_root_window() is Window
+    assert Window.dispatch("on_request_close") is True
+    kiosk.tap(app.root.ids.home)
+    assert kiosk.route == "home"
+
+
+def test_status_file_describes_the_kiosk(kiosk):
+    import os
+
+    app = kiosk.start(BASIC)
+    doc = kiosk.status()
+    assert doc["pid"] == os.getpid()
+    assert doc["mode"] == "browse"
+    assert doc["screen"] == "home"
+    assert doc["language"] == "zh"
+    assert doc["content"]["version"] == 1
+    assert doc["content"]["errors"] == []
+    assert doc["memory_rss_mb"] > 10
+    assert "updated_at" in doc
+    app.apply_content(app.loader.load())
+    assert kiosk.status()["content"]["version"] == 2
+
+
+def test_landscape_uses_three_columns(kiosk, demo_content):
+    app = kiosk.start(demo_content, size=(960, 540))
+    kiosk.settle()
+    grid = app.manager.current_screen.ids.cards
+    assert grid.cols == 3
+    for card in section_cards(kiosk):
+        x, y = card.to_window(card.x, card.y)
+        assert 0 <= x and x + card.width <= 960 + 1
