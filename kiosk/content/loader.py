@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import os
-import posixpath
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,6 +27,10 @@ TOURS_FOLDER = "tours"
 SITE_FILE = "site.yaml"
 SECTION_FILE = "_section.yaml"
 YAML_EXTS = (".yaml", ".yml")
+
+
+def _base(rel: str) -> str:
+    return rel.rpartition("/")[2]
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -261,11 +264,11 @@ class ContentLoader:
                        languages: tuple[str, ...], problems: list[Problem]) -> list[Exhibit]:
         context = (lang, languages, section_id)
         found: list[tuple[str, Exhibit]] = []
-        mains = sorted(folder.pages + folder.structured, key=posixpath.basename)
-        page_stems = {posixpath.basename(rel)[:-3] for rel in folder.pages}
+        mains = sorted(folder.pages + folder.structured, key=_base)
+        page_stems = {_base(rel)[:-3] for rel in folder.pages}
         for rel in mains:
             if rel.endswith(".md"):
-                stem = posixpath.basename(rel)[:-3]
+                stem = _base(rel)[:-3]
                 trs = sorted(folder.translations.get(stem, ()))
                 parsed = self._parsed(rel, markdown=True)
                 problems.extend(parsed.problems)
@@ -302,8 +305,8 @@ class ContentLoader:
                 problems.append(problem(
                     rel, None, "error",
                     f"the exhibit id '{exhibit.id}' is already used by "
-                    f"{posixpath.basename(used[exhibit.id])} in this section; rename one of them",
-                    f"展项名 '{exhibit.id}' 已被本栏目的 {posixpath.basename(used[exhibit.id])} "
+                    f"{_base(used[exhibit.id])} in this section; rename one of them",
+                    f"展项名 '{exhibit.id}' 已被本栏目的 {_base(used[exhibit.id])} "
                     f"使用；请给其中一个改名"))
                 continue
             used[exhibit.id] = rel
@@ -356,7 +359,7 @@ def _ordered(exhibits: list[Exhibit], section: Section,
     """Exhibits by ``order`` then file name; a timeline by date (undated ones last)."""
 
     def by_order(ex: Exhibit):
-        return (ex.order is None, ex.order or 0, posixpath.basename(ex.source))
+        return (ex.order is None, ex.order or 0, _base(ex.source))
 
     if section.layout != "timeline":
         return tuple(sorted(exhibits, key=by_order))

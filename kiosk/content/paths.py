@@ -24,6 +24,7 @@ _IGNORED_PATTERNS = (
     "*.swp", "*.swo", "*~", "~$*", "*.tmp", "*.part", "*.crdownload",
 )
 _IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
+_IGNORED_RE = re.compile("|".join(fnmatch.translate(p) for p in _IGNORED_PATTERNS))
 
 
 def is_ignored(name: str) -> bool:
@@ -33,7 +34,7 @@ def is_ignored(name: str) -> bool:
     low = name.lower()
     if low in _IGNORED_NAMES:
         return True
-    return any(fnmatch.fnmatchcase(low, pat) for pat in _IGNORED_PATTERNS)
+    return _IGNORED_RE.match(low) is not None
 
 
 def id_from_name(name: str) -> str:
