@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import FIXTURES
-from kivy.core.window import Window, Keyboard
+from kivy.core.window import Keyboard, Window
 
 from kiosk.ui.widgets import Card
 
