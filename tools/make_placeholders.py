@@ -191,7 +191,7 @@ def frame(draw, box, colour, width: int = 4, gap: int = 10) -> None:
 
 
 def photo(pic: Picture, size=SIZE) -> Image.Image:
-    """A cream card on red. The words stay within the middle 45% of the width,
+    """A cream card on red. The words stay within the middle third of the width,
     so they survive when a portrait screen crops the picture to its centre."""
     w, h = size
     s = h / 1000
@@ -201,7 +201,7 @@ def photo(pic: Picture, size=SIZE) -> Image.Image:
     card = (int(w * 0.12), int(h * 0.1), int(w * 0.88), int(h * 0.9))
     d.rectangle(card, fill=CREAM)
     frame(d, (card[0] + 14, card[1] + 14, card[2] - 14, card[3] - 14), GOLD, 3, 8)
-    column = int(w * 0.40)
+    column = int(w * 0.34)
     centred(d, int(150 * s), "示意图", font(int(110 * s), True), RED, w)
     centred(d, int(290 * s), "PLACEHOLDER", fitted(d, "PLACEHOLDER", int(64 * s), column, True), RED, w)
     d.line((w * 0.4, 395 * s, w * 0.6, 395 * s), fill=GOLD, width=3)
