@@ -65,10 +65,10 @@ class Fields:
             return lines[key]
         return self.base_line
 
-    def full_key(self, key: str | None) -> str | None:
+    def full_key(self, key: object) -> str | None:
         if key is None:
             return self.key_prefix or None
-        return f"{self.key_prefix}.{key}" if self.key_prefix else key
+        return f"{self.key_prefix}.{show(key)}" if self.key_prefix else show(key)
 
     def report(self, severity: str, key: str | None, en: str, zh: str,
                line: int | None = None) -> None:
