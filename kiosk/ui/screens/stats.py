@@ -24,6 +24,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.layout import Layout
 
 from kiosk.content.model import StatItem
+from kiosk.text.kivy_measure import wrap_lines
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
 
@@ -31,6 +32,7 @@ COUNT_SECONDS = 1.8  # how long one figure takes to count up
 STAGGER = 0.06  # each tile starts this much after the one before it
 STAGGER_MAX = 0.5  # ... but never later than this
 UNIT_RATIO = 0.42  # the unit's size next to the number's
+INLINE_SHRINK = 0.8  # shrink the figure this far before putting the unit below it
 BASELINE = 0.2  # share of a line's height below the baseline (Noto Sans SC)
 
 
@@ -38,6 +40,27 @@ def ease_out(p: float) -> float:
     """Cubic ease-out: fast at first, gently landing on 1."""
     p = min(1.0, max(0.0, p))
     return 1.0 - (1.0 - p) ** 3
+
+
+def balanced(text: str, width: float, font_name: str, size: float, bold: bool = False) -> str:
+    """``text`` broken into as few lines as fit ``width``, each about as long as the others.
+
+    For short centred texts: a two-line label reads better as two halves than
+    as a full line and one lonely character.
+    """
+    if not text or width <= 1:
+        return text
+    lines = wrap_lines(text, width, font_name, size, bold)
+    if len(lines) <= 1:
+        return text
+    lo, hi = width * 0.4, width
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        if len(wrap_lines(text, mid, font_name, size, bold)) <= len(lines):
+            hi = mid
+        else:
+            lo = mid
+    return "\n".join(wrap_lines(text, hi, font_name, size, bold))
 
 
 def _text_width(text: str, font_name: str, size: float, bold: bool = False) -> float:
@@ -88,8 +111,12 @@ class StatFigure(Layout):
         stacked = inline > self.width and bool(self.unit)
         need = num_w + suf_w if stacked else inline
         scale = min(1.0, self.width / need) if need else 1.0
+        if stacked and self.width / inline >= INLINE_SHRINK:
+            # a little smaller reads better than a unit alone on its own line
+            stacked = False
+            scale = self.width / inline
         if stacked:
-            # a long unit below the number wraps no more than the tile allows
+            # a long unit below the number: no wider than the tile
             scale = min(scale, max(0.5, self.width / max(1.0, unit_w)))
         self.stacked = stacked
         self.stat_size = round(size * scale, 1)
@@ -115,12 +142,15 @@ class StatFigure(Layout):
         suf.size = suf.texture_size
         unit.size = unit.texture_size
         num_h = num.texture_size[1]
+        # a figure shrunk to fit keeps the full line height, so the numbers of
+        # a row of tiles stand on one line
+        line_h = num_h * self.base_size / max(1.0, self.stat_size)
         gap = self.stat_size * 0.12 if self.unit else 0
         if self.stacked:
             row_w = slot + suf.width
             x = self.center_x - row_w / 2
             unit.pos = (self.center_x - unit.width / 2, self.y)
-            base_y = self.y + unit.height
+            base_y = self.y + unit.height * 0.9
         else:
             row_w = slot + suf.width + gap + unit.width
             x = self.center_x - row_w / 2
@@ -130,7 +160,7 @@ class StatFigure(Layout):
         if not self.stacked:
             # bottoms offset so the smaller unit sits on the number's baseline
             unit.pos = (suf.right + gap, base_y + BASELINE * (num_h - unit.height))
-        self.height = num_h + (unit.height if self.stacked else 0)
+        self.height = max(num_h, line_h) + (unit.height * 0.9 if self.stacked else 0)
 
 
 class StatTile(BoxLayout):
@@ -143,7 +173,22 @@ class StatTile(BoxLayout):
     unit = StringProperty("")
     label_text = StringProperty("")
     note_text = StringProperty("")
+    label_lines = StringProperty("")  # label_text broken into balanced lines
+    note_lines = StringProperty("")
     delay = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        self._rewrap = Clock.create_trigger(self._wrap, -1)
+        super().__init__(**kwargs)
+        for name in ("width", "label_text", "note_text"):
+            self.fbind(name, self._rewrap)
+        self._wrap()
+
+    def _wrap(self, *_):
+        label, note = self.ids.label, self.ids.note
+        width = self.width - self.padding[0] - self.padding[2] - 2
+        self.label_lines = balanced(self.label_text, width, label.font_name, label.font_size, True)
+        self.note_lines = balanced(self.note_text, width, note.font_name, note.font_size)
 
     def show(self, value: float):
         self.number_text = self.item.formatted(value)
