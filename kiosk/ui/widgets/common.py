@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -25,6 +26,35 @@ class KLabel(Label):
 
     wrap = BooleanProperty(False)
     role = StringProperty("body")  # a key of app.font: title, heading, body, caption, ...
+
+
+class TextBlock(KLabel):
+    """Text that wraps by the Chinese line-breaking rules (no line starts with 。or ends with “).
+
+    Set ``raw``; ``text`` is ``raw`` with line breaks placed for the current
+    width, font and size. Kivy's own wrapping stays on as a fallback.
+    """
+
+    raw = StringProperty("")
+
+    def __init__(self, **kwargs):
+        self._rewrap_trigger = Clock.create_trigger(self._rewrap, -1)
+        super().__init__(**kwargs)
+        self.fbind("raw", self._rewrap_trigger)
+        self.fbind("width", self._rewrap_trigger)
+        self.fbind("font_size", self._rewrap_trigger)
+        self.fbind("font_name", self._rewrap_trigger)
+        self.fbind("bold", self._rewrap_trigger)
+
+    def _rewrap(self, *_):
+        from kiosk.text.kivy_measure import prewrap
+
+        pad = self.padding[0] + self.padding[2] if len(self.padding) == 4 else 0
+        width = self.width - pad
+        if width <= self.font_size * 2:
+            self.text = self.raw
+            return
+        self.text = prewrap(self.raw, width, self.font_name, self.font_size, self.bold)
 
 
 class TapArea(ButtonBehavior, BoxLayout):
