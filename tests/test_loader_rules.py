@@ -288,3 +288,22 @@ def test_yes_no_words_stay_text_and_booleans_accept_them(tmp_path):
     assert messages(content) == []
     ex = content.exhibit("a", "x")
     assert ex.title.get() == "no" and ex.featured is True
+
+
+def test_video_must_be_a_video_and_single_image_is_accepted(tmp_path):
+    (tmp_path / "01-a").mkdir()
+    (tmp_path / "01-a" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    content = tree(tmp_path, {"site.yaml": "title: T\n", **SECTION,
+                              "01-a/x.md": "---\ntitle: X\nimages: a.png\nvideo: a.png\n---\n"})
+    assert messages(content) == [
+        "01-a/x.md:4: error: 'video': 'a.png' is not a video file (.mp4 .webm .mov .mkv .avi)"]
+    assert [m.src for m in content.exhibit("a", "x").images] == ["01-a/a.png"]
+
+
+def test_unknown_front_matter_field_suggests_the_right_one(tmp_path):
+    content = tree(tmp_path, {"site.yaml": "title: T\n", **SECTION,
+                              "01-a/x.md": "---\ntitle: X\nsumary: S\nfeatrued: true\n---\n"})
+    assert messages(content) == [
+        "01-a/x.md:3: warning: unknown field 'sumary' — did you mean 'summary'?",
+        "01-a/x.md:4: warning: unknown field 'featrued' — did you mean 'featured'?",
+    ]

@@ -109,6 +109,9 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
 
 
 def _images(f: Fields) -> tuple[Media, ...]:
+    if isinstance(f.get("images"), str):  # a single picture written without "- "
+        media = f.media("images", "image", label=None)
+        return (media,) if media else ()
     items = f.sequence("images")
     if not items:
         return ()
