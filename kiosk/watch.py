@@ -1,0 +1,338 @@
+"""Watching the content and theme folders: one call per burst of changes.
+
+Staff copy files in over Samba, save from an editor, unzip a folder, run
+``git pull`` or let Syncthing deliver. Each of these produces a flurry of file
+system events, temporary names and half-written files. :class:`ContentWatcher`
+turns that flurry into one call of ``on_change(paths)`` once the files have
+stopped changing::
+
+    watcher = ContentWatcher([content_dir, theme_dir], on_change, settle=0.3)
+    watcher.start()
+    ...
+    watcher.stop()
+
+``on_change`` receives the set of absolute paths that changed, or ``None`` for
+"look at everything" (the periodic full rescan, or after the observer had to
+be restarted). It runs on the watcher's own thread, never on watchdog's, and
+never twice at the same time.
+
+No Kivy here: this module is plain Python and is tested without a window.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from kiosk.content.paths import is_ignored
+
+log = logging.getLogger("kiosk.watch")
+
+MODES = ("native", "polling")
+# Event types that mean a file's content or presence may have changed. Opening
+# and reading a file (which the loader itself does) are not among them.
+_CHANGE_EVENTS = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
+_MAX_TREE_ENTRIES = 5000  # a changed folder is compared entry by entry up to this many
+
+
+def _path(value) -> str:
+    if isinstance(value, bytes):
+        value = os.fsdecode(value)
+    return os.path.normpath(value) if value else ""
+
+
+def _signature(path: str):
+    """What a path looks like on disk now: compared twice to tell it stopped changing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not os.path.isdir(path):
+        return (st.st_size, st.st_mtime_ns)
+    entries = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if not is_ignored(d)]
+        for name in files:
+            if is_ignored(name):
+                continue
+            try:
+                fst = os.stat(os.path.join(folder, name))
+            except OSError:
+                entries.append((folder, name, None))
+                continue
+            entries.append((folder, name, fst.st_size, fst.st_mtime_ns))
+            if len(entries) >= _MAX_TREE_ENTRIES:
+                return tuple(entries)
+    return tuple(entries)
+
+
+class ContentWatcher:
+    """Reports changes below ``paths`` once they have settled.
+
+    ``mode`` is ``"native"`` (inotify and friends; falls back to polling when it
+    cannot start, e.g. the inotify watch limit is reached) or ``"polling"``
+    (for network shares where native events never arrive). ``settle`` is the
+    quiet time after the last event; then sizes and modification times are
+    read twice, ``settle / 2`` apart, and must agree before a change is
+    reported. After ``rescan_every`` seconds without a report,
+    ``on_change(None)`` asks for a full rescan.
+    """
+
+    def __init__(self, paths: Iterable[str | os.PathLike],
+                 on_change: Callable[[frozenset[str] | None], object], *,
+                 mode: str = "native", settle: float = 0.3, rescan_every: float = 300.0,
+                 poll_interval: float = 1.0, check_every: float = 1.0,
+                 max_wait: float = 30.0):
+        if mode not in MODES:
+            raise ValueError(f"watch mode must be one of {MODES}, not {mode!r}")
+        self.paths = tuple(dict.fromkeys(os.path.abspath(os.fspath(p)) for p in paths))
+        self.on_change = on_change
+        self.mode = mode
+        self.settle = settle
+        self.rescan_every = rescan_every
+        self.poll_interval = poll_interval
+        self.check_every = check_every
+        self.max_wait = max_wait
+        self.active_mode: str | None = None  # the mode actually running ("polling" after a fall-back)
+        self.restarts = 0
+        self.reports = 0  # how many times on_change was called
+        self._observer = None
+        self._watched: set[str] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._pending: set[str] = set()
+        self._full = False
+        self._last_event = 0.0
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ life
+
+    def start(self) -> ContentWatcher:
+        self._start_observer()
+        self._thread = threading.Thread(target=self._run, name="content-watch", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop watching; waits for the threads to end (a call in progress finishes first)."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+        self._thread = None
+        self._stop_observer(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def request_rescan(self) -> None:
+        """Ask for a full rescan on the watcher thread (as if everything changed)."""
+        with self._lock:
+            self._full = True
+            self._last_event = time.monotonic()
+        self._wake.set()
+
+    # -------------------------------------------------------------- observer
+
+    def _make_observer(self, mode: str):
+        if mode == "polling":
+            from watchdog.observers.polling import PollingObserver
+
+            return PollingObserver(timeout=self.poll_interval)
+        from watchdog.observers import Observer
+
+        return Observer()
+
+    def _start_observer(self) -> None:
+        mode = self.mode
+        try:
+            self._observer = self._launch(mode)
+        except OSError as exc:
+            if mode == "polling":
+                raise
+            log.warning("native file watching cannot start (%s); checking for changes "
+                        "every %.1f s instead", exc, self.poll_interval)
+            mode = "polling"
+            self._observer = self._launch(mode)
+        self.active_mode = mode
+
+    def _launch(self, mode: str):
+        observer = self._make_observer(mode)
+        watched = set()
+        for path in self.paths:
+            if os.path.isdir(path):
+                observer.schedule(_Handler(self, path), path, recursive=True)
+                watched.add(path)
+        observer.daemon = True
+        try:
+            observer.start()
+        except BaseException:
+            _quietly_stop(observer)
+            raise
+        self._watched = watched
+        return observer
+
+    def _stop_observer(self, timeout: float = 5.0) -> None:
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            _quietly_stop(observer, timeout)
+
+    def _observer_healthy(self) -> bool:
+        """The observer runs, every watched folder has a live emitter, none is missing."""
+        observer = self._observer
+        if observer is None or not observer.is_alive():
+            return False
+        emitters = list(getattr(observer, "emitters", ()))
+        if len(emitters) < len(self._watched) or not all(e.is_alive() for e in emitters):
+            return False
+        # A folder that appeared since (or was deleted and created again) needs a new watch.
+        return all(not os.path.isdir(p) or p in self._watched for p in self.paths)
+
+    def _supervise(self) -> None:
+        if self._stopping.is_set() or self._observer_healthy():
+            return
+        log.warning("file watching stopped; starting it again and checking everything")
+        self._stop_observer(timeout=2.0)
+        try:
+            self._start_observer()
+        except OSError as exc:
+            log.error("file watching cannot start again: %s", exc)
+            self._observer = None
+            self._watched = set()
+        self.restarts += 1
+        with self._lock:
+            self._full = True
+            self._last_event = time.monotonic()
+
+    # ---------------------------------------------------------------- events
+
+    def _relevant(self, path: str, root: str) -> bool:
+        rel = os.path.relpath(path, root)
+        if rel == os.curdir:
+            return True
+        return not any(is_ignored(part) for part in rel.split(os.sep)
+                       if part not in ("", os.curdir, os.pardir))
+
+    def _event(self, event, root: str) -> None:
+        """Called on watchdog's thread: only record what changed."""
+        kind = event.event_type
+        if kind not in _CHANGE_EVENTS:
+            return
+        if kind == "modified" and event.is_directory:
+            return  # a child changed: it has an event of its own
+        found = []
+        src = _path(event.src_path)
+        if src and self._relevant(src, root):
+            found.append(src)
+        if kind == "moved":
+            dest = _path(getattr(event, "dest_path", ""))
+            if dest and self._relevant(dest, root):
+                found.append(dest)
+        if not found:
+            return
+        with self._lock:
+            self._pending.update(found)
+            self._last_event = time.monotonic()
+        self._wake.set()
+
+    # ------------------------------------------------------------ the thread
+
+    def _run(self) -> None:
+        last_report = time.monotonic()
+        last_check = time.monotonic()
+        while not self._stopping.is_set():
+            now = time.monotonic()
+            wait = min(self.check_every, max(0.0, last_report + self.rescan_every - now))
+            self._wake.wait(wait)
+            self._wake.clear()
+            if self._stopping.is_set():
+                break
+            now = time.monotonic()
+            if now - last_check >= self.check_every:
+                last_check = now
+                self._supervise()
+            with self._lock:
+                busy = bool(self._pending) or self._full
+            if not busy and now - last_report >= self.rescan_every:
+                self.request_rescan()
+                busy = True
+            if not busy:
+                continue
+            changed = self._wait_until_settled()
+            if changed is _STOPPED:
+                break
+            self._report(changed)
+            last_report = time.monotonic()
+
+    def _wait_until_settled(self):
+        """Wait for quiet, then for the changed files to hold still; take what changed."""
+        deadline = time.monotonic() + self.max_wait
+        previous = None
+        while True:
+            # Quiet period: restart the wait on every new event (debounce).
+            while time.monotonic() < deadline:
+                with self._lock:
+                    quiet_for = time.monotonic() - self._last_event
+                if quiet_for >= self.settle:
+                    break
+                if self._stopping.wait(self.settle - quiet_for):
+                    return _STOPPED
+            with self._lock:
+                paths = set(self._pending)
+                stamp = self._last_event
+            current = {p: _signature(p) for p in sorted(paths)}
+            overdue = time.monotonic() >= deadline
+            if overdue:
+                log.warning("files are still changing after %.0f s; loading them anyway",
+                            self.max_wait)
+            if overdue or current == previous:
+                with self._lock:
+                    if overdue or self._last_event == stamp:
+                        changed = None if self._full else frozenset(self._pending)
+                        self._pending.clear()
+                        self._full = False
+                        return changed
+            previous = current
+            if self._stopping.wait(self.settle / 2):
+                return _STOPPED
+
+    def _report(self, changed: frozenset[str] | None) -> None:
+        self.reports += 1
+        try:
+            self.on_change(changed)
+        except Exception:
+            log.exception("reloading after a change failed")
+
+
+_STOPPED = object()
+
+
+class _Handler:
+    """watchdog calls ``dispatch(event)``; we hand the event to the watcher."""
+
+    def __init__(self, watcher: ContentWatcher, root: str):
+        self.watcher = watcher
+        self.root = root
+
+    def dispatch(self, event) -> None:
+        try:
+            self.watcher._event(event, self.root)
+        except Exception:  # never let an odd event kill watchdog's thread
+            log.exception("cannot handle file event %r", event)
+
+
+def _quietly_stop(observer, timeout: float = 5.0) -> None:
+    try:
+        observer.stop()
+        if observer.is_alive() and observer is not threading.current_thread():
+            observer.join(timeout)
+    except Exception:  # pragma: no cover - stopping a broken observer
+        log.debug("observer did not stop cleanly", exc_info=True)
+
+
+__all__ = ["ContentWatcher", "MODES"]
