@@ -1,0 +1,206 @@
+"""timeline: a section's exhibits in date order along a horizontal gold line.
+
+The line runs across the screen with a year marker where a new year begins;
+the exhibits hang above and below it in turn, so neighbours can overlap
+sideways and the line stays dense. Visitors drag it sideways (with inertia) and
+tap a card to open the exhibit. Exhibits without a date come last, after an
+"Other" marker.
+"""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.graphics import Color, Ellipse, InstructionGroup, Rectangle
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.uix.label import Label
+from kivy.uix.relativelayout import RelativeLayout
+
+from kiosk.ui.app import load_kv
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.exhibit import image_resolver, markdown_style
+from kiosk.ui.widgets import TapArea
+
+CARD_SHARE_PORTRAIT = 0.58  # card width as a share of the visible width
+CARD_SHARE_LANDSCAPE = 0.27
+STEP = 0.56  # distance between neighbouring cards, in card widths (they alternate sides)
+
+
+def timeline_order(exhibits):
+    """Dated exhibits by date (ties keep the section's order), then the undated ones."""
+    dated = sorted((ex for ex in exhibits if ex.date), key=lambda ex: ex.date.sort_key)
+    return dated + [ex for ex in exhibits if not ex.date]
+
+
+def marker_texts(exhibits, lang: str, undated: str) -> list[str]:
+    """For each exhibit in order: the marker on the line at its place ("" for none).
+
+    A year is shown where it first appears; the undated group gets ``undated``.
+    """
+    out, last = [], None
+    for ex in exhibits:
+        key = ex.date.year if ex.date else None
+        if key == last and out:
+            out.append("")
+            continue
+        last = key
+        if key is None:
+            out.append(undated)
+        else:
+            out.append(f"{key}年" if lang == "zh" else str(key))
+    return out
+
+
+class TimelineCard(TapArea):
+    """One exhibit on the line."""
+
+    media = ObjectProperty(None, allownone=True)
+    title = StringProperty("")
+    summary = StringProperty("")
+    date = StringProperty("")
+    route = StringProperty("")
+    vertical = BooleanProperty(True)  # picture above the text (portrait) or beside it
+    above = BooleanProperty(True)  # the card hangs above the line
+
+
+class YearMarker(Label):
+    """The year written on the line, in a gold pill."""
+
+
+class TimelineTrack(RelativeLayout):
+    """What scrolls: the line, the markers and the cards, placed by the screen."""
+
+    line_y = ObjectProperty(0.0)
+    line_color = ListProperty([1, 1, 1, 1])
+
+
+class TimelineScreen(KioskScreen):
+    title_text = StringProperty("")
+    subtitle_text = StringProperty("")
+    hint_text = StringProperty("")
+    empty_text = StringProperty("")
+    portrait = BooleanProperty(True)
+    intro = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.swipe_back = False  # sideways drags move the timeline (the left edge still goes back)
+        self.cards: list[TimelineCard] = []
+        self.markers: list[YearMarker] = []
+        self._app = None
+        self._layout_trigger = Clock.create_trigger(self._layout, -1)
+        self._links = InstructionGroup()
+        self.ids.track.canvas.before.add(self._links)
+        self.ids.scroll.bind(size=self._relayout)
+
+    def on_size(self, *_):
+        self.portrait = self.height >= self.width
+        self._relayout()
+
+    def _relayout(self, *_):
+        self._layout_trigger.cancel()
+        self._layout_trigger()
+
+    def load(self, app, content, route) -> bool:
+        super().load(app, content, route)
+        section, _ = self.section_and_exhibit(content, route)
+        if section is None:
+            return False
+        self._app = app
+        self.heading = app.t(section.title)
+        self.title_text = app.t(section.title)
+        self.subtitle_text = app.t(section.subtitle)
+        self._fill_intro(app, content, section)
+        track = self.ids.track
+        for widget in self.cards + self.markers:
+            track.remove_widget(widget)
+        exhibits = timeline_order(section.visible_exhibits())
+        self.cards, self.markers = [], []
+        for exhibit, marker in zip(
+            exhibits, marker_texts(exhibits, app.lang, app.ui("undated")), strict=True
+        ):
+            card = TimelineCard(
+                media=exhibit.thumbnail,
+                title=app.t(exhibit.title),
+                summary=app.t(exhibit.summary),
+                date=exhibit.date.label(app.lang) if exhibit.date else "",
+                route=exhibit.route,
+            )
+            card.bind(on_release=lambda c: app.go(c.route))
+            track.add_widget(card)
+            self.cards.append(card)
+            label = YearMarker(text=marker, opacity=1 if marker else 0)
+            track.add_widget(label)
+            self.markers.append(label)
+        self.hint_text = app.ui("drag_hint") if len(exhibits) > 1 else ""
+        self.empty_text = "" if exhibits else app.ui("no_items")
+        self.portrait = self.height >= self.width
+        self._layout()
+        self.ids.scroll.scroll_x = 0
+        return True
+
+    def _fill_intro(self, app, content, section):
+        from kiosk.ui.markdown import build_markdown
+
+        holder = self.ids.intro_holder
+        holder.clear_widgets()
+        self.intro = None
+        text = app.t(section.intro).strip()
+        if text:
+            self.intro = build_markdown(text, markdown_style(app, on_dark=True),
+                                        image_resolver(content, section.source))
+            holder.add_widget(self.intro)
+
+    # -------------------------------------------------------------- layout
+    def _layout(self, *_):
+        """Place the cards alternately above and below the line, left to right."""
+        app, scroll, track = self._app, self.ids.scroll, self.ids.track
+        if app is None or scroll.width < 10 or scroll.height < 10:
+            return
+        portrait = self.height >= self.width
+        margin, gap = app.space["margin"], app.space["gap"]
+        view_w, h = scroll.width, scroll.height
+        card_w = view_w * (CARD_SHARE_PORTRAIT if portrait else CARD_SHARE_LANDSCAPE)
+        step = card_w * STEP
+        zone = app.font["subheading"] * 2.4  # room for the year pills on the line
+        line_y = round(h / 2)
+        card_h = max(line_y - zone / 2 - gap * 0.6, 10)
+        if portrait:
+            card_h = min(card_h, card_w * 0.88)  # no tall empty cards on a tall screen
+        pad = line_y - zone / 2 - card_h  # keeps the cards off the scroll bar and the header
+        n = len(self.cards)
+        track.width = max(view_w, margin * 2 + card_w + step * max(n - 1, 0))
+        track.line_y = line_y
+        track.line_color = list(app.colors["accent"])
+        self._links.clear()
+        self._links.add(Color(*app.colors["accent"]))
+        for i, (card, marker) in enumerate(zip(self.cards, self.markers, strict=True)):
+            x = margin + i * step
+            above = i % 2 == 0
+            card.vertical = portrait
+            card.above = above
+            card.size = (card_w, card_h)
+            card.pos = (x, h - pad - card_h) if above else (x, pad)
+            anchor = x + card_w / 2
+            edge = card.y if above else card.top
+            self._links.add(Rectangle(pos=(anchor - 1.5, min(edge, line_y)),
+                                      size=(3, abs(edge - line_y))))
+            r = gap * 0.35
+            self._links.add(Ellipse(pos=(anchor - r, line_y - r), size=(2 * r, 2 * r)))
+            marker.texture_update()
+            marker.size = (marker.texture_size[0] + gap * 1.4, marker.texture_size[1] + gap * 0.5)
+            marker.center = (anchor, line_y)
+
+    def settle(self):
+        """Stop any glide or bounce and rest inside the timeline's ends."""
+        scroll = self.ids.scroll
+        effect = scroll.effect_x
+        if effect is not None:
+            effect.velocity = 0
+            effect.cancel()
+        scroll.scroll_x = min(max(scroll.scroll_x, 0.0), 1.0)
+        if effect is not None:
+            effect.value = (scroll.width - scroll.viewport_size[0]) * scroll.scroll_x
+        scroll.update_from_scroll()
+
+
+load_kv(__file__, "timeline.kv")
