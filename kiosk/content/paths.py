@@ -6,6 +6,7 @@ import fnmatch
 import os
 import posixpath
 import re
+import stat
 from pathlib import Path
 
 from .model import Media, Problem, Text
@@ -67,6 +68,7 @@ class MediaResolver:
         self.checked: dict[str, bool] = {}
         # Shared by every fork: answers stay valid for one load of the content.
         self._usable: dict[str, bool] = {}
+        self._links: set[str] = set()
         self._escapes: dict[str, bool] = {}
 
     def fork(self) -> MediaResolver:
@@ -84,9 +86,20 @@ class MediaResolver:
     def usable(self, abspath: str) -> bool:
         """Is there a readable file at ``abspath``? (asked once per load)"""
         found = self._usable.get(abspath)
-        if found is None:
-            found = self._usable[abspath] = os.path.isfile(abspath) and os.access(
-                abspath, os.R_OK)
+        if found is not None:
+            return found
+        try:
+            mode = os.lstat(abspath).st_mode  # one system call for the usual plain file
+        except OSError:
+            found = False
+        else:
+            if stat.S_ISLNK(mode):
+                self._links.add(abspath)
+                found = os.path.isfile(abspath) and os.access(abspath, os.R_OK)
+            else:
+                found = stat.S_ISREG(mode) and (
+                    bool(mode & stat.S_IROTH) or os.access(abspath, os.R_OK))
+        self._usable[abspath] = found
         return found
 
     def still_same(self, checked: dict[str, bool]) -> bool:
@@ -103,7 +116,9 @@ class MediaResolver:
             if head and self.escapes(head):
                 found = True
             else:
-                found = os.path.islink(abspath) and not self.inside(abspath)
+                is_link = (abspath in self._links) if abspath in self._usable \
+                    else os.path.islink(abspath)
+                found = is_link and not self.inside(abspath)
             self._escapes[rel] = found
         return found
 
