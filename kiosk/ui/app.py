@@ -63,6 +63,8 @@ class KioskApp(App):
         self.history = History()
         self.idle = IdleController(self, config.idle)
         self._status_event = None
+        self.reloader = None  # kiosk.ui.reload.Reloader when hot reload runs
+        self.content_errors: list = []  # errors in the content on screen, for staff
         self.title = "kiosk"
         if content is not None:
             self.content = content
@@ -95,6 +97,8 @@ class KioskApp(App):
         return False
 
     def on_stop(self):
+        if self.reloader is not None:
+            self.reloader.stop()
         self.idle.stop()
         if self._status_event is not None:
             self._status_event.cancel()

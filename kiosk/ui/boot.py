@@ -70,9 +70,14 @@ def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, siz
     size = size or config.size or ((540, 960) if windowed else None)
     configure_kivy(fullscreen=fullscreen, size=size, rotation=config.rotation)
     from kiosk.ui.app import KioskApp
+    from kiosk.ui.reload import Reloader
 
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
-    app.run()
+    app.reloader = Reloader(app, config.watch).start()
+    try:
+        app.run()
+    finally:
+        app.reloader.stop()
     return 0
 
 
