@@ -195,7 +195,7 @@ def test_the_content_folder_deleted_keeps_the_last_content(kiosk, hall, tmp_path
     assert kiosk.status()["content"]["errors"] == []
 
 
-def test_a_photo_replaced_at_the_same_path_shows_the_new_picture(kiosk, hall):
+def with_photo(hall):
     from PIL import Image as PILImage
 
     photo = hall / "01-notes" / "images" / "p.png"
@@ -204,20 +204,50 @@ def test_a_photo_replaced_at_the_same_path_shows_the_new_picture(kiosk, hall):
     (hall / "01-notes" / "plain.md").write_text(
         page("普通展项", "featured: true\ncover: images/p.png\nimages: [images/p.png]\n"),
         encoding="utf-8")
+    return photo
+
+
+def paint(photo, rgb):
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (16, 16), rgb).save(photo)
+
+
+def shown_photos(kiosk, photo):
+    found = [p for p in kiosk.widgets(Picture, kiosk.screen)
+             if p.texture is not None and p.source == str(photo)]
+    assert found, "the photo is not on screen"
+    return found
+
+
+def colours(kiosk, photo):
+    return {bytes(p.texture.pixels[:3]) for p in shown_photos(kiosk, photo)}
+
+
+def test_a_photo_replaced_at_the_same_path_shows_the_new_picture(kiosk, hall):
+    photo = with_photo(hall)
     app, reloader = start(kiosk, hall)
     app.go("exhibit/notes/plain")
     kiosk.settle()
-
-    def colours():
-        found = [p for p in kiosk.widgets(Picture, kiosk.screen)
-                 if p.texture is not None and p.source == str(photo)]
-        assert found, "the photo is not on screen"
-        return {bytes(p.texture.pixels[:3]) for p in found}
-
-    assert colours() == {b"\xff\x00\x00"}
-    PILImage.new("RGB", (16, 16), (0, 0, 255)).save(photo)
+    assert colours(kiosk, photo) == {b"\xff\x00\x00"}
+    paint(photo, (0, 0, 255))
     wait_applied(kiosk, reloader, 1)
-    assert colours() == {b"\x00\x00\xff"}
+    assert colours(kiosk, photo) == {b"\x00\x00\xff"}
+
+
+def test_a_full_rescan_reloads_only_pictures_written_since_the_last_look(kiosk, hall):
+    photo = with_photo(hall)
+    app, reloader = start(kiosk, hall, mode="off")
+    app.go("exhibit/notes/plain")
+    kiosk.settle()
+    textures = [p.texture for p in shown_photos(kiosk, photo)]
+    reloader.reload_now(None)  # the periodic rescan: nothing changed
+    kiosk.frames(3)
+    assert [p.texture for p in shown_photos(kiosk, photo)] == textures
+    paint(photo, (0, 255, 0))  # a change no event told about
+    reloader.reload_now(None)
+    kiosk.frames(3)
+    assert colours(kiosk, photo) == {b"\x00\xff\x00"}
 
 
 def test_a_theme_change_recolours_the_app(kiosk, hall, tmp_path):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import replace
 from functools import partial
 
@@ -139,14 +140,27 @@ def _cache_file(category: str, key) -> str:
     return key
 
 
-def forget_images(paths) -> int:
-    """Drop every cached picture read from one of ``paths`` (files or folders)."""
+def changed_since(path: str, since_ns: int | None) -> bool:
+    """True if ``path`` was written, replaced or removed at or after ``since_ns``
+    (the inode change time, which copying tools cannot set back)."""
+    if since_ns is None:
+        return True
+    try:
+        return os.stat(path).st_ctime_ns >= since_ns
+    except OSError:
+        return True
+
+
+def forget_images(paths, since_ns: int | None = None) -> int:
+    """Drop every cached picture read from one of ``paths`` (files or folders);
+    with ``since_ns``, only pictures whose file changed since then."""
     roots = [os.path.normpath(str(p)) for p in paths]
     removed = 0
     for category in IMAGE_CACHES:
         entries = getattr(Cache, "_objects", {}).get(category) or {}
         for key in list(entries):
-            if _under(os.path.normpath(_cache_file(category, key)), roots):
+            name = os.path.normpath(_cache_file(category, key))
+            if _under(name, roots) and changed_since(name, since_ns):
                 Cache.remove(category, key)
                 removed += 1
     return removed
@@ -176,6 +190,7 @@ class Reloader:
         self.applied = 0  # results handed to the main thread and applied
         self.reloads = 0  # times the content on screen actually changed
         self._lock = threading.Lock()
+        self._since = time.time_ns()  # when the files were last looked at
         self._logged: set[Problem] = set(getattr(app.content, "problems", ()) or ())
         self.watcher: ContentWatcher | None = None
         if watcher_mode != "off":
@@ -211,6 +226,7 @@ class Reloader:
         content_hit = paths is None or any(_under(p, [self.content_root]) for p in paths)
         theme_hit = bool(self.theme_dir) and (
             paths is None or any(_under(p, [self.theme_dir]) for p in paths))
+        since, self._since = self._since, time.time_ns()
         snapshot, root_exists, theme = None, True, None
         if content_hit:
             root_exists = os.path.isdir(self.content_root)
@@ -220,7 +236,7 @@ class Reloader:
             from kiosk.theme import load_theme
 
             theme = load_theme(self.theme_dir)
-        return paths, snapshot, root_exists, theme
+        return paths, snapshot, root_exists, theme, since
 
     # --------------------------------------------------------- main thread
 
@@ -230,17 +246,26 @@ class Reloader:
             loaded = self._read(paths)
         return self._apply_loaded(*loaded)
 
-    def _apply_loaded(self, paths, snapshot, root_exists, theme, *_dt) -> bool:
+    def _apply_loaded(self, paths, snapshot, root_exists, theme, since, *_dt) -> bool:
         self.applied += 1
-        if paths is None:
+        try:
+            return self._apply(paths, snapshot, root_exists, theme, since)
+        except Exception:  # a reload must never take the kiosk down
+            log.exception("applying the reloaded content failed; the screen keeps what it shows")
+            return False
+
+    def _apply(self, paths, snapshot, root_exists, theme, since) -> bool:
+        if paths is None:  # a full rescan: pictures written since the last look
             images = [self.content_root] + ([self.theme_dir] if self.theme_dir else [])
         else:  # pictures, and folders that may hold some
             images = [p for p in paths if media_kind(p) == "image" or not os.path.isfile(p)]
+            since = None
         stale = []
         if images:
             stale = [w for w in self._pictures()
-                     if w.source and _under(os.path.normpath(w.source), images)]
-            forget_images(images)
+                     if w.source and _under(os.path.normpath(w.source), images)
+                     and changed_since(w.source, since)]
+            forget_images(images, since)
         if theme is not None:
             self._apply_theme(*theme)
         changed = snapshot is not None and self._apply_content(snapshot, root_exists)
@@ -303,4 +328,4 @@ class Reloader:
         return list(seen.values())
 
 
-__all__ = ["Reloader", "keep_last_good", "forget_images"]
+__all__ = ["Reloader", "changed_since", "forget_images", "keep_last_good"]
