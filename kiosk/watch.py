@@ -30,6 +30,10 @@ from collections.abc import Callable, Iterable
 from kiosk.content.paths import is_ignored
 
 log = logging.getLogger("kiosk.watch")
+# watchdog logs every inotify event at DEBUG (the loader's own reads included):
+# keep it to warnings unless someone set its level on purpose.
+if logging.getLogger("watchdog").level == logging.NOTSET:
+    logging.getLogger("watchdog").setLevel(logging.WARNING)
 
 MODES = ("native", "polling")
 # Event types that mean a file's content or presence may have changed. Opening

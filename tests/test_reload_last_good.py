@@ -37,6 +37,8 @@ def test_a_broken_exhibit_keeps_its_place_and_last_version(tree):
     assert [p.path for p in merged.errors] == ["01-history/2016.md"]
     notes = [p for p in merged.warnings if p.path == "01-history/2016.md"]
     assert notes and "last version that worked" in notes[0].message and notes[0].message_zh
+    order = [p for p in merged.problems if p.path == "01-history/2016.md"]
+    assert order[-1] == notes[0]  # the note follows the error it explains
 
 
 def test_other_changes_in_the_same_load_still_show(tree):

@@ -120,8 +120,9 @@ def keep_last_good(previous: Content | None, new: Content, *, root_exists: bool 
         shown.append(site.source)
     if not shown:
         return new
-    problems = sorted([*new.problems, *(_still_shown(p) for p in dict.fromkeys(shown))],
-                      key=lambda p: (p.path, p.line or 0))
+    notes = [_still_shown(p) for p in dict.fromkeys(shown)]
+    # each note comes right after the errors of its file
+    problems = sorted([*new.problems, *notes], key=lambda p: (p.path, p in notes, p.line or 0))
     return replace(new, site=site, sections=tuple(sections), tours=tuple(tours),
                    problems=tuple(problems))
 
