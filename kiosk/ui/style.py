@@ -65,6 +65,8 @@ UI_TEXT = {
     "more_pictures": ("更多图片", "More pictures"),
     "undated": ("其他", "Other"),
     "drag_hint": ("左右拖动，浏览历程", "Drag sideways to travel through time"),
+    "close": ("关闭", "Close"),
+    "tap_for_details": ("轻触卡片查看详情", "Tap a card to see it in full"),
 }
 
 

@@ -1,0 +1,222 @@
+"""honors: a wall of award cards; a tapped card opens large over the wall.
+
+A section with layout ``honors`` shows every honors exhibit it holds, one wall
+each under its own heading; an ``exhibit/...`` route of kind ``honors`` shows
+just that wall. Each award is a :class:`HonorCard` (certificate-like: cream
+card, gold frame, year badge, title, issuer, picture). Tapping one opens a
+:class:`HonorDetail` overlay inside the screen with the large picture, the
+full title, issuer, year and description; a tap outside the panel or on the
+close button closes it.
+"""
+
+from __future__ import annotations
+
+from kivy.animation import Animation
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.content.model import Honor
+from kiosk.ui.app import load_kv
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import TapArea
+
+FADE_SECONDS = 0.2
+
+
+class HonorCard(TapArea):
+    """One award on the wall."""
+
+    honor = ObjectProperty(None, allownone=True)
+    media = ObjectProperty(None, allownone=True)
+    title = StringProperty("")
+    year = StringProperty("")
+    issuer = StringProperty("")
+
+
+class HonorsGrid(GridLayout):
+    """Cards in a grid; every row as high as the tallest card needs."""
+
+    def __init__(self, **kwargs):
+        self._fit_rows = Clock.create_trigger(self._fit_row_height, -1)
+        super().__init__(**kwargs)
+
+    def add_widget(self, widget, *args, **kwargs):
+        super().add_widget(widget, *args, **kwargs)
+        widget.fbind("minimum_height", self._fit_rows)
+        self._fit_rows()
+
+    def _fit_row_height(self, *_):
+        heights = [c.minimum_height for c in self.children]
+        if heights:
+            self.row_default_height = max(heights)
+
+
+class HonorsBoard(BoxLayout):
+    """A heading, a short line and the wall of cards."""
+
+    title = StringProperty("")
+    summary = StringProperty("")
+
+
+class HonorDetail(FloatLayout):
+    """The enlarged award over a dimmed screen.
+
+    Touches never reach the wall below. A tap that starts and ends outside
+    the panel closes it, as does the close button.
+    """
+
+    honor = ObjectProperty(None, allownone=True)
+    media = ObjectProperty(None, allownone=True)
+    title = StringProperty("")
+    year = StringProperty("")
+    issuer = StringProperty("")
+    description = StringProperty("")
+    portrait = BooleanProperty(True)
+    text_height = NumericProperty(0)  # what the words need, the description unscrolled
+
+    def __init__(self, on_close=None, **kwargs):
+        self._on_close = on_close
+        super().__init__(**kwargs)
+
+    def on_touch_down(self, touch):
+        if self.ids.panel.collide_point(*touch.pos):
+            super().on_touch_down(touch)
+        else:
+            touch.ud["honor_outside"] = True
+        return True
+
+    def on_touch_move(self, touch):
+        super().on_touch_move(touch)
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.ud.get("honor_outside") and not self.ids.panel.collide_point(*touch.pos):
+            self.close()
+            return True
+        super().on_touch_up(touch)
+        return True
+
+    def close(self):
+        if self._on_close is not None:
+            self._on_close()
+
+
+class HonorsScreen(KioskScreen):
+    title_text = StringProperty("")
+    subtitle_text = StringProperty("")
+    intro_text = StringProperty("")
+    detail = ObjectProperty(None, allownone=True)  # the open HonorDetail, if any
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._app = None
+        self.cards: list[HonorCard] = []
+
+    def load(self, app, content, route) -> bool:
+        super().load(app, content, route)
+        section, exhibit = self.section_and_exhibit(content, route)
+        if section is None:
+            return False
+        if route.startswith("exhibit/"):
+            if exhibit is None or exhibit.kind != "honors":
+                return False
+            walls = [exhibit]
+            self.title_text = app.t(exhibit.title)
+            self.subtitle_text = app.t(exhibit.summary)
+            self.intro_text = ""
+        else:
+            walls = [ex for ex in section.visible_exhibits() if ex.kind == "honors"]
+            self.title_text = app.t(section.title)
+            self.subtitle_text = app.t(section.subtitle)
+            self.intro_text = app.t(section.intro).strip()
+        self.heading = self.title_text
+        self._app = app
+        reopen = self.detail.honor if self.detail is not None else None
+        self.close_honor(animate=False)
+        box = self.ids.boards
+        box.clear_widgets()
+        self.cards = []
+        single = route.startswith("exhibit/")
+        for exhibit in walls:
+            board = HonorsBoard(
+                title="" if single else app.t(exhibit.title),
+                summary="" if single else app.t(exhibit.summary),
+            )
+            for honor in exhibit.honors:
+                board.ids.grid.add_widget(self._card(app, honor))
+            box.add_widget(board)
+        if reopen is not None and any(c.honor == reopen for c in self.cards):
+            self.open_honor(reopen, animate=False)  # same award, new language or size
+        return True
+
+    def _card(self, app, honor: Honor) -> HonorCard:
+        card = HonorCard(
+            honor=honor,
+            media=honor.image,
+            title=app.t(honor.title),
+            year=str(honor.year or ""),
+            issuer=app.t(honor.issuer),
+        )
+        card.bind(on_release=lambda c: self.open_honor(c.honor))
+        self.cards.append(card)
+        return card
+
+    # -------------------------------------------------------------- overlay
+    def open_honor(self, honor: Honor, animate: bool = True):
+        """Show ``honor`` large over the wall."""
+        app = self._app
+        self.close_honor(animate=False)
+        detail = HonorDetail(
+            on_close=self.close_honor,
+            honor=honor,
+            media=honor.image,
+            title=app.t(honor.title),
+            year=str(honor.year or ""),
+            issuer=app.t(honor.issuer),
+            description=app.t(honor.description),
+        )
+        self.detail = detail
+        self.add_widget(detail)
+        if animate:
+            detail.opacity = 0
+            Animation(opacity=1, d=FADE_SECONDS, t="out_quad").start(detail)
+
+    def close_honor(self, animate: bool = True):
+        detail = self.detail
+        if detail is None:
+            return
+        self.detail = None
+        Animation.cancel_all(detail)
+        if animate and detail.parent is not None:
+            anim = Animation(opacity=0, d=FADE_SECONDS, t="out_quad")
+            anim.bind(on_complete=lambda *_: self._drop(detail))
+            detail.disabled = True  # no second tap while it fades
+            anim.start(detail)
+        else:
+            self._drop(detail)
+
+    def _drop(self, detail):
+        if detail.parent is self:
+            self.remove_widget(detail)
+
+    def settle(self):
+        """Finish any fade: the open award (if any) fully shown."""
+        for child in list(self.children):
+            if isinstance(child, HonorDetail):
+                Animation.cancel_all(child)
+                if child is self.detail:
+                    child.opacity = 1
+                else:
+                    self._drop(child)
+
+    def on_pre_enter(self, *args):
+        self.ids.scroll.scroll_y = 1
+
+    def on_leave(self, *args):
+        self.close_honor(animate=False)
+
+
+load_kv(__file__, "honors.kv")
