@@ -1,0 +1,76 @@
+"""`kiosk render`: a picture of every route, both languages, both orientations, nothing missing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PIL import Image, ImageStat
+
+from kiosk.config import Config
+from kiosk.content.loader import load_content
+from kiosk.theme import load_theme
+from kiosk.ui.navigation import all_routes
+from kiosk.ui.render import render_all
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from conftest import ROOT
+
+    config = Config(base_dir=ROOT)
+    theme, problems = load_theme(config.theme_dir)
+    assert problems == []
+    return config, theme, load_content(config.content_dir)
+
+
+@pytest.mark.parametrize("size", [(540, 960), (960, 540)], ids=["portrait", "landscape"])
+def test_every_route_renders_in_both_languages(tmp_path, demo, size):
+    config, theme, content = demo
+    out = tmp_path / "shots"
+    for lang in ("zh", "en"):
+        assert render_all(config, theme, content, out=out, size=size, lang=lang) == 0
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    routes = all_routes(content)
+    assert set(index["routes"]) == set(routes)
+    assert len(index["pictures"]) == 2 * len(routes)
+    for entry in index["pictures"]:
+        assert entry["missing_glyphs"] == "", entry
+        assert entry["overflow"] == [], entry
+        with Image.open(out / entry["file"]) as im:
+            assert im.size == size
+            # not a blank frame: the picture has real contrast
+            assert max(ImageStat.Stat(im.convert("L")).stddev) > 8, entry["route"]
+    sources = {e["route"]: e["source"] for e in index["pictures"]}
+    assert sources["exhibit/history/2015-first-center"] == "01-history/2015-first-center.md"
+
+
+def test_review_sheet_embeds_every_picture(tmp_path, demo):
+    config, theme, content = demo
+    routes = ["home", "section/achievements", "exhibit/lessons/red-engine"]
+    sheet = tmp_path / "review.html"
+    render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
+               routes=routes, sheet=str(sheet))
+    page = sheet.read_text("utf-8")
+    assert page.count("<figure>") == 3
+    assert page.count("data:image/jpeg;base64,") == 3
+    assert "06-lessons/1-red-engine.md" in page
+    assert "src=\"http" not in page  # self-contained
+
+
+def test_render_reports_characters_the_font_cannot_draw(tmp_path, demo):
+    import shutil
+
+    from conftest import FIXTURES
+
+    config, theme, _ = demo
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURES / "ui-basic", tree)
+    md = tree / "02-more" / "one.md"
+    md.write_text(md.read_text("utf-8").replace("第一项", "第一项 𠀀"), "utf-8")
+    content = load_content(tree)
+    code = render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
+                      routes=["section/more"])
+    assert code == 1
+    index = json.loads((tmp_path / "s" / "index.json").read_text("utf-8"))
+    assert "𠀀" in index["pictures"][0]["missing_glyphs"]
