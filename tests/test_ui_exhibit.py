@@ -1,0 +1,274 @@
+"""A visitor reading exhibits: the article list, an exhibit page, its pictures, body and video."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from conftest import FIXTURES
+from kivy.core.window import Window
+
+from kiosk.ui.widgets import Card, Picture
+
+FIXTURE = FIXTURES / "ui-exhibit"
+MARKUP_TITLE = "[color=ff0000]红色[/color] [b]粗体[/b]"
+SHOTS = FIXTURES.parent.parent / "build" / "screenshots"
+
+
+def release_window(app):
+    """A stopped app stays bound to the window's size: cut that tie so the next
+    test can resize the window without waking the old screens."""
+    if app is not None:
+        Window.unbind(size=app._update_metrics)
+
+
+@pytest.fixture(autouse=True)
+def _release_window(kiosk):
+    yield
+    release_window(kiosk.app)
+    gc.collect()
+
+
+def open_from_home(kiosk, route):
+    card = next(c for c in kiosk.widgets(Card, kiosk.screen) if c.route == route)
+    kiosk.tap(card)
+    assert kiosk.route == route
+
+
+def rows(kiosk):
+    from kiosk.ui.screens.article import ArticleRow
+
+    return kiosk.widgets(ArticleRow, kiosk.screen)
+
+
+def label_texts(widget) -> list[str]:
+    from kivy.uix.label import Label
+
+    return [w.text.replace("\n", "") for w in widget.walk(restrict=True) if isinstance(w, Label)]
+
+
+def no_video(monkeypatch):
+    """Make sure the page behaves as on a kiosk without a video player."""
+    import kiosk.ui.widgets.video as video
+
+    monkeypatch.setattr(video, "video_available", lambda: False)
+
+
+# ---------------------------------------------------------------- article
+
+
+def test_article_list_shows_intro_and_one_row_per_visible_exhibit(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    open_from_home(kiosk, "section/lessons")
+    section = app.content.section("lessons")
+    shown = rows(kiosk)
+    visible = section.visible_exhibits()
+    assert [r.route for r in shown] == [ex.route for ex in visible]
+    assert len(shown) < len(section.exhibits)  # the panel published in 2027 is not listed
+    assert [r.title for r in shown] == [app.t(ex.title) for ex in visible]
+    assert shown[0].summary == app.t(visible[0].summary)
+    intro = kiosk.screen.intro
+    assert intro is not None
+    assert any("红色引擎" in t for t in label_texts(intro))
+    # rows stack downwards in order, full width, with a picture on the left
+    assert all(a.y > b.y for a, b in zip(shown, shown[1:], strict=False))
+    assert all(r.width > Window.width * 0.8 for r in shown)
+    assert all(r.ids.pic.source.endswith(".jpg") for r in shown)
+
+
+def test_article_row_opens_the_exhibit_with_its_rendered_body(kiosk, demo_content):
+    from kiosk.ui.markdown.widgets import MdListItem, MdTable
+
+    app = kiosk.start(demo_content)
+    open_from_home(kiosk, "section/lessons")
+    row = next(r for r in rows(kiosk) if r.route.endswith("/red-base"))
+    kiosk.tap(row)
+    assert kiosk.route == "exhibit/lessons/red-base"
+    exhibit = app.content.exhibit("lessons", "red-base")
+    screen = kiosk.screen
+    assert screen.ids.title.text.replace("\n", "") == app.t(exhibit.title)
+    assert app.root.ids.heading.text == "四条启示"
+    body = screen.body
+    kinds = {type(block).__name__ for block in body.blocks}
+    assert {"Heading", "ListBlock", "Table"} <= kinds
+    assert kiosk.widgets(MdTable, body) and kiosk.widgets(MdListItem, body)
+    texts = label_texts(body)
+    heading = next(b for b in body.blocks if type(b).__name__ == "Heading")
+    heading_text = "".join(getattr(i, "text", "") for i in heading.inlines)
+    assert any(heading_text in t for t in texts)
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == "section/lessons"
+
+
+def test_long_article_scrolls(kiosk, demo_content):
+    app = kiosk.start(demo_content, size=(1920, 1080))
+    app.go("section/lessons")
+    kiosk.settle()
+    kiosk.tap(rows(kiosk)[0])
+    scroll = kiosk.screen.ids.scroll
+    assert scroll.scroll_y == 1
+    assert scroll.children[0].height > scroll.height  # longer than the screen
+    w, h = Window.size
+    kiosk.swipe((w * 0.7, h * 0.25), (w * 0.7, h * 0.75))  # finger moves up: read on
+    assert scroll.scroll_y < 0.9
+    assert kiosk.route.startswith("exhibit/lessons/")
+
+
+# ---------------------------------------------------------------- exhibit
+
+
+def test_title_with_markup_is_shown_literally(kiosk, monkeypatch):
+    no_video(monkeypatch)
+    app = kiosk.start(FIXTURE)
+    open_from_home(kiosk, "section/notes")
+    row = next(r for r in rows(kiosk) if r.route.endswith("/markup-title"))
+    assert row.title == MARKUP_TITLE
+    kiosk.tap(row)
+    assert kiosk.route == "exhibit/notes/markup-title"
+    title = kiosk.find_text(MARKUP_TITLE)
+    assert not title.markup
+    summary = kiosk.screen.ids.summary
+    assert summary.text == "摘要里也有 [i]标记[/i]" and not summary.markup
+    kiosk.find_text("2018年3月5日")
+    # the body's own text stays literal too
+    app.set_language("en")
+    kiosk.settle()
+    kiosk.find_text("[b]Bold[/b] title")
+    kiosk.find_text("5 March 2018")
+
+
+def test_exhibit_page_pictures_and_confined_body_images(kiosk, monkeypatch):
+    from kiosk.ui.markdown.widgets import MdFigure
+
+    no_video(monkeypatch)
+    app = kiosk.start(FIXTURE)
+    app.go("exhibit/notes/markup-title")
+    kiosk.settle()
+    screen = kiosk.screen
+    hero = screen.ids.hero
+    assert hero.source.endswith("hall.png") and hero.height > 100
+    kiosk.find_text("大厅")  # the cover takes the caption given in the image list
+    more = kiosk.widgets(Picture, screen.ids.more)
+    assert [p.source.rsplit("/", 1)[-1] for p in more] == ["extra.png"]
+    kiosk.find_text("另一张图")
+    kiosk.find_text("更多图片")
+    figures = kiosk.widgets(MdFigure, screen.body)
+    assert [f.missing for f in figures] == [False, True]  # ../../outside.png is never read
+
+
+def test_video_shows_poster_and_message_without_a_player(kiosk, monkeypatch, demo_content):
+    from kivy.uix.video import Video
+
+    from kiosk.ui.widgets.video import VideoBlock
+
+    no_video(monkeypatch)
+    app = kiosk.start(demo_content)
+    app.go("exhibit/history/2015-first-center")
+    kiosk.settle()
+    blocks = kiosk.widgets(VideoBlock, kiosk.screen)
+    assert len(blocks) == 1
+    block = blocks[0]
+    message = kiosk.find_text(app.ui("no_video"))
+    assert message.height > 0
+    poster = block.ids.poster
+    assert poster.source.endswith("intro-poster.jpg") and poster.opacity == 1
+    assert poster.width > 300 and poster.height > 150
+    assert not kiosk.widgets(Video, kiosk.screen)
+    kiosk.find_text("中心简介（示意视频，非实拍）")
+    kiosk.tap(block.ids.area)  # tapping does nothing harmful
+    assert kiosk.route == "exhibit/history/2015-first-center"
+    assert block.state == "stop"
+
+
+def test_video_provider_detection_reports_kivy_null_provider():
+    import kivy.core.video as core_video
+
+    from kiosk.ui.widgets.video import video_available, video_provider
+
+    name = getattr(core_video.Video, "__module__", "")
+    if name.endswith("video_null") or core_video.Video is None:
+        assert video_provider() is None and not video_available()
+    else:
+        assert video_provider() == name.rsplit(".", 1)[-1].replace("video_", "")
+
+
+def test_video_tap_plays_and_pauses_when_a_player_exists(kiosk, monkeypatch, demo_content):
+    from kivy.uix.video import Video
+
+    import kiosk.ui.widgets.video as video
+
+    monkeypatch.setattr(video, "video_available", lambda: True)
+    app = kiosk.start(demo_content)
+    app.go("exhibit/history/2015-first-center")
+    kiosk.settle()
+    block = kiosk.widgets(video.VideoBlock, kiosk.screen)[0]
+    player = block.player
+    assert isinstance(player, Video) and player.source.endswith("intro.mp4")
+    assert player.preview.endswith("intro-poster.jpg")
+    assert block.ids.poster.opacity == 0
+    assert block.ids.msg.text == ""
+    kiosk.tap(block.ids.area)
+    assert player.state == "play" and block.ids.area.playing
+    kiosk.tap(block.ids.area)
+    assert player.state == "pause"
+    app.back()
+    kiosk.settle()
+    assert player.state == "stop"  # leaving the page stops the film
+
+
+def test_page_without_pictures_uses_the_full_width(kiosk, monkeypatch):
+    no_video(monkeypatch)
+    app = kiosk.start(FIXTURE, size=(1920, 1080))
+    app.go("exhibit/notes/plain")
+    kiosk.settle()
+    screen = kiosk.screen
+    assert not screen.has_media and screen.video is None
+    assert screen.ids.media_col.width < 5
+    assert screen.ids.text_col.width > 1000
+    kiosk.find_text("只有文字。")
+
+
+def test_landscape_puts_pictures_beside_the_body(kiosk, monkeypatch, demo_content):
+    no_video(monkeypatch)
+    app = kiosk.start(demo_content, size=(1920, 1080))
+    app.go("exhibit/history/2015-first-center")
+    kiosk.settle()
+    ids = kiosk.screen.ids
+    assert ids.media_col.right <= ids.text_col.x
+    assert abs(ids.media_col.top - ids.text_col.top) < 2
+    assert ids.more_box.parent is ids.media_col.__self__
+    Window.size = (1080, 1920)
+    kiosk.settle()
+    assert ids.more_box.parent is ids.text_col.__self__
+    assert ids.text_col.top <= ids.media_col.y + 1
+
+
+def test_large_text_rebuilds_the_page_bigger(kiosk, monkeypatch, demo_content):
+    no_video(monkeypatch)
+    app = kiosk.start(demo_content)
+    app.go("exhibit/history/2015-first-center")
+    kiosk.settle()
+    body_size = kiosk.screen.body.children[-1].font_size
+    title_size = kiosk.screen.ids.title.font_size
+    kiosk.tap(app.root.ids.large_text)
+    assert app.large_text
+    assert kiosk.screen.ids.title.font_size > title_size * 1.3
+    assert kiosk.screen.body.children[-1].font_size > body_size * 1.3
+
+
+def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content):
+    """Pictures for a person to look at (build/screenshots/)."""
+    no_video(monkeypatch)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size, tag in (((1080, 1920), "portrait"), ((1920, 1080), "landscape")):
+        app = kiosk.start(demo_content, size=size)
+        for large in (False, True):
+            app.large_text = large
+            for route in ("exhibit/history/2015-first-center", "section/lessons"):
+                app.go(route)
+                kiosk.settle()
+                name = route.replace("/", "-")
+                path = kiosk.screenshot(SHOTS / f"{name}-{tag}{'-large' if large else ''}.png")
+                assert path.stat().st_size > 10_000
+        release_window(app)
+        kiosk.stop()
