@@ -147,3 +147,22 @@ def test_landscape_large_text_wall_and_side_by_side_detail(kiosk, demo_content):
     assert panel.y >= app.space["bar"] - 1 and panel.top <= detail.top + 1
     assert panel.x >= 0 and panel.right <= detail.width
     kiosk.find_text(app.t(cards[0].honor.description))
+
+
+def test_award_without_picture_or_year(kiosk):
+    from conftest import FIXTURES
+
+    app = kiosk.start(FIXTURES / "ui-stats", size=(1080, 1920))
+    assert app.go("exhibit/figures/awards")
+    kiosk.settle()
+    cards = _cards(kiosk)
+    assert len(cards) == 2
+    bare = cards[1]
+    assert bare.ids.year.opacity == 0
+    kiosk.tap(bare)
+    detail = _details(kiosk)[0]
+    assert detail.ids.picture.height == 0
+    kiosk.find_text("只有标题和说明。")
+    kiosk.find_text("没有图片也没有年份的荣誉")
+    panel = detail.ids.panel
+    assert panel.y >= app.space["bar"] - 1

@@ -153,3 +153,29 @@ def test_large_text_and_english_still_fit_in_tiles(kiosk, demo_content):
     _figures_fit(tiles)
     unit = next(t for t in tiles if t.item.value == 60).ids.figure.ids.unit
     assert unit.text == "× 10,000 yuan"
+
+
+def test_odd_figures_and_links_to_the_other_exhibits(kiosk):
+    from conftest import FIXTURES
+
+    app = kiosk.start(FIXTURES / "ui-stats", size=(1080, 1920))
+    _open_from_home(kiosk, "数说中心")
+    kiosk.advance(3, 0.5)
+    tiles = _tiles(kiosk)
+    assert [t.ids.figure.ids.number.text for t in tiles] == ["1,234,567.89", "0", "98.5", "60"]
+    # the long unit goes below the number rather than squeezing it
+    long_unit = tiles[3].ids.figure
+    assert long_unit.stacked and long_unit.ids.unit.y < long_unit.ids.number.y
+    assert not tiles[2].ids.figure.stacked
+    _figures_fit(tiles)
+    # the honors wall and the page of this section are one tap away
+    kiosk.find_text("本单元还有")
+    from kiosk.ui.screens.stats import LinkCard
+
+    links = [c for c in kiosk.widgets(LinkCard) if c.get_root_window() is not None]
+    assert [c.route for c in links] == ["exhibit/figures/awards", "exhibit/figures/note"]
+    app.manager.current_screen.ids.scroll.scroll_y = 0
+    kiosk.frames(3)
+    kiosk.tap(links[0])
+    assert kiosk.route == "exhibit/figures/awards"
+    assert type(kiosk.screen).__name__ == "HonorsScreen"

@@ -67,6 +67,7 @@ UI_TEXT = {
     "drag_hint": ("左右拖动，浏览历程", "Drag sideways to travel through time"),
     "close": ("关闭", "Close"),
     "tap_for_details": ("轻触卡片查看详情", "Tap a card to see it in full"),
+    "also_here": ("本单元还有", "Also in this section"),
 }
 
 

@@ -21,6 +21,7 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.content.model import Honor
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.stats import add_links
 from kiosk.ui.widgets import TapArea
 
 FADE_SECONDS = 0.2
@@ -148,6 +149,8 @@ class HonorsScreen(KioskScreen):
             for honor in exhibit.honors:
                 board.ids.grid.add_widget(self._card(app, honor))
             box.add_widget(board)
+        if not single:
+            add_links(app, box, section, "honors")
         if reopen is not None and any(c.honor == reopen for c in self.cards):
             self.open_honor(reopen, animate=False)  # same award, new language or size
         return True

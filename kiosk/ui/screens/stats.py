@@ -27,6 +27,7 @@ from kiosk.content.model import StatItem
 from kiosk.text.kivy_measure import wrap_lines
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import Card
 
 COUNT_SECONDS = 1.8  # how long one figure takes to count up
 STAGGER = 0.06  # each tile starts this much after the one before it
@@ -115,12 +116,13 @@ class StatFigure(Layout):
             # a little smaller reads better than a unit alone on its own line
             stacked = False
             scale = self.width / inline
-        if stacked:
-            # a long unit below the number: no wider than the tile
-            scale = min(scale, max(0.5, self.width / max(1.0, unit_w)))
         self.stacked = stacked
         self.stat_size = round(size * scale, 1)
-        self.unit_size = round(size * scale * UNIT_RATIO, 1)
+        if stacked:  # on its own line the unit only shrinks to fit that line
+            unit_scale = min(1.0, self.width / max(1.0, unit_w))
+            self.unit_size = round(size * UNIT_RATIO * unit_scale, 1)
+        else:
+            self.unit_size = round(size * scale * UNIT_RATIO, 1)
         self._trigger()
 
     def _slot_width(self, size: float) -> float:
@@ -222,6 +224,38 @@ class StatsBoard(BoxLayout):
     summary = StringProperty("")
 
 
+class LinkCard(Card):
+    """A card leading to another exhibit of the section (a page, an honors wall)."""
+
+
+class ExhibitLinks(BoxLayout):
+    """"Also in this section": cards for the exhibits a board screen does not show itself."""
+
+    title = StringProperty("")
+
+    def fill(self, app, exhibits):
+        grid = self.ids.grid
+        grid.clear_widgets()
+        for exhibit in exhibits:
+            card = LinkCard(
+                media=exhibit.thumbnail,
+                title=app.t(exhibit.title),
+                subtitle=app.t(exhibit.summary),
+                route=exhibit.route,
+            )
+            card.bind(on_release=lambda c: app.go(c.route))
+            grid.add_widget(card)
+
+
+def add_links(app, box, section, shown_kind: str):
+    """Below the boards: links to the section's exhibits of other kinds, if any."""
+    others = [ex for ex in section.visible_exhibits() if ex.kind != shown_kind]
+    if others:
+        links = ExhibitLinks(title=app.ui("also_here"))
+        links.fill(app, others)
+        box.add_widget(links)
+
+
 class StatsScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
@@ -266,6 +300,8 @@ class StatsScreen(KioskScreen):
             for item in exhibit.stats:
                 board.ids.grid.add_widget(self._tile(app, item))
             box.add_widget(board)
+        if not route.startswith("exhibit/"):
+            add_links(app, box, section, "stats")
         showing = self.manager is not None and self.manager.current == self.name
         for tile in self.tiles:
             if showing:
