@@ -62,6 +62,7 @@ UI_TEXT = {
     "photo_of": ("第 {n} / {total} 张", "Photo {n} of {total}"),
     "exhibits": ("件展项", "exhibits"),
     "open": ("查看", "Open"),
+    "photo_count": ("共 {n} 张", "{n} photos"),
     "more_pictures": ("更多图片", "More pictures"),
     "undated": ("其他", "Other"),
     "drag_hint": ("左右拖动，浏览历程", "Drag sideways to travel through time"),

@@ -159,7 +159,7 @@ class ZoomView(StencilView):
             return True
         self.settle()
         touch.grab(self)
-        touch.ud["zoom_start"] = (touch.x, touch.y, Clock.time(), touch.to_window(*touch.pos)[0])
+        touch.ud["zoom_start"] = (touch.x, touch.y, Clock.time(), self.to_window(*touch.pos)[0])
         self._points[touch.uid] = touch.pos
         if len(self._points) >= 2:
             touch.ud["zoom_multi"] = True

@@ -1,0 +1,104 @@
+"""photo: one picture of a gallery, fullscreen, to swipe through and zoom into.
+
+Route ``photo/SECTION/N`` (N counts from 1 in ``Section.photos()``). Moving to
+the next or previous photo replaces the route instead of stacking it, so Back
+from any photo returns to the gallery in one step.
+"""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+
+from kiosk.ui.app import load_kv
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets.zoom import ZoomView  # noqa: F401  (registers the kv rule)
+
+
+def photo_caption(app, exhibit, media) -> str:
+    """What a photo is called: its own caption, else the title of its exhibit."""
+    return app.t(media.caption) if media.caption else app.t(exhibit.title)
+
+
+def parse_photo_route(route: str) -> tuple[str, int] | None:
+    parts = route.split("/")
+    if len(parts) != 3 or parts[0] != "photo" or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2])
+
+
+class PhotoArrow(ButtonBehavior, Label):
+    """A ‹ or › button over the photo. Hidden, it lets every touch through to the photo."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch):
+        if not self.shown:
+            return False
+        return super().on_touch_down(touch)
+
+
+class PhotoScreen(KioskScreen):
+    media = ObjectProperty(None, allownone=True)
+    caption_text = StringProperty("")
+    exhibit_text = StringProperty("")  # the exhibit's title, when the caption is something else
+    counter_text = StringProperty("")
+    number = NumericProperty(1)
+    total = NumericProperty(0)
+    has_next = BooleanProperty(False)
+    has_previous = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.swipe_back = False
+        self._app = None
+        self.section_id = ""
+
+    def load(self, app, content, route) -> bool:
+        super().load(app, content, route)
+        parsed = parse_photo_route(route)
+        section = content.section(parsed[0]) if parsed else None
+        if section is None:
+            return False
+        photos = section.photos()
+        n = parsed[1]
+        if not 1 <= n <= len(photos):
+            return False
+        exhibit, media = photos[n - 1]
+        self._app = app
+        self.section_id = section.id
+        self.number, self.total = n, len(photos)
+        self.has_previous, self.has_next = n > 1, n < len(photos)
+        self.heading = app.t(section.title)
+        self.caption_text = photo_caption(app, exhibit, media)
+        title = app.t(exhibit.title)
+        self.exhibit_text = title if title != self.caption_text else ""
+        self.counter_text = f"{n} / {len(photos)}"
+        self.media = media
+        self.ids.zoom.reset()
+        return True
+
+    def on_pre_enter(self, *args):
+        self.ids.zoom.reset()
+
+    def settle(self):
+        self.ids.zoom.settle()
+
+    # ------------------------------------------------------------ moving on
+    def show(self, step: int) -> bool:
+        """Go to the photo ``step`` places on (+1 next, -1 previous), replacing the route."""
+        n = self.number + step
+        if self._app is None or not 1 <= n <= self.total:
+            return False
+        direction = "left" if step > 0 else "right"
+        return self._app.go(f"photo/{self.section_id}/{n}", push=False, direction=direction)
+
+    def next(self):
+        return self.show(1)
+
+    def previous(self):
+        return self.show(-1)
+
+
+load_kv(__file__, "photo.kv")
