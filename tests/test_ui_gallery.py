@@ -182,6 +182,7 @@ def test_double_tap_toggles_zoom_at_the_tapped_point(kiosk, demo_content):
     local_x, _ = zoom.to_widget(x, y)
     expected_pan = -(local_x - zoom.center_x) * (DOUBLE_TAP_SCALE - 1)
     assert zoom.pan_x == pytest.approx(expected_pan, abs=1)
+    _shot(kiosk, "photo-zoomed")
     kiosk.tap((x, y), settle=False)
     kiosk.tap((x, y))
     assert zoom.scale == 1.0 and zoom.pan_x == 0
@@ -233,6 +234,7 @@ def test_english_caption_and_exhibit_title_fallback(kiosk, tmp_path):
     assert kiosk.route == "photo/pics/2"
     assert kiosk.screen.ids.caption.text == "The hall"
     assert kiosk.find_text("2 / 2")
+    _shot(kiosk, "photo-english")
 
 
 def demo_content_dir():
@@ -255,3 +257,12 @@ def test_photo_landscape_and_large_text(kiosk, demo_content, size):
     kiosk.tap(app.root.ids.back)
     assert kiosk.route == "section/gallery"
     _shot(kiosk, "gallery-landscape-large")
+
+
+def test_swipe_from_left_edge_goes_back_to_gallery(kiosk, demo_content):
+    app, section = _open_photo(kiosk, demo_content, 3)
+    w, h = app.root.size
+    kiosk.swipe((w * 0.2, h * 0.55), (w * 0.8, h * 0.55))
+    assert kiosk.route == "photo/gallery/2"  # an ordinary right swipe: previous photo
+    kiosk.swipe((w * 0.01, h * 0.55), (w * 0.7, h * 0.55))
+    assert kiosk.route == "section/gallery"  # from the screen's edge: back
