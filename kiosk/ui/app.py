@@ -97,6 +97,7 @@ class KioskApp(App):
         return False
 
     def on_stop(self):
+        Window.unbind(size=self._update_metrics, on_request_close=self._on_request_close)
         if self.reloader is not None:
             self.reloader.stop()
         self.idle.stop()

@@ -32,6 +32,16 @@ def _frames(n: int = 4):
         EventLoop.idle()
 
 
+def save_png(widget, path: Path) -> None:
+    """Draw ``widget`` offscreen and save it (Pillow encodes far faster than Kivy's saver)."""
+    from PIL import Image
+
+    texture = widget.export_as_image().texture
+    w, h = texture.size
+    image = Image.frombytes("RGBA", (w, h), bytes(texture.pixels))
+    image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).convert("RGB").save(path, compress_level=1)
+
+
 def source_of(content, route: str) -> str:
     target = content.resolve(route)
     if target is None:
@@ -95,6 +105,9 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
     app = KioskApp(config, theme, content, windowed=True)
     app._run_prepare()
     runTouchApp(embedded=True)
+    from kivy.clock import Clock
+
+    max_fps, Clock._max_fps = Clock._max_fps, 0  # offline: draw as fast as possible
     try:
         app.idle.stop()
         app.manager.transition = NoTransition()
@@ -117,7 +130,7 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
                 screen.settle()
             _frames(4)
             name = route_file(route, lang, size)
-            app.root.export_to_png(str(out / name))
+            save_png(app.root, out / name)
             found = inspect_screen(app, app.root)
             entry = {
                 "route": route,
@@ -139,6 +152,7 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
               f"screens to {out} ({lang}, {size[0]}x{size[1]})")
         return 1 if problems else 0
     finally:
+        Clock._max_fps = max_fps
         app.stop()
         for child in list(Window.children):
             Window.remove_widget(child)
