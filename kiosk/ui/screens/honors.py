@@ -21,7 +21,7 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.content.model import Honor
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.stats import add_links
+from kiosk.ui.screens.stats import add_links, balanced
 from kiosk.ui.widgets import TapArea
 
 FADE_SECONDS = 0.2
@@ -33,26 +33,42 @@ class HonorCard(TapArea):
     honor = ObjectProperty(None, allownone=True)
     media = ObjectProperty(None, allownone=True)
     title = StringProperty("")
+    title_lines = StringProperty("")  # the title broken into even lines (no lone last character)
     year = StringProperty("")
     issuer = StringProperty("")
 
+    def __init__(self, **kwargs):
+        self._rewrap = Clock.create_trigger(self._wrap, -1)
+        super().__init__(**kwargs)
+        self.fbind("width", self._rewrap)
+        self.fbind("title", self._rewrap)
+        self._wrap()
+
+    def _wrap(self, *_):
+        label = self.ids.title
+        width = self.width - self.padding[0] - self.padding[2] - 2
+        self.title_lines = balanced(self.title, width, label.font_name, label.font_size, True)
+
 
 class HonorsGrid(GridLayout):
-    """Cards in a grid; every row as high as the tallest card needs."""
+    """Cards in a grid; each row as high as its tallest card needs."""
 
     def __init__(self, **kwargs):
-        self._fit_rows = Clock.create_trigger(self._fit_row_height, -1)
+        self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
         super().__init__(**kwargs)
+        self.fbind("cols", self._fit_rows)
 
     def add_widget(self, widget, *args, **kwargs):
         super().add_widget(widget, *args, **kwargs)
         widget.fbind("minimum_height", self._fit_rows)
         self._fit_rows()
 
-    def _fit_row_height(self, *_):
-        heights = [c.minimum_height for c in self.children]
-        if heights:
-            self.row_default_height = max(heights)
+    def _fit_row_heights(self, *_):
+        cols = max(1, self.cols or 1)
+        rows: dict[int, float] = {}
+        for i, child in enumerate(reversed(self.children)):
+            rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
+        self.rows_minimum = rows
 
 
 class HonorsBoard(BoxLayout):

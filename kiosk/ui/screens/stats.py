@@ -200,21 +200,24 @@ class StatTile(BoxLayout):
 
 
 class StatsGrid(GridLayout):
-    """Tiles in a grid; every row as high as the tallest tile needs."""
+    """Tiles in a grid; each row as high as its tallest tile needs."""
 
     def __init__(self, **kwargs):
-        self._fit_rows = Clock.create_trigger(self._fit_row_height, -1)
+        self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
         super().__init__(**kwargs)
+        self.fbind("cols", self._fit_rows)
 
     def add_widget(self, widget, *args, **kwargs):
         super().add_widget(widget, *args, **kwargs)
         widget.fbind("minimum_height", self._fit_rows)
         self._fit_rows()
 
-    def _fit_row_height(self, *_):
-        heights = [c.minimum_height for c in self.children]
-        if heights:
-            self.row_default_height = max(heights)
+    def _fit_row_heights(self, *_):
+        cols = max(1, self.cols or 1)
+        rows: dict[int, float] = {}
+        for i, child in enumerate(reversed(self.children)):
+            rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
+        self.rows_minimum = rows
 
 
 class StatsBoard(BoxLayout):
