@@ -7,6 +7,7 @@ idle timeout takes milliseconds.
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -76,6 +77,8 @@ class Pilot:
             self.app.stop()
             for child in list(Window.children):
                 Window.remove_widget(child)
+            self.app = None
+            gc.collect()  # the stopped app's widgets must not react to the next window size
             self.app = None
 
     # --------------------------------------------------------------- time

@@ -27,6 +27,22 @@ class KLabel(Label):
     wrap = BooleanProperty(False)
     role = StringProperty("body")  # a key of app.font: title, heading, body, caption, ...
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Done here rather than in the kv rule, so a rule that sets text_size itself
+        # (without wrap) never competes with this one.
+        self.fbind("wrap", self._sync_wrap)
+        self.fbind("width", self._sync_wrap)
+        self.fbind("texture_size", self._sync_wrap)
+        self._sync_wrap()
+
+    def _sync_wrap(self, *_):
+        if not self.wrap:
+            return
+        self.size_hint_y = None
+        self.text_size = (self.width, None)
+        self.height = self.texture_size[1]
+
 
 class TextBlock(KLabel):
     """Text that wraps by the Chinese line-breaking rules (no line starts with 。or ends with “).
