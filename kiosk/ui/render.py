@@ -39,7 +39,7 @@ def save_png(widget, path: Path) -> None:
     texture = widget.export_as_image().texture
     w, h = texture.size
     image = Image.frombytes("RGBA", (w, h), bytes(texture.pixels))
-    image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).convert("RGB").save(path, compress_level=1)
+    image.convert("RGB").save(path, compress_level=1)
 
 
 def source_of(content, route: str) -> str:
