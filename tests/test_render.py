@@ -74,3 +74,17 @@ def test_render_reports_characters_the_font_cannot_draw(tmp_path, demo):
     assert code == 1
     index = json.loads((tmp_path / "s" / "index.json").read_text("utf-8"))
     assert "𠀀" in index["pictures"][0]["missing_glyphs"]
+
+
+def test_pictures_are_the_right_way_up(tmp_path, demo):
+    """The navigation bar (theme surface colour) is at the bottom of the picture, not the top."""
+    config, theme, content = demo
+    render_all(config, theme, content, out=tmp_path, size=(540, 960), lang="zh", routes=["home"])
+    with Image.open(tmp_path / "home.zh.540x960.png") as im:
+        rgb = im.convert("RGB")
+        bottom = rgb.getpixel((270, 955))
+        top = rgb.getpixel((270, 3))
+    surface = tuple(round(c * 255) for c in theme.colours.surface[:3])
+    background = tuple(round(c * 255) for c in theme.colours.background[:3])
+    assert max(abs(a - b) for a, b in zip(bottom, surface)) <= 12, (bottom, surface)
+    assert max(abs(a - b) for a, b in zip(top, surface)) > 12 or surface == background
