@@ -86,5 +86,5 @@ def test_pictures_are_the_right_way_up(tmp_path, demo):
         top = rgb.getpixel((270, 3))
     surface = tuple(round(c * 255) for c in theme.colours.surface[:3])
     background = tuple(round(c * 255) for c in theme.colours.background[:3])
-    assert max(abs(a - b) for a, b in zip(bottom, surface)) <= 12, (bottom, surface)
-    assert max(abs(a - b) for a, b in zip(top, surface)) > 12 or surface == background
+    assert max(abs(a - b) for a, b in zip(bottom, surface, strict=True)) <= 12, (bottom, surface)
+    assert max(abs(a - b) for a, b in zip(top, surface, strict=True)) > 12 or surface == background
