@@ -15,7 +15,7 @@ run: $(STAMP)
 	$(BIN)/kiosk run --windowed --content content
 
 test: $(STAMP)
-	$(BIN)/ruff check kiosk tests bench
+	$(BIN)/ruff check kiosk tests bench tools
 	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q
 
 check: $(STAMP)
