@@ -159,3 +159,26 @@ def test_landscape_uses_three_columns(kiosk, demo_content):
     for card in section_cards(kiosk):
         x, y = card.to_window(card.x, card.y)
         assert 0 <= x and x + card.width <= 960 + 1
+
+
+def test_the_light_theme_changes_the_look(kiosk):
+    from PIL import Image
+
+    app = kiosk.start(BASIC, theme="light")
+    assert app.theme.id == "light"
+    assert app.colors["background"] == app.theme.colours.background
+    shot = kiosk.screenshot(kiosk.tmp_path / "light.png")
+    with Image.open(shot) as im:
+        r, g, b = im.convert("RGB").getpixel((im.width // 2, im.height // 3))
+    assert min(r, g, b) > 200  # light background, not party red
+
+
+def test_party_red_draws_its_background_picture(kiosk):
+    from PIL import Image, ImageStat
+
+    app = kiosk.start(BASIC)
+    assert app.background_image.endswith("background.jpg")
+    shot = kiosk.screenshot(kiosk.tmp_path / "red.png")
+    with Image.open(shot) as im:
+        band = im.convert("L").crop((0, int(im.height * 0.75), im.width, int(im.height * 0.85)))
+        assert ImageStat.Stat(band).stddev[0] > 1.0  # a pattern, not a flat colour

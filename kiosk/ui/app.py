@@ -9,6 +9,7 @@ window size and the large-text switch.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -21,7 +22,7 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
-from kivy.uix.screenmanager import NoTransition, ScreenManager, SlideTransition
+from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager, SlideTransition
 from kivy.utils import escape_markup
 
 from kiosk.config import Config
@@ -52,6 +53,8 @@ class KioskApp(App):
     font = DictProperty()
     space = DictProperty()
     font_name = StringProperty("Roboto")
+    background_image = StringProperty("")  # the theme's picture behind every screen
+    background_ratio = NumericProperty(0.5625)  # its width / height
 
     def __init__(self, config: Config, theme, content: Content | None = None, *,
                  windowed: bool = True, loader=None, **kwargs):
@@ -108,6 +111,8 @@ class KioskApp(App):
         kind, duration = style.transition(self.theme)
         if kind == "none":
             return NoTransition()
+        if kind == "fade":
+            return FadeTransition(duration=duration)
         return SlideTransition(duration=duration)
 
     # --------------------------------------------------------------- metrics
@@ -116,6 +121,23 @@ class KioskApp(App):
         self.colors = style.colors(self.theme)
         self.font = style.fonts(self.theme, w, h, self.text_scale)
         self.space = style.spaces(self.theme, w, h)
+        self._update_background()
+
+    def _update_background(self):
+        path = getattr(self.theme, "background", None)
+        if not path or not Path(path).is_file():
+            self.background_image = ""
+            return
+        if str(path) != self.background_image:
+            from kivy.core.image import Image as CoreImage
+
+            try:
+                tw, th = CoreImage(str(path)).size
+                self.background_ratio = tw / th if th else 0.5625
+                self.background_image = str(path)
+            except Exception as exc:  # a broken picture must not stop the kiosk
+                log.error("theme background %s cannot be shown: %s", path, exc)
+                self.background_image = ""
 
     @property
     def portrait(self) -> bool:

@@ -23,6 +23,8 @@ EDGE = 0.06  # of the window width
 
 class KioskRoot(FloatLayout):
     countdown = NumericProperty(-1)
+    bg_w = NumericProperty(0)
+    bg_h = NumericProperty(0)
     message = StringProperty("")
 
     def show_countdown(self, remaining):
