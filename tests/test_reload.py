@@ -89,7 +89,7 @@ def test_a_broken_file_keeps_its_last_good_version_until_fixed(kiosk, hall):
     assert mine and isinstance(mine[0]["line"], int) and mine[0]["message"]
     assert [p.path for p in app.content_errors] == ["01-notes/plain.md"]
     assert app.content.exhibit("notes", "plain") is not None
-    # home still lists it too (the section screen keeps the card)
+    # the section screen keeps its card too
     app.go("section/notes")
     kiosk.settle()
     assert "普通展项" in visible_texts(kiosk)
@@ -274,3 +274,13 @@ def test_reload_now_without_a_watcher(kiosk, hall):
     assert reloader.reload_now() is True
     assert app.content_version == 2
     assert app.t(app.content.exhibit("notes", "plain").title) == "手动刷新"
+
+
+def test_a_result_still_queued_when_the_reloader_stops_is_dropped(kiosk, hall):
+    app, reloader = start(kiosk, hall, mode="off")
+    (hall / "01-notes" / "plain.md").write_text(page("太晚了"), encoding="utf-8")
+    reloader._changed(None)  # what the watcher thread does: load, then queue for the main thread
+    reloader.stop()
+    kiosk.frames(3)
+    assert app.content_version == 1 and reloader.applied == 0
+    assert app.t(app.content.exhibit("notes", "plain").title) == "普通展项"

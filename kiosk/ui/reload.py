@@ -190,6 +190,7 @@ class Reloader:
         self.loads = 0  # content loads done
         self.applied = 0  # results handed to the main thread and applied
         self.reloads = 0  # times the content on screen actually changed
+        self.stopped = False
         self._lock = threading.Lock()
         self._since = time.time_ns()  # when the files were last looked at
         self._logged: set[Problem] = set(getattr(app.content, "problems", ()) or ())
@@ -212,6 +213,7 @@ class Reloader:
         return self
 
     def stop(self) -> None:
+        self.stopped = True  # a result still queued on the Clock is dropped
         if self.watcher is not None:
             self.watcher.stop()
 
@@ -248,6 +250,8 @@ class Reloader:
         return self._apply_loaded(*loaded)
 
     def _apply_loaded(self, paths, snapshot, root_exists, theme, since, *_dt) -> bool:
+        if self.stopped:
+            return False
         self.applied += 1
         try:
             return self._apply(paths, snapshot, root_exists, theme, since)
