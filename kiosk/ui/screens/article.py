@@ -11,7 +11,6 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.exhibit import image_resolver, markdown_style
 from kiosk.ui.widgets import TapArea
 
 
@@ -48,7 +47,8 @@ class ArticleScreen(KioskScreen):
         self.heading = app.t(section.title)
         self.title_text = app.t(section.title)
         self.subtitle_text = app.t(section.subtitle)
-        self._fill_intro(app, content, section)
+        self.fill_intro(app, content, section,
+                        width_hint=Window.width - 2 * app.space["margin"] - app.space["gap"])
         rows = self.ids.rows
         rows.clear_widgets()
         exhibits = section.visible_exhibits()
@@ -68,20 +68,6 @@ class ArticleScreen(KioskScreen):
         self.on_portrait()
         self.ids.scroll.scroll_y = 1
         return True
-
-    def _fill_intro(self, app, content, section):
-        from kiosk.ui.markdown import build_markdown
-
-        holder = self.ids.intro_holder
-        holder.clear_widgets()
-        self.intro = None
-        text = app.t(section.intro).strip()
-        if not text:
-            return
-        width = Window.width - 2 * app.space["margin"] - app.space["gap"]
-        self.intro = build_markdown(text, markdown_style(app, on_dark=True),
-                                    image_resolver(content, section.source), width_hint=width)
-        holder.add_widget(self.intro)
 
 
 load_kv(__file__, "article.kv")

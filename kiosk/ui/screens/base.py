@@ -28,3 +28,18 @@ class KioskScreen(Screen):
         section = content.section(parts[1]) if len(parts) > 1 else None
         exhibit = section.exhibit(parts[2]) if section and len(parts) > 2 else None
         return section, exhibit
+
+    def fill_intro(self, app, content, section, width_hint=None):
+        """Render the section's Markdown intro into ``ids.intro_holder`` (empty if none)."""
+        from kiosk.ui.markdown import build_markdown
+        from kiosk.ui.screens.exhibit import image_resolver, markdown_style
+
+        holder = self.ids.intro_holder
+        holder.clear_widgets()
+        self.intro = None
+        text = app.t(section.intro).strip()
+        if text:
+            self.intro = build_markdown(text, markdown_style(app, on_dark=True),
+                                        image_resolver(content, section.source),
+                                        width_hint=width_hint)
+            holder.add_widget(self.intro)

@@ -16,13 +16,12 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.gridlayout import GridLayout
 
 from kiosk.content.model import Honor
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.stats import add_links, balanced
-from kiosk.ui.widgets import TapArea
+from kiosk.ui.widgets import RowFitGrid, TapArea
 
 FADE_SECONDS = 0.2
 
@@ -50,25 +49,8 @@ class HonorCard(TapArea):
         self.title_lines = balanced(self.title, width, label.font_name, label.font_size, True)
 
 
-class HonorsGrid(GridLayout):
-    """Cards in a grid; each row as high as its tallest card needs."""
-
-    def __init__(self, **kwargs):
-        self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
-        super().__init__(**kwargs)
-        self.fbind("cols", self._fit_rows)
-
-    def add_widget(self, widget, *args, **kwargs):
-        super().add_widget(widget, *args, **kwargs)
-        widget.fbind("minimum_height", self._fit_rows)
-        self._fit_rows()
-
-    def _fit_row_heights(self, *_):
-        cols = max(1, self.cols or 1)
-        rows: dict[int, float] = {}
-        for i, child in enumerate(reversed(self.children)):
-            rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
-        self.rows_minimum = rows
+class HonorsGrid(RowFitGrid):
+    """Cards in a grid; each row as high as its tallest one needs."""
 
 
 class HonorsBoard(BoxLayout):

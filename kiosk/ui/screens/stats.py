@@ -20,14 +20,13 @@ from kivy.properties import (
     StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
 from kivy.uix.layout import Layout
 
 from kiosk.content.model import StatItem
 from kiosk.text.kivy_measure import wrap_lines
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import Card
+from kiosk.ui.widgets import Card, RowFitGrid
 
 COUNT_SECONDS = 1.8  # how long one figure takes to count up
 STAGGER = 0.06  # each tile starts this much after the one before it
@@ -199,25 +198,8 @@ class StatTile(BoxLayout):
         self.number_text = self.final_text
 
 
-class StatsGrid(GridLayout):
-    """Tiles in a grid; each row as high as its tallest tile needs."""
-
-    def __init__(self, **kwargs):
-        self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
-        super().__init__(**kwargs)
-        self.fbind("cols", self._fit_rows)
-
-    def add_widget(self, widget, *args, **kwargs):
-        super().add_widget(widget, *args, **kwargs)
-        widget.fbind("minimum_height", self._fit_rows)
-        self._fit_rows()
-
-    def _fit_row_heights(self, *_):
-        cols = max(1, self.cols or 1)
-        rows: dict[int, float] = {}
-        for i, child in enumerate(reversed(self.children)):
-            rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
-        self.rows_minimum = rows
+class StatsGrid(RowFitGrid):
+    """Tiles in a grid; each row as high as its tallest one needs."""
 
 
 class StatsBoard(BoxLayout):

@@ -17,7 +17,6 @@ from kivy.uix.relativelayout import RelativeLayout
 
 from kiosk.ui.app import load_kv
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.exhibit import image_resolver, markdown_style
 from kiosk.ui.widgets import TapArea
 
 CARD_SHARE_PORTRAIT = 0.58  # card width as a share of the visible width
@@ -109,7 +108,7 @@ class TimelineScreen(KioskScreen):
         self.heading = app.t(section.title)
         self.title_text = app.t(section.title)
         self.subtitle_text = app.t(section.subtitle)
-        self._fill_intro(app, content, section)
+        self.fill_intro(app, content, section)
         track = self.ids.track
         for widget in self.cards + self.markers:
             track.remove_widget(widget)
@@ -137,18 +136,6 @@ class TimelineScreen(KioskScreen):
         self._layout()
         self.ids.scroll.scroll_x = 0
         return True
-
-    def _fill_intro(self, app, content, section):
-        from kiosk.ui.markdown import build_markdown
-
-        holder = self.ids.intro_holder
-        holder.clear_widgets()
-        self.intro = None
-        text = app.t(section.intro).strip()
-        if text:
-            self.intro = build_markdown(text, markdown_style(app, on_dark=True),
-                                        image_resolver(content, section.source))
-            holder.add_widget(self.intro)
 
     # -------------------------------------------------------------- layout
     def _layout(self, *_):

@@ -15,6 +15,7 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 
@@ -71,6 +72,27 @@ class TextBlock(KLabel):
             self.text = self.raw
             return
         self.text = prewrap(self.raw, width, self.font_name, self.font_size, self.bold)
+
+
+class RowFitGrid(GridLayout):
+    """A grid whose rows are each as high as their tallest child's ``minimum_height``."""
+
+    def __init__(self, **kwargs):
+        self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
+        super().__init__(**kwargs)
+        self.fbind("cols", self._fit_rows)
+
+    def add_widget(self, widget, *args, **kwargs):
+        super().add_widget(widget, *args, **kwargs)
+        widget.fbind("minimum_height", self._fit_rows)
+        self._fit_rows()
+
+    def _fit_row_heights(self, *_):
+        cols = max(1, self.cols or 1)
+        rows: dict[int, float] = {}
+        for i, child in enumerate(reversed(self.children)):
+            rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
+        self.rows_minimum = rows
 
 
 class TapArea(ButtonBehavior, BoxLayout):
