@@ -32,8 +32,12 @@ class CacheConfig:
 
 @dataclass(frozen=True)
 class AdminConfig:
-    pin: str = "1949"
-    guide_pin: str | None = None
+    # PINs are kept only as salted hashes (kiosk/pin.py; `kiosk pin` sets them)
+    pin_hash: str | None = None  # the staff PIN
+    guide_pin_hash: str | None = None  # a PIN that only opens guided tours
+    pin_file: str | None = None  # where `kiosk pin` keeps the hashes (default <state_dir>/pins.json)
+    pin: str | None = None  # a PIN in plain text: never used (kiosk check warns)
+    guide_pin: str | None = None  # the same, for the guide PIN
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ TOP_KEYS = (
 )
 IDLE_KEYS = ("reset_after", "countdown", "attract_after")
 CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
-ADMIN_KEYS = ("pin", "guide_pin")
+ADMIN_KEYS = ("pin_hash", "guide_pin_hash", "pin_file", "pin", "guide_pin")
 
 
 def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
@@ -142,12 +146,32 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     values["idle"] = _section(f, "idle", IDLE_KEYS, IdleConfig, number=True)
     values["cache"] = _section(f, "cache", CACHE_KEYS, CacheConfig)
     values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
+    _plain_pins(f, values["admin"])
     config = Config(**values)
     if config.idle.countdown >= config.idle.reset_after:
         f.error("idle.countdown", "'idle.countdown' must be shorter than 'idle.reset_after'",
                 "'idle.countdown' 必须小于 'idle.reset_after'")
         config = replace(config, idle=replace(config.idle, countdown=min(10.0, config.idle.reset_after / 2)))
     return config, problems
+
+
+def _plain_pins(f, admin: AdminConfig) -> None:
+    """A PIN written in plain text is not used: only salted hashes are (``kiosk pin``)."""
+    from kiosk.pin import parse_hash
+
+    raw = f.get("admin")
+    lines = getattr(raw, "lines", {})
+    for key, option in (("pin", ""), ("guide_pin", " --guide")):
+        if getattr(admin, key):
+            f.warning(f"admin.{key}", f"'admin.{key}' holds a PIN in plain text and is not used; "
+                      f"set the PIN with `kiosk pin{option}` and delete this line",
+                      f"'admin.{key}' 是明文密码，不会使用；请运行 `kiosk pin{option}` 设置密码，并删除这一行",
+                      line=lines.get(key))
+    for key in ("pin_hash", "guide_pin_hash"):
+        value = getattr(admin, key)
+        if value and parse_hash(value) is None:
+            f.warning(f"admin.{key}", f"'admin.{key}' is not a PIN hash written by `kiosk pin`; it is not used",
+                      f"'admin.{key}' 不是 `kiosk pin` 生成的密码散列值，不会使用", line=lines.get(key))
 
 
 def _section(f, key: str, keys: tuple[str, ...], cls, number: bool = False):

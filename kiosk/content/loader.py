@@ -49,6 +49,13 @@ def _outside_link(path: str) -> Problem:
                    "这是指向内容文件夹以外的链接；不会使用")
 
 
+def _dead_link(path: str) -> Problem:
+    return problem(path, None, "error",
+                   "this link leads nowhere (its target is missing, or it points to itself); "
+                   "it is not used",
+                   "这个链接指向的位置不存在（目标缺失或指向自身）；不会使用")
+
+
 class _Folder:
     """What one section folder holds, by kind of file."""
 
@@ -115,6 +122,9 @@ class ContentLoader:
             try:
                 if entry.is_symlink() and not self._resolver.inside(entry.path):
                     problems.append(_outside_link(rel))
+                    continue
+                if entry.is_symlink() and not os.path.exists(entry.path):
+                    problems.append(_dead_link(rel))
                     continue
                 if entry.is_file():
                     self._stats[rel] = _stat_key(entry.stat())

@@ -89,15 +89,17 @@ class MediaResolver:
         if found is not None:
             return found
         try:
-            mode = os.lstat(abspath).st_mode  # one system call for the usual plain file
+            st = os.lstat(abspath)  # one system call for the usual plain file
         except OSError:
             found = False
         else:
+            mode = st.st_mode
             if stat.S_ISLNK(mode):
                 self._links.add(abspath)
-                found = os.path.isfile(abspath) and os.access(abspath, os.R_OK)
+                found = os.path.isfile(abspath) and os.access(abspath, os.R_OK) \
+                    and os.path.getsize(abspath) > 0
             else:
-                found = stat.S_ISREG(mode) and (
+                found = stat.S_ISREG(mode) and st.st_size > 0 and (
                     bool(mode & stat.S_IROTH) or os.access(abspath, os.R_OK))
         self._usable[abspath] = found
         return found
@@ -179,7 +181,14 @@ class MediaResolver:
                 f"'{src}' 是指向内容文件夹以外的链接；不会使用")
             return None
         if not usable:
-            if os.path.exists(abspath) and not os.path.isdir(abspath):
+            if os.path.islink(abspath) and not os.path.exists(abspath):
+                bad(f"'{src}' is a link that leads nowhere (its target is missing, "
+                    f"or it points to itself)",
+                    f"'{src}' 是一个链接，指向的位置不存在（目标缺失或指向自身）")
+            elif os.path.isfile(abspath) and os.path.getsize(abspath) == 0:
+                bad(f"the file '{src}' is empty (0 bytes); copy it again",
+                    f"文件 '{src}' 是空的（0 字节）；请重新复制")
+            elif os.path.exists(abspath) and not os.path.isdir(abspath):
                 bad(f"the file '{src}' cannot be read", f"文件 '{src}' 无法读取")
             else:
                 bad(f"file not found: {src}", f"找不到文件 {src}")

@@ -8,6 +8,7 @@ line, in plain words for the staff who edit the content.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,14 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 RESAVE_EN = "re-save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"
 RESAVE_ZH = "请另存为 UTF-8 编码（记事本：“另存为”，编码选择 UTF-8）"
+
+# A text file larger than this is refused unread: no exhibit needs it, and a
+# mistaken copy (a video renamed .md, a disk image) must not fill the memory.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+# How many items YAML aliases ('*name') may repeat in one file: enough for any
+# shared caption or merge key, far too little for an alias bomb.
+MAX_ALIAS_ITEMS = 10_000
+MAX_DEPTH = 100  # lists and groups inside each other
 
 
 def problem(path: str, line: int | None, severity: str, en: str, zh: str,
@@ -82,12 +91,28 @@ def read_text(abspath: str, path: str) -> tuple[str | None, list[Problem]]:
     """Read and decode one file; ``path`` is the relative name used in problems."""
     try:
         with open(abspath, "rb") as fh:
-            data = fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            data = b"" if size > MAX_TEXT_BYTES else fh.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
         return None, [problem(path, None, "error",
                               f"the file cannot be opened: {exc.strerror or exc}",
                               f"文件无法打开：{exc.strerror or exc}")]
+    if size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
+        shown = _size_words(max(size, len(data)))
+        limit = _size_words(MAX_TEXT_BYTES)
+        return None, [problem(
+            path, None, "error",
+            f"the file is too big ({shown}); a text file may be at most {limit}. "
+            f"Is it really a text file?",
+            f"文件太大（{shown}）；文字文件最多 {limit}。请确认它确实是文字文件")]
     return decode_text(data, path)
+
+
+def _size_words(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{size} bytes"
 
 
 # --------------------------------------------------------------------------- YAML with lines
@@ -126,6 +151,7 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _BOOL = "tag:yaml.org,2002:bool"
+_VALUE = "tag:yaml.org,2002:value"  # a lone "=": kept as text
 
 
 class _LineLoader(_BaseLoader):
@@ -151,7 +177,7 @@ class _LineLoader(_BaseLoader):
 
 # Only true/false are booleans: "yes", "no", "on", "off" stay plain words.
 _LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _VALUE)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
@@ -162,12 +188,30 @@ class _Recursive(yaml.MarkedYAMLError):
     pass
 
 
+class _TooMuch(yaml.MarkedYAMLError):
+    """Aliases that repeat too much, or groups nested too deeply."""
+
+
 _MERGE = "tag:yaml.org,2002:merge"
+# Plain values only: text, numbers, true/false, null and dates. Any other tag
+# (!!python/object, !!set, !!binary, a custom !tag) is refused, never constructed.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
+                        for name in ("null", "bool", "int", "float", "timestamp"))
+
+
+def _refuse_tag(node):
+    raise yaml.constructor.ConstructorError(
+        None, None, f"could not determine a constructor for the tag {node.tag!r}",
+        node.start_mark)
 
 
 def _to_python(loader: _LineLoader, node, base: int, active: set[int],
-               duplicates: list[tuple[object, int]]):
-    """Plain Python values from a node tree; mappings and lists carry their lines."""
+               duplicates: list[tuple[object, int]], seen: dict[int, int] | None = None):
+    """Plain Python values from a node tree; mappings and lists carry their lines.
+
+    ``seen`` counts collections already built: building one again (an alias)
+    spends its length from a budget of :data:`MAX_ALIAS_ITEMS`.
+    """
     if node.__class__ is yaml.ScalarNode:
         tag = node.tag
         if tag == _STR:
@@ -177,14 +221,26 @@ def _to_python(loader: _LineLoader, node, base: int, active: set[int],
                 return loader.construct_yaml_timestamp(node)
             except ValueError:  # e.g. 2015-02-30: keep the words so the field check names them
                 return node.value
+        if tag not in _PLAIN_TAGS:
+            _refuse_tag(node)
         return loader.construct_object(node, deep=True)
     if id(node) in active:
         raise _Recursive(None, None, "an alias refers to itself", node.start_mark)
+    if len(active) >= MAX_DEPTH:
+        raise _TooMuch(None, None, "exceeded maximum nesting depth", node.start_mark)
+    if seen is None:
+        seen = {-1: 0}
+    if id(node) in seen:
+        seen[-1] += len(node.value)
+        if seen[-1] > MAX_ALIAS_ITEMS:
+            raise _TooMuch(None, None, "aliases repeat too much", node.start_mark)
+    else:
+        seen[id(node)] = 1
     active.add(id(node))
     try:
         if node.__class__ is yaml.MappingNode:
             if node.tag != _MAP:
-                return loader.construct_object(node, deep=True)
+                _refuse_tag(node)
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE:
                     loader.flatten_mapping(node)
@@ -196,7 +252,7 @@ def _to_python(loader: _LineLoader, node, base: int, active: set[int],
                 if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR:
                     key = key_node.value
                 else:
-                    key = _to_python(loader, key_node, base, active, duplicates)
+                    key = _to_python(loader, key_node, base, active, duplicates, seen)
                     try:
                         hash(key)
                     except TypeError:
@@ -205,16 +261,16 @@ def _to_python(loader: _LineLoader, node, base: int, active: set[int],
                 if key in lines:
                     data.duplicates.append((key, line))
                     duplicates.append((key, line))
-                data[key] = _to_python(loader, value_node, base, active, duplicates)
+                data[key] = _to_python(loader, value_node, base, active, duplicates, seen)
                 lines[key] = line
             return data
         if node.tag != _SEQ:
-            return loader.construct_object(node, deep=True)
+            _refuse_tag(node)
         seq = LineList()
         seq.line = node.start_mark.line + base
         item_lines = seq.lines
         for item in node.value:
-            seq.append(_to_python(loader, item, base, active, duplicates))
+            seq.append(_to_python(loader, item, base, active, duplicates, seen))
             item_lines.append(item.start_mark.line + base)
         return seq
     finally:
@@ -252,6 +308,16 @@ _SYNTAX_HINTS = (
     ("found undefined alias",
      "'*' starts a reference; put text starting with '*' in quotes",
      "'*' 开头表示引用；以 '*' 开头的文字请用引号括起来"),
+    ("aliases repeat too much",
+     "'*' references (aliases) repeat far too much data; write the values out",
+     "'*' 引用（别名）重复的内容太多；请直接写出内容"),
+    ("exceeded maximum nesting depth",
+     "lists and groups are nested inside each other too deeply",
+     "列表或分组嵌套的层数太多"),
+    ("could not determine a constructor",
+     "tags starting with '!' (such as '!!python/object') are not allowed; "
+     "put text starting with '!' in quotes",
+     "不允许使用以 '!' 开头的标签（例如 '!!python/object'）；以 '!' 开头的文字请用引号括起来"),
     ("found character that cannot start any token",
      "a line starts with a character YAML does not allow here (such as '@' or '`'); use quotes",
      "这一行以 YAML 不允许的字符开头（例如 '@' 或 '`'）；请用引号括起来"),
