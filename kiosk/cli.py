@@ -54,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--route", action="append", default=None,
                         help="render only this route (may be repeated)")
     render.add_argument("--sheet", default=None, help="also write one HTML review page here")
+
+    # --- kiosk pin: the staff / guide PIN, kept only as a salted hash (kiosk/pin.py) ---
+    pin = sub.add_parser("pin", help="set the staff PIN or the guide PIN (kept only as a salted hash)")
+    pin.add_argument("--guide", action="store_true", help="the guide PIN (opens guided tours only)")
+    pin.add_argument("--clear", action="store_true", help="remove the PIN instead of setting it")
+    pin.add_argument("--print", dest="print_hash", action="store_true",
+                     help="print the hash for kiosk.yaml instead of saving it")
+    pin.add_argument("--config", default=None, help="kiosk.yaml to read (default: ./kiosk.yaml)")
+    pin.add_argument("--file", default=None, help="PIN file to write (default: admin.pin_file)")
+    # --- end kiosk pin ---
     return parser
 
 
@@ -94,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             routes=args.route,
             sheet=args.sheet,
         )
+    if args.command == "pin":  # kiosk pin
+        from kiosk.pin import pin_command
+
+        return pin_command(args.config or _default_config(), guide=args.guide, clear=args.clear,
+                           print_hash=args.print_hash, file=args.file)
     return 2
 
 

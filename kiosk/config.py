@@ -51,6 +51,11 @@ class Config:
     language: str | None = None
     status_file: str | None = None
     watch: str = "native"
+    # monitoring and visitor figures
+    name: str | None = None  # this kiosk's name in merged figures (default: the host name)
+    state_dir: str = "~/.local/state/kiosk"
+    metrics_file: str | None = None  # Prometheus text file for node_exporter
+    analytics_db: str | None = None  # SQLite file of visitor figures; None: not recorded
     idle: IdleConfig = field(default_factory=IdleConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
@@ -96,6 +101,7 @@ def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="
 TOP_KEYS = (
     "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
     "status_file", "watch", "idle", "cache", "admin",
+    "name", "state_dir", "metrics_file", "analytics_db",
 )
 IDLE_KEYS = ("reset_after", "countdown", "attract_after")
 CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
@@ -143,6 +149,7 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     status = f.string("status_file", "")
     values["status_file"] = status or None
     values["watch"] = f.choice("watch", WATCH_MODES) or defaults.watch
+    _monitoring(f, values, defaults)
     values["idle"] = _section(f, "idle", IDLE_KEYS, IdleConfig, number=True)
     values["cache"] = _section(f, "cache", CACHE_KEYS, CacheConfig)
     values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
@@ -153,6 +160,20 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
                 "'idle.countdown' 必须小于 'idle.reset_after'")
         config = replace(config, idle=replace(config.idle, countdown=min(10.0, config.idle.reset_after / 2)))
     return config, problems
+
+
+def _monitoring(f, values: dict, defaults: Config) -> None:
+    """name, state_dir, metrics_file, analytics_db. Visitor figures are recorded by default
+    in ``<state_dir>/analytics.sqlite``; ``analytics_db: off`` stops that."""
+    values["name"] = f.string("name", "") or None
+    values["state_dir"] = f.string("state_dir", defaults.state_dir) or defaults.state_dir
+    values["metrics_file"] = f.string("metrics_file", "") or None
+    raw = f.get("analytics_db")
+    if raw is False or str(raw).strip().lower() in ("off", "false", "no", "none"):
+        values["analytics_db"] = None
+    else:
+        db = f.string("analytics_db", "") if raw is not None else ""
+        values["analytics_db"] = db or str(Path(values["state_dir"]) / "analytics.sqlite")
 
 
 def _plain_pins(f, admin: AdminConfig) -> None:

@@ -27,8 +27,11 @@ from kivy.utils import escape_markup
 
 from kiosk.config import Config
 from kiosk.content.model import Content, Text
+from kiosk.metrics import write_app_metrics
+from kiosk.schedule import ScheduleRefresher
 from kiosk.status import build_status, write_status
 from kiosk.ui import style
+from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.idle import IdleController
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen
@@ -87,6 +90,8 @@ class KioskApp(App):
         self.manager: ScreenManager = root.ids.manager
         self.manager.transition = self._transition()
         self.idle.start()
+        self.analytics_hooks = attach_analytics(self)  # visitor figures, content change time
+        ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
         self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
         Clock.schedule_once(lambda dt: self.go("home", push=False), 0)
         return root
@@ -289,6 +294,7 @@ class KioskApp(App):
         )
 
     def write_status(self):
+        write_app_metrics(self)  # the Prometheus file, when kiosk.yaml names one
         path = self.kiosk_config.status_file
         if not path:
             return

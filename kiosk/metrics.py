@@ -1,0 +1,134 @@
+"""Prometheus metrics in the text format, for node_exporter's textfile collector.
+
+With ``metrics_file: /var/lib/node_exporter/textfile/kiosk.prom`` in
+``kiosk.yaml`` (or ``kiosk run --metrics-file``), the kiosk rewrites that file
+whenever it writes its status file (every 5 s and on each screen change).
+node_exporter publishes it with the machine's own metrics, so an existing
+Prometheus and Grafana watch every kiosk of the fleet without a port opened by
+the kiosk itself.
+
+The file is written atomically (temporary file in the same folder, then
+rename): node_exporter never reads half a file. When the kiosk stops cleanly,
+``kiosk_up`` is written as 0; if it dies, the file stops changing, which
+node_exporter shows as ``node_textfile_mtime_seconds`` (alert on its age).
+No Kivy here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.status import memory_rss_mb
+
+log = logging.getLogger("kiosk.metrics")
+
+# name, type, help
+METRICS = (
+    ("kiosk_up", "gauge", "1 while the kiosk app runs, 0 after a clean stop."),
+    ("kiosk_content_version", "gauge",
+     "Content version on screen: 1 at start, +1 on every reload that changed it."),
+    ("kiosk_content_errors", "gauge", "Errors in the content (files that could not be used)."),
+    ("kiosk_content_warnings", "gauge", "Warnings about the content."),
+    ("kiosk_last_reload_age_seconds", "gauge",
+     "Seconds since the content on screen last changed (or since start)."),
+    ("kiosk_sessions_today", "gauge", "Visitor sessions started today (local time)."),
+    ("kiosk_memory_rss_bytes", "gauge", "Resident memory of the kiosk process."),
+    ("kiosk_last_update_timestamp_seconds", "gauge", "Unix time this file was written."),
+    ("kiosk_info", "gauge", "Constant 1 with the software version and kiosk name as labels."),
+)
+
+
+def escape_label(value: str) -> str:
+    return str(value).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _number(value: float) -> str:
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def render_metrics(values: dict, labels: dict[str, dict[str, str]] | None = None) -> str:
+    """The text-format document for ``values`` (metric name → number).
+    Metrics missing from ``values`` are left out."""
+    labels = labels or {}
+    lines = []
+    for name, kind, text in METRICS:
+        if name not in values or values[name] is None:
+            continue
+        lines.append(f"# HELP {name} {text}")
+        lines.append(f"# TYPE {name} {kind}")
+        tags = labels.get(name)
+        tag_text = ""
+        if tags:
+            tag_text = "{" + ",".join(f'{k}="{escape_label(v)}"' for k, v in tags.items()) + "}"
+        lines.append(f"{name}{tag_text} {_number(values[name])}")
+    return "\n".join(lines) + "\n"
+
+
+def write_metrics(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (same folder, then rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, target)
+
+
+def app_values(app, up: bool = True) -> tuple[dict, dict]:
+    """Metric values and labels read from a running ``KioskApp``."""
+    content = getattr(app, "content", None)
+    errors = getattr(app, "content_errors", None)
+    if not errors and content is not None:
+        errors = list(content.errors)
+    changed_at = getattr(app, "content_changed_at", None)
+    analytics = getattr(app, "analytics", None)
+    sessions = None
+    if analytics is not None:
+        try:
+            sessions = analytics.sessions_today()
+        except Exception as exc:  # figures are optional; the rest of the file still counts
+            log.warning("cannot count today's sessions: %s", exc)
+    now = time.time()
+    values = {
+        "kiosk_up": 1 if up else 0,
+        "kiosk_content_version": int(getattr(app, "content_version", 0) or 0),
+        "kiosk_content_errors": len(errors or ()),
+        "kiosk_content_warnings": len(content.warnings) if content is not None else 0,
+        "kiosk_last_reload_age_seconds": round(max(0.0, now - changed_at), 3)
+        if changed_at else None,
+        "kiosk_sessions_today": sessions,
+        "kiosk_memory_rss_bytes": int(memory_rss_mb() * 1048576),
+        "kiosk_last_update_timestamp_seconds": round(now, 3),
+        "kiosk_info": 1,
+    }
+    config = getattr(app, "kiosk_config", None)
+    name = getattr(config, "name", None) or os.uname().nodename
+    labels = {"kiosk_info": {"version": __version__, "kiosk": name}}
+    return values, labels
+
+
+def write_app_metrics(app, up: bool = True) -> bool:
+    """Write the metrics file named in the app's config, if any. Never raises."""
+    config = getattr(app, "kiosk_config", None)
+    path = getattr(config, "metrics_file", None)
+    if not path:
+        return False
+    try:
+        values, labels = app_values(app, up)
+        write_metrics(config.path(path), render_metrics(values, labels))
+        return True
+    except OSError as exc:
+        log.error("cannot write the metrics file %s: %s", path, exc)
+    except Exception:
+        log.exception("building the metrics failed")
+    return False
+
+
+__all__ = ["METRICS", "app_values", "render_metrics", "write_app_metrics", "write_metrics"]
