@@ -1,0 +1,199 @@
+"""Decoding one picture with Pillow: safe, upright, 8-bit, no bigger than needed.
+
+No Kivy here: this runs on worker threads and in ``kiosk cache warm``'s
+processes. A file that cannot be shown raises :class:`ImageError`, which
+carries the reason in plain English and Chinese for staff.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+# A picture with more pixels than this is refused before it is decoded (a
+# 30,000 x 30,000 "decompression bomb" would need 2.7 GB). 120 MP is above
+# any camera or phone a centre is likely to use.
+MAX_PIXELS = 120_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+FIT_MODES = ("contain", "cover")
+_ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+_ORIENTATION = 0x0112
+
+
+class ImageError(Exception):
+    """A picture that cannot be shown, with the reason for staff (English and Chinese)."""
+
+    def __init__(self, message: str, message_zh: str):
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Pixels ready for a texture: rows top to bottom, ``mode`` ``RGB`` or ``RGBA``."""
+
+    width: int
+    height: int
+    mode: str
+    data: bytes
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.data)
+
+
+def fitted_size(width: int, height: int, box: tuple[int, int], mode: str = "contain"):
+    """The size of a ``width`` x ``height`` picture scaled to ``box`` (never enlarged).
+
+    ``contain``: the whole picture fits inside the box. ``cover``: the picture
+    covers the box (and is cropped on screen).
+    """
+    bw, bh = box
+    if width <= 0 or height <= 0:
+        return 0, 0
+    sx, sy = bw / width, bh / height
+    scale = max(sx, sy) if mode == "cover" else min(sx, sy)
+    scale = min(1.0, scale)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _refuse_unreadable(path: str, exc: Exception | None = None):
+    try:
+        size = os.path.getsize(path)
+    except OSError as err:
+        raise ImageError(f"the file cannot be read ({err.strerror or err})",
+                         f"文件无法读取（{err.strerror or err}）") from err
+    if size == 0:
+        raise ImageError("the picture file is empty (0 bytes)", "图片文件是空的（0 字节）") from exc
+    with open(path, "rb") as fh:
+        head = fh.read(32)
+    if b"ftypheic" in head or b"ftypheix" in head or b"ftypmif1" in head or b"ftyphevc" in head:
+        raise ImageError("this is a HEIC photo (from an iPhone), which cannot be shown; "
+                         "save it as JPEG",
+                         "这是 HEIC 格式的照片（苹果手机），无法显示；请另存为 JPEG") from exc
+    raise ImageError("this file is not a picture that can be read (is it really a JPEG or PNG?)",
+                     "该文件不是可识别的图片（请确认它确实是 JPEG 或 PNG 图片）") from exc
+
+
+def _too_big(width: int, height: int) -> ImageError:
+    return ImageError(
+        f"the picture is too large ({width} x {height} pixels, more than "
+        f"{MAX_PIXELS // 1_000_000} million); make it smaller",
+        f"图片尺寸过大（{width} x {height} 像素，超过 {MAX_PIXELS // 10_000} 万像素）；请缩小后再用")
+
+
+def open_image(path: str) -> Image.Image:
+    """Open ``path`` (header only) or raise :class:`ImageError` with the reason."""
+    try:
+        im = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        w, h = _header_size(path)
+        raise _too_big(w, h) from exc
+    except UnidentifiedImageError as exc:
+        _refuse_unreadable(path, exc)
+        raise  # not reached
+    except OSError as exc:
+        _refuse_unreadable(path, exc)
+        raise
+    w, h = im.size
+    if w * h > MAX_PIXELS:
+        im.close()
+        raise _too_big(w, h)
+    return im
+
+
+def _header_size(path: str) -> tuple[int, int]:
+    """Width and height from the header alone, bypassing Pillow's bomb check."""
+    limit = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None
+        with Image.open(path) as im:
+            return im.size
+    except Exception:
+        return 0, 0
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def display_size(im: Image.Image) -> tuple[int, int]:
+    """Width and height as shown, after the EXIF orientation."""
+    w, h = im.size
+    try:
+        orientation = im.getexif().get(_ORIENTATION, 1)
+    except Exception:
+        orientation = 1
+    return (h, w) if orientation in _ROTATED else (w, h)
+
+
+def to_8bit(im: Image.Image) -> Image.Image:
+    """RGB, or RGBA when the picture has transparency; 16-bit and CMYK become 8-bit RGB."""
+    mode = im.mode
+    if mode in ("RGB", "RGBA"):
+        return im
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16-bit grey: scale 0..65535 to 0..255 (a plain convert would clip to white)
+        im = im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+        return im.convert("RGB")
+    if mode == "F":
+        return im.convert("L").convert("RGB")
+    alpha = mode in ("LA", "La", "PA", "RGBa") or (
+        mode in ("P", "L", "RGB") and "transparency" in im.info)
+    return im.convert("RGBA" if alpha else "RGB")
+
+
+def decode(path: str, box: tuple[int, int], mode: str = "contain") -> Decoded:
+    """Decode ``path`` upright, 8-bit, scaled to ``box`` by ``mode``.
+
+    Raises :class:`ImageError` for anything that is not a usable picture:
+    empty, not a picture, HEIC, truncated, a decompression bomb.
+    """
+    im = open_image(path)
+    try:
+        return _decode_open(im, box, mode)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise _too_big(*im.size) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        text = str(exc)
+        if "truncated" in text or "broken data stream" in text or "premature" in text.lower():
+            raise ImageError(
+                "the picture is incomplete (the file was cut off, perhaps while copying)",
+                "图片不完整（文件被截断，可能是复制时中断）") from exc
+        raise ImageError(f"the picture cannot be decoded ({text})",
+                         f"图片无法解码（{text}）") from exc
+    finally:
+        im.close()
+
+
+def _decode_open(im: Image.Image, box, mode) -> Decoded:
+    dw, dh = display_size(im)
+    fw, fh = fitted_size(dw, dh, box, mode)
+    rotated = (dw, dh) != im.size
+    if im.format == "JPEG":
+        want = (fh, fw) if rotated else (fw, fh)
+        im.draft("RGB" if im.mode in ("RGB", "YCbCr") else None, want)
+    im.load()
+    upright = ImageOps.exif_transpose(im)
+    out = to_8bit(upright)
+    if out.size != (fw, fh):
+        out = out.resize((fw, fh), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    return Decoded(out.width, out.height, out.mode, out.tobytes())
+
+
+def save_decoded(decoded: Decoded, path: str) -> None:
+    """Write ``decoded`` for later (JPEG for RGB, PNG for RGBA), atomically."""
+    im = Image.frombytes(decoded.mode, (decoded.width, decoded.height), decoded.data)
+    tmp = f"{path}.{os.getpid()}.{id(decoded)}.tmp"
+    if decoded.mode == "RGB":
+        im.save(tmp, "JPEG", quality=92)
+    else:
+        im.save(tmp, "PNG", compress_level=1)
+    os.replace(tmp, path)
+
+
