@@ -1,0 +1,258 @@
+"""The admin and guide PINs: kept only as salted hashes, compared in constant time,
+and wrong attempts slowed down by a lock-out that grows with each further miss.
+
+A PIN is 4 to 12 digits. ``kiosk pin`` stores its hash (scrypt, a random salt
+per PIN) in a small JSON file readable only by its owner: ``admin.pin_file``
+in kiosk.yaml, by default ``pins.json`` in the kiosk's state folder; a hash may
+also be written in kiosk.yaml as ``admin.pin_hash`` / ``admin.guide_pin_hash``.
+The file wins when both have one. No PIN set means the admin gesture opens
+nothing. Plain Python, no Kivy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLES = ("admin", "guide")
+SCHEME = "scrypt"
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+HASH_BYTES = 32
+PIN_PATTERN = re.compile(r"^[0-9]{4,12}$")
+
+FREE_ATTEMPTS = 3  # wrong PINs allowed before the first lock-out
+FIRST_LOCK = 30.0  # seconds; doubles with each further wrong PIN
+MAX_LOCK = 15 * 60.0
+
+
+class PinError(ValueError):
+    """A PIN that cannot be used, with the reason in Chinese and English."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+def check_pin_format(pin: str) -> str:
+    """The PIN itself if it is 4 to 12 digits; otherwise :class:`PinError`."""
+    pin = (pin or "").strip()
+    if not PIN_PATTERN.match(pin):
+        raise PinError("a PIN is 4 to 12 digits (0-9)", "密码须为 4 到 12 位数字（0-9）")
+    return pin
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p,
+                          maxmem=256 * r * (n + p + 2) + 1024 * 1024, dklen=HASH_BYTES)
+
+
+def hash_pin(pin: str, *, n: int = SCRYPT_N) -> str:
+    """``scrypt$N$r$p$SALT$HASH`` for a valid PIN, with a fresh random salt."""
+    pin = check_pin_format(pin)
+    salt = secrets.token_bytes(16)
+    digest = _derive(pin, salt, n, SCRYPT_R, SCRYPT_P)
+    return f"{SCHEME}${n}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+    """The parameters of a stored hash, or None if it is not one this module wrote."""
+    parts = str(stored or "").strip().split("$")
+    if len(parts) != 6 or parts[0] != SCHEME:
+        return None
+    try:
+        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
+        salt = base64.b64decode(parts[4], validate=True)
+        digest = base64.b64decode(parts[5], validate=True)
+    except ValueError:
+        return None
+    if n < 2 or n & (n - 1) or n > 2**20 or not 1 <= r <= 32 or not 1 <= p <= 16:
+        return None
+    if len(salt) < 8 or len(digest) != HASH_BYTES:
+        return None
+    return n, r, p, salt, digest
+
+
+def verify_pin(pin: str, stored: str | None) -> bool:
+    """Whether ``pin`` matches ``stored`` (compared in constant time). A bad hash never matches."""
+    parsed = parse_hash(stored) if stored else None
+    if parsed is None or not isinstance(pin, str):
+        return False
+    n, r, p, salt, digest = parsed
+    candidate = _derive(pin.strip(), salt, n, r, p)
+    return hmac.compare_digest(candidate, digest)
+
+
+# ------------------------------------------------------------------ storage
+DEFAULT_STATE_DIR = "~/.local/state/kiosk"
+
+
+def pin_file_path(config) -> Path:
+    """``admin.pin_file``, or ``pins.json`` in the kiosk's state folder."""
+    value = getattr(config.admin, "pin_file", None)
+    if not value:
+        value = str(Path(getattr(config, "state_dir", None) or DEFAULT_STATE_DIR) / "pins.json")
+    return config.path(value)
+
+
+def read_pin_file(path: str | Path) -> dict[str, str]:
+    """Role → hash from the PIN file; a missing or unreadable file gives ``{}``."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {role: data[role] for role in ROLES
+            if isinstance(data.get(role), str) and parse_hash(data[role])}
+
+
+def write_pin_file(path: str | Path, role: str, stored: str | None) -> Path:
+    """Set (or with None, remove) one role's hash; the file is replaced atomically, mode 0600."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = read_pin_file(path)
+    if stored is None:
+        data.pop(role, None)
+    else:
+        if parse_hash(stored) is None:
+            raise ValueError("not a PIN hash")
+        data[role] = stored
+    fd, tmp = tempfile.mkstemp(prefix=".pins-", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def configured_pins(config) -> dict[str, str]:
+    """Role → hash for this machine: kiosk.yaml's hashes, replaced by the PIN file's."""
+    pins: dict[str, str] = {}
+    admin = config.admin
+    for role, stored in (("admin", getattr(admin, "pin_hash", None)),
+                         ("guide", getattr(admin, "guide_pin_hash", None))):
+        if stored and parse_hash(stored):
+            pins[role] = stored
+    pins.update(read_pin_file(pin_file_path(config)))
+    return pins
+
+
+# ------------------------------------------------------------------ the gate
+@dataclass(frozen=True)
+class PinResult:
+    ok: bool
+    role: str | None = None  # "admin" or "guide" when ok
+    wait: float = 0.0  # seconds before the next try is accepted
+
+
+class PinGate:
+    """Checks PINs typed on the screen, slowing down whoever guesses.
+
+    After :data:`FREE_ATTEMPTS` wrong PINs every further wrong PIN locks the
+    pad for :data:`FIRST_LOCK` seconds, doubled each time (at most
+    :data:`MAX_LOCK`). A right PIN clears the count. While locked, nothing is
+    checked at all. ``clock`` gives monotonic seconds (the Kivy Clock in the app).
+    """
+
+    def __init__(self, pins: dict[str, str], clock=time.monotonic):
+        self.pins = {role: h for role, h in pins.items() if role in ROLES and parse_hash(h)}
+        self.clock = clock
+        self.failures = 0
+        self.locked_until = 0.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.pins)
+
+    def locked_for(self) -> float:
+        return max(0.0, self.locked_until - self.clock())
+
+    def check(self, pin: str) -> PinResult:
+        wait = self.locked_for()
+        if wait > 0:
+            return PinResult(False, None, wait)
+        role = None
+        for name in ROLES:  # every stored hash is tried, so timing does not tell which matched
+            if name in self.pins and verify_pin(pin, self.pins[name]) and role is None:
+                role = name
+        if role is not None:
+            self.failures = 0
+            self.locked_until = 0.0
+            return PinResult(True, role, 0.0)
+        self.failures += 1
+        extra = self.failures - FREE_ATTEMPTS
+        if extra > 0:
+            self.locked_until = self.clock() + min(MAX_LOCK, FIRST_LOCK * 2 ** (extra - 1))
+        return PinResult(False, None, self.locked_for())
+
+
+# ------------------------------------------------------------------ kiosk pin
+def _read_new_pin(stream) -> str:
+    """Ask twice on a terminal; read one line from a pipe (for scripts)."""
+    import getpass
+
+    if stream.isatty():
+        first = getpass.getpass("新密码 New PIN (4-12 digits): ")
+        again = getpass.getpass("再输入一次 Again: ")
+        if first != again:
+            raise PinError("the two PINs differ", "两次输入的密码不一致")
+        return check_pin_format(first)
+    return check_pin_format(stream.readline())
+
+
+def pin_command(config_path: str | None, *, guide: bool = False, clear: bool = False,
+                print_hash: bool = False, file: str | None = None, stdin=None, out=None) -> int:
+    """``kiosk pin``: store the staff (or guide) PIN as a salted hash. Returns the exit code."""
+    import sys
+
+    from kiosk.config import load_config
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    role = "guide" if guide else "admin"
+    name = ("讲解员密码", "guide PIN") if guide else ("管理密码", "staff PIN")
+    config, _ = load_config(config_path)
+    path = Path(file).expanduser() if file else pin_file_path(config)
+    try:
+        if clear:
+            write_pin_file(path, role, None)
+            print(f"已删除{name[0]} / {name[1]} removed: {path}", file=out)
+            return 0
+        stored = hash_pin(_read_new_pin(stdin))
+        if print_hash:
+            key = "guide_pin_hash" if guide else "pin_hash"
+            print(f'# kiosk.yaml, under admin:\n  {key}: "{stored}"', file=out)
+            return 0
+        write_pin_file(path, role, stored)
+    except PinError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"错误：无法写入 {path} / error: cannot write {path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"已保存{name[0]}（只保存加盐散列值）/ {name[1]} saved (as a salted hash only): {path}",
+          file=out)
+    return 0
