@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS views (
     title TEXT,                    -- title in the site's default language, for reports
     language TEXT,
     tour TEXT,                     -- the tour running while it was shown
+    opened INTEGER DEFAULT 1,      -- 0: the same screen went on in another language
     PRIMARY KEY (session, seq)
 );
 CREATE TABLE IF NOT EXISTS tours (
@@ -119,6 +120,7 @@ class _View:
     title: str
     language: str | None
     tour: str | None
+    opened: bool = True
 
 
 @dataclass
@@ -189,7 +191,8 @@ class Analytics:
             return
         s.seq += 1
         s.views += 0 if same_screen else 1
-        s.view = _View(s.seq, route, now, title, self.lang, s.tour.tour if s.tour else None)
+        s.view = _View(s.seq, route, now, title, self.lang, s.tour.tour if s.tour else None,
+                       not same_screen)
         if s.tour is not None and not same_screen:
             s.tour.steps += 1
 
@@ -244,7 +247,7 @@ class Analytics:
             return
         kind, section, exhibit = route_parts(v.route)
         row = (s.uid, v.seq, self.kiosk, stamp(v.started), _seconds(v.started, now), v.route,
-               kind, section, exhibit, v.title, v.language, v.tour)
+               kind, section, exhibit, v.title, v.language, v.tour, int(v.opened))
         with self._lock:
             self._rows.append(("views", row))
         s.view = None

@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--windowed", action="store_true", help="a normal window, for development")
     run.add_argument("--size", type=_size, default=None, help="window size such as 1080x1920")
     run.add_argument("--status-file", default=None, help="keep a JSON status file here")
+    run.add_argument("--metrics-file", default=None,
+                     help="keep a Prometheus text file here (node_exporter textfile collector)")
 
     check = sub.add_parser("check", help="check content, tours, theme and kiosk.yaml")
     check.add_argument("dir", nargs="?", default=None, help="content folder (default: from kiosk.yaml)")
@@ -64,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--config", default=None, help="kiosk.yaml to read (default: ./kiosk.yaml)")
     pin.add_argument("--file", default=None, help="PIN file to write (default: admin.pin_file)")
     # --- end kiosk pin ---
+
+    # --- operations: kiosk stats, kiosk doctor (kiosk/stats.py, kiosk/doctor.py) ---
+    from kiosk import doctor, stats
+
+    stats.add_parser(sub)
+    doctor.add_parser(sub)
+    # --- end operations ---
     return parser
 
 
@@ -90,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             windowed=args.windowed,
             size=args.size,
             status_file=args.status_file,
+            metrics_file=args.metrics_file,
         )
     if args.command == "render":
         from kiosk.ui.boot import render_routes
@@ -109,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return pin_command(args.config or _default_config(), guide=args.guide, clear=args.clear,
                            print_hash=args.print_hash, file=args.file)
+    if args.command in ("stats", "doctor"):  # operations
+        from kiosk import doctor, stats
+
+        return {"stats": stats, "doctor": doctor}[args.command].run(args)
     return 2
 
 

@@ -39,14 +39,15 @@ def configure_kivy(*, fullscreen: bool, size=None, rotation: int = 0, headless: 
             KivyConfig.remove_option("input", key)
 
 
-def prepare(config_path=None, content=None, theme=None, status_file=None):
+def prepare(config_path=None, content=None, theme=None, status_file=None, metrics_file=None):
     """Read kiosk.yaml, the theme and the content. Nothing here needs a window."""
     from kiosk.config import load_config
     from kiosk.content.loader import ContentLoader
     from kiosk.theme import load_theme
 
     config, problems = load_config(config_path)
-    config = config.with_overrides(content=content, theme=theme, status_file=status_file)
+    config = config.with_overrides(content=content, theme=theme, status_file=status_file,
+                                   metrics_file=metrics_file)
     for p in problems:
         log.warning(p.format())
     theme_obj, theme_problems = load_theme(config.theme_dir)
@@ -60,9 +61,10 @@ def prepare(config_path=None, content=None, theme=None, status_file=None):
 
 
 def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, size=None,
-              status_file=None) -> int:
+              status_file=None, metrics_file=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    config, theme_obj, loader, snapshot = prepare(config_path, content, theme, status_file)
+    config, theme_obj, loader, snapshot = prepare(config_path, content, theme, status_file,
+                                                  metrics_file)
     if not Path(config.content_dir).is_dir():
         log.error("content folder %s does not exist", config.content_dir)
         return 2
