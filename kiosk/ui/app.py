@@ -35,6 +35,7 @@ from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.idle import IdleController
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen
+from kiosk.ui.tour_control import TourControl
 
 log = logging.getLogger("kiosk.app")
 
@@ -70,6 +71,8 @@ class KioskApp(App):
         self.idle = IdleController(self, config.idle)
         self._status_event = None
         self.reloader = None  # kiosk.ui.reload.Reloader when hot reload runs
+        self.tour_control = TourControl(self)  # guided mode (start_tour / end_tour)
+        self.tour_completed = False  # the last tour ended with Finish on its last step
         self.content_errors: list = []  # errors in the content on screen, for staff
         self.title = "kiosk"
         if content is not None:
@@ -109,6 +112,7 @@ class KioskApp(App):
         if self.reloader is not None:
             self.reloader.stop()
         self.idle.stop()
+        self.tour_control.stop()  # a tour never outlives the app: restarts come back browsing
         if self._status_event is not None:
             self._status_event.cancel()
 
@@ -197,6 +201,8 @@ class KioskApp(App):
         if self.content is None or not route_exists(self.content, route):
             log.warning("no such screen: %s", route)
             return False
+        if self.tour_control.running and not route.startswith("tour/"):
+            return False  # during a tour only the guide moves (taps inside a step go nowhere)
         if push and self.route and self.route != route and self.route != "attract":
             self.history.push(self.route)
         if route == "home":
@@ -208,7 +214,7 @@ class KioskApp(App):
             self.manager.transition.direction = direction
         self.manager.current = screen.name
         self.route = route
-        self.mode = "attract" if route == "attract" else ("tour" if self.mode == "tour" else "browse")
+        self.mode = "tour" if route.startswith("tour/") else ("attract" if route == "attract" else "browse")
         self._trim_screens()
         self.write_status()
         return True
@@ -274,7 +280,24 @@ class KioskApp(App):
         """Swap in a new snapshot (main thread only) and keep the visitor's place."""
         self.content = content
         self.content_version += 1
+        if self.tour_control.content_changed(content):
+            return  # the tour moved to the nearest step, or ended
         self.refresh_current()
+
+    # ----------------------------------------------------------- guided mode
+    def start_tour(self, tour_id: str) -> bool:
+        """Start guided tour ``tour_id`` at its first step (the guide's tour menu calls this)."""
+        self.tour_completed = False
+        return self.tour_control.start(tour_id)
+
+    def end_tour(self, message: str | None = None) -> None:
+        """End the running tour and return Home (``message`` is shown to the guide)."""
+        self.tour_control.end(message)
+
+    @property
+    def tour_id(self) -> str | None:
+        run = self.tour_control.run
+        return run.tour.id if run is not None else None
 
     # ---------------------------------------------------------------- status
     def status_document(self) -> dict:
@@ -290,7 +313,8 @@ class KioskApp(App):
             content_version=int(self.content_version),
             errors=errors,
             warnings=len(content.warnings) if content else 0,
-            extra={"large_text": bool(self.large_text)},
+            extra={"large_text": bool(self.large_text),
+                   **({"tour": self.tour_control.status()} if self.tour_control.running else {})},
         )
 
     def write_status(self):

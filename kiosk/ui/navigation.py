@@ -1,7 +1,8 @@
 """Routes and the back stack, in plain Python.
 
 A route names one screen: ``home``, ``attract``, ``section/ID``,
-``exhibit/SECTION/ID`` or ``photo/SECTION/N`` (N counts from 1).
+``exhibit/SECTION/ID`` or ``photo/SECTION/N`` (N counts from 1); during a guided
+tour, ``tour/ID/N`` shows step N of the tour.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def route_exists(content: Content | None, route: str) -> bool:
         if section is None or not section.visible():
             return False
         return 1 <= int(args[1]) <= len(section.photos())
+    if kind == "tour" and len(args) == 2 and args[1].isdigit():  # step N of a guided tour
+        tour = content.tour(args[0])
+        n = int(args[1])
+        return tour is not None and 1 <= n <= len(tour.steps) and route_exists(content, tour.steps[n - 1].route)
     return False
 
 
@@ -50,6 +55,11 @@ def all_routes(content: Content) -> list[str]:
             routes.extend(f"photo/{section.id}/{n}" for n in range(1, len(section.photos()) + 1))
     routes.append("attract")
     return routes
+
+
+def tour_routes(content: Content) -> list[str]:
+    """Every step of every guided tour, as ``tour/ID/N`` (N from 1)."""
+    return [f"tour/{tour.id}/{n}" for tour in content.tours for n in range(1, len(tour.steps) + 1)]
 
 
 class History:

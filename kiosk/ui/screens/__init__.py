@@ -23,6 +23,7 @@ SCREENS = {
     "article": "kiosk.ui.screens.article:ArticleScreen",
     "exhibit": "kiosk.ui.screens.exhibit:ExhibitScreen",
     "photo": "kiosk.ui.screens.photo:PhotoScreen",
+    "tour": "kiosk.ui.screens.tour:TourScreen",
 }
 FALLBACK = "kiosk.ui.screens.grid:GridScreen"
 
@@ -41,6 +42,8 @@ def screen_key(content: Content, route: str) -> str | None:
         return {"stats": "stats", "honors": "honors"}.get(exhibit.kind, "exhibit")
     if kind == "photo":
         return "photo"
+    if kind == "tour":
+        return "tour"
     return None
 
 
