@@ -221,12 +221,18 @@ class Analytics:
         if self.session is not None:
             self._end_tour(self.clock(), completed)
 
-    def end_session(self, reason: str = "idle") -> bool:
-        """The idle reset (or the app stopping) ends the visit. True if one was open."""
+    def end_session(self, reason: str = "idle", idle_seconds: float = 0.0) -> bool:
+        """The idle reset (or the app stopping) ends the visit. True if one was open.
+
+        ``idle_seconds``: how long nobody touched the screen before. The visit ended
+        at the last touch, so the session and its last screen end then, not when the
+        idle timer ran out."""
         s = self.session
         if s is None:
             return False
-        now = self.clock()
+        now = self.clock() - _dt.timedelta(seconds=max(0.0, idle_seconds))
+        last = s.view.started if s.view is not None else s.started
+        now = max(now, last, s.tour.started if s.tour is not None else last)
         self._end_view(now)
         self._end_tour(now, completed=False)
         row = (s.uid, self.kiosk, stamp(s.started), stamp(now), _seconds(s.started, now),

@@ -200,16 +200,25 @@ def _font(size: int, font_path):
     return ImageFont.load_default(size)
 
 
+def _tick(top: int) -> int:
+    """A round step for an axis up to ``top`` with at most about 5 lines."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+        if top / step <= 5:
+            return step
+    return max(1, top // 5)
+
+
 def _bars(draw, box, values, labels, font, colour, every=1):
     """Vertical bars in ``box`` (x0, y0, x1, y1) with a label under every ``every``-th."""
     x0, y0, x1, y1 = box
-    top = max(values) if values and max(values) > 0 else 1
+    tick = _tick(max(values) if values else 0)
+    top = tick * max(1, -(-max(values or [0]) // tick))
     n = max(1, len(values))
     step = (x1 - x0) / n
-    for i in range(5):
-        y = y1 - (y1 - y0) * i / 4
+    for i in range(int(top // tick) + 1):
+        y = y1 - (y1 - y0) * i * tick / top
         draw.line([(x0, y), (x1, y)], fill=GRID, width=1)
-        draw.text((x0 - 8, y), f"{top * i / 4:.0f}", fill=INK, font=font, anchor="rm")
+        draw.text((x0 - 8, y), str(i * tick), fill=INK, font=font, anchor="rm")
     for i, (value, label) in enumerate(zip(values, labels, strict=False)):
         left = x0 + i * step + step * 0.15
         right = x0 + (i + 1) * step - step * 0.15
@@ -230,7 +239,9 @@ def draw_chart(s: Summary, path: str | Path, font_path=None, size=(1600, 1500)) 
     d = ImageDraw.Draw(img)
     title, head, small = _font(44, font_path), _font(30, font_path), _font(22, font_path)
     d.rectangle([0, 0, w, 110], fill=RED)
-    period = f"{s.date_from or ''} – {s.date_to or ''}".strip(" –")
+    first = s.date_from or (s.per_day[0][0] if s.per_day else "")
+    last = s.date_to or (s.per_day[-1][0] if s.per_day else "")
+    period = f"{first} – {last}" if first else ""
     d.text((50, 55), f"参观统计 Visitor figures  {period}", fill=(255, 236, 180), font=title,
            anchor="lm")
     d.text((50, 150), f"参观人次 Sessions {s.sessions}    浏览页面 Screens {s.views}    "

@@ -178,7 +178,8 @@ def test_a_visitor_session_is_recorded_from_touch_to_idle_reset(kiosk, tmp_path,
 
     (session,) = rows(db, "SELECT views, languages, end_reason, seconds FROM sessions")
     assert session[:3] == (3, "zh,en", "idle")
-    assert 100 < session[3] < 110  # ~14 s of browsing, then 90 s untouched
+    # the visit ended at the last touch (the language button), not when the timer ran out
+    assert 12 < session[3] < 16
     views = rows(db, "SELECT route, title, language, seconds FROM views ORDER BY seq")
     assert [v[:3] for v in views] == [
         ("home", "", "zh"),  # the first touch was on the home screen
@@ -187,7 +188,7 @@ def test_a_visitor_session_is_recorded_from_touch_to_idle_reset(kiosk, tmp_path,
         ("exhibit/notes/plain", "普通展项", "en"),
     ]
     assert 12 <= views[2][3] <= 15
-    assert 90 <= views[3][3] <= 92
+    assert views[3][3] < 1
 
 
 def test_the_attract_loop_ends_a_session_and_a_touch_starts_the_next(kiosk, tmp_path, wall_clock):

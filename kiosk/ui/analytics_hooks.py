@@ -75,6 +75,10 @@ class AnalyticsHooks:
         s = idle.settings
         return idle.idle_for >= min(s.reset_after, s.attract_after) - IDLE_SLACK
 
+    def _idle_seconds(self) -> float:
+        idle = getattr(self.app, "idle", None)
+        return idle.idle_for if idle is not None else 0.0
+
     def _tour_id(self) -> str:
         app = self.app
         for name in ("tour_id", "tour"):
@@ -101,9 +105,9 @@ class AnalyticsHooks:
         try:
             a = self.analytics
             if route == "attract":
-                a.end_session("attract")
+                a.end_session("attract", self._idle_seconds())
             elif route == "home" and self._idle_reset():
-                a.end_session("idle")
+                a.end_session("idle", self._idle_seconds())
             else:
                 a.view(route, route_title(app.content, route))
         except Exception:
@@ -112,7 +116,7 @@ class AnalyticsHooks:
     def _on_lang(self, app, lang):
         try:
             if self._idle_reset():
-                self.analytics.end_session("idle")
+                self.analytics.end_session("idle", self._idle_seconds())
             self.analytics.language(lang)
         except Exception:
             log.exception("recording a language switch failed")
