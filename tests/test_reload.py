@@ -305,3 +305,13 @@ def test_a_result_still_queued_when_the_reloader_stops_is_dropped(kiosk, hall):
     kiosk.frames(3)
     assert app.content_version == 1 and reloader.applied == 0
     assert app.t(app.content.exhibit("notes", "plain").title) == "普通展项"
+
+
+def test_an_app_without_a_loader_gets_one(kiosk, hall):
+    app = kiosk.start(hall)
+    app.loader = None
+    reloader = Reloader(app, "off")
+    assert app.loader is reloader.loader and reloader.content_root == str(hall)
+    (hall / "02-more" / "one.md").write_text(page("有了加载器"), encoding="utf-8")
+    assert reloader.reload_now() is True
+    assert app.t(app.content.exhibit("more", "one").title) == "有了加载器"

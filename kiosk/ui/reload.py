@@ -181,6 +181,10 @@ class Reloader:
                  rescan_every: float = 300.0, poll_interval: float = 1.0,
                  check_every: float = 1.0, theme_dir=None):
         self.app = app
+        if getattr(app, "loader", None) is None:  # an app started from a snapshot alone
+            from kiosk.content.loader import ContentLoader
+
+            app.loader = ContentLoader(app.kiosk_config.content_dir)
         self.loader = app.loader
         self.content_root = os.path.abspath(str(self.loader.root))
         if theme_dir is None and getattr(app, "theme", None) is not None:

@@ -14,6 +14,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
+from kiosk.ui.admin_gesture import AdminGesture  # noqa: F401  (the hidden staff gesture, root.kv)
 from kiosk.ui.app import load_kv
 
 SWIPE_MIN = 0.18  # of the window width
@@ -47,6 +48,8 @@ class KioskRoot(FloatLayout):
         x0, y0, t0 = start
         dx, dy = touch.x - x0, touch.y - y0
         if app.route in ("home", "attract") or dx < SWIPE_MIN * self.width:
+            return False
+        if app.mode == "tour":  # the tour screen reads its own swipes; visitors cannot leave a tour
             return False
         if abs(dy) > 0.6 * dx or Clock.time() - t0 > SWIPE_MAX_TIME:
             return False
