@@ -15,6 +15,9 @@ run: $(STAMP)
 	$(BIN)/kiosk run --windowed --content content
 
 test: $(STAMP)
+	@# the content-distribution test runs a real rsync (Debian package; installed when root)
+	@command -v rsync >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq rsync) >/dev/null 2>&1; } || true
 	$(BIN)/ruff check kiosk tests bench tools
 	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -71,6 +72,39 @@ def _signature(path: str):
             if len(entries) >= _MAX_TREE_ENTRIES:
                 return tuple(entries)
     return tuple(entries)
+
+
+# Names a sync tool keeps only while a copy is under way: rsync's --delay-updates
+# folder and its in-place temporaries (.NAME.XXXXXX), Syncthing's temporaries,
+# browsers' partial downloads. While one written recently is next to the changed
+# files, the change is not reported (for up to TRANSFER_WAIT seconds).
+_COPYING = re.compile(r"^(\.~tmp~|\.syncthing\..+\.tmp|\..+\.[A-Za-z0-9]{6}|.+\.part|.+\.crdownload)$")
+TRANSFER_WAIT = 600.0
+TRANSFER_STALE = 120.0
+
+
+def _recent(path: str) -> bool:
+    """Written in the last TRANSFER_STALE seconds (a leftover of a killed copy is not)."""
+    try:
+        return time.time() - os.stat(path).st_mtime < TRANSFER_STALE
+    except OSError:
+        return False
+
+
+def _copy_in_progress(paths: Iterable[str]) -> bool:
+    """True if a sync tool's temporary lies in (or under) the folders of ``paths``."""
+    folders = {p if os.path.isdir(p) else os.path.dirname(p) for p in paths}
+    seen = 0
+    for top in sorted(folders):
+        for folder, dirs, files in os.walk(top):
+            for name in (*dirs, *files):
+                if _COPYING.match(name) and _recent(os.path.join(folder, name)):
+                    return True
+            dirs[:] = [d for d in dirs if not is_ignored(d)]
+            seen += len(dirs) + len(files)
+            if seen >= _MAX_TREE_ENTRIES:
+                return False
+    return False
 
 
 class ContentWatcher:
@@ -238,6 +272,12 @@ class ContentWatcher:
             if dest and self._relevant(dest, root):
                 found.append(dest)
         if not found:
+            # A temporary file being written (rsync's .~tmp~ folder and .NAME.XXXXXX,
+            # Syncthing's .syncthing.*.tmp, *.part) means a copy is still arriving:
+            # it loads nothing, but what is already waiting waits for the rest.
+            with self._lock:
+                if self._pending:
+                    self._last_event = time.monotonic()
             return
         with self._lock:
             self._pending.update(found)
@@ -276,6 +316,7 @@ class ContentWatcher:
     def _wait_until_settled(self):
         """Wait for quiet, then for the changed files to hold still; take what changed."""
         deadline = time.monotonic() + self.max_wait
+        copy_deadline = time.monotonic() + TRANSFER_WAIT
         previous = None
         while True:
             # Quiet period: restart the wait on every new event (debounce).
@@ -294,6 +335,16 @@ class ContentWatcher:
             if overdue:
                 log.warning("files are still changing after %.0f s; loading them anyway",
                             self.max_wait)
+            if not overdue and current == previous and time.monotonic() < copy_deadline:
+                with self._lock:
+                    full = self._full
+                if _copy_in_progress(self.paths if full else paths):
+                    # rsync / Syncthing paused between files: wait for the rest
+                    deadline = max(deadline, min(copy_deadline, time.monotonic() + self.max_wait))
+                    previous = None
+                    if self._stopping.wait(self.settle):
+                        return _STOPPED
+                    continue
             if overdue or current == previous:
                 with self._lock:
                     if overdue or self._last_event == stamp:
