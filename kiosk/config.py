@@ -169,7 +169,7 @@ def _monitoring(f, values: dict, defaults: Config) -> None:
     values["state_dir"] = f.string("state_dir", defaults.state_dir) or defaults.state_dir
     values["metrics_file"] = f.string("metrics_file", "") or None
     raw = f.get("analytics_db")
-    if raw is False or str(raw).strip().lower() in ("off", "false", "no", "none"):
+    if raw is False or (raw is not None and str(raw).strip().lower() in ("off", "false", "no")):
         values["analytics_db"] = None
     else:
         db = f.string("analytics_db", "") if raw is not None else ""

@@ -209,3 +209,19 @@ def test_the_attract_loop_ends_a_session_and_a_touch_starts_the_next(kiosk, tmp_
     reasons = rows(db, "SELECT end_reason FROM sessions ORDER BY started, end_reason")
     assert sorted(r[0] for r in reasons) == ["attract", "stop"]
     assert rows(db, "SELECT route FROM views ORDER BY started") == [("home",), ("home",)]
+
+
+def test_kiosk_yaml_records_by_default_and_can_turn_it_off(tmp_path):
+    from kiosk.config import Config, load_config
+
+    path = tmp_path / "kiosk.yaml"
+    path.write_text("state_dir: /var/lib/kiosk\n", encoding="utf-8")
+    config, problems = load_config(path)
+    assert not problems
+    assert config.analytics_db == "/var/lib/kiosk/analytics.sqlite"
+    path.write_text("analytics_db: off\nmetrics_file: kiosk.prom\nname: hall-1\n", encoding="utf-8")
+    config, problems = load_config(path)
+    assert not problems
+    assert (config.analytics_db, config.name) == (None, "hall-1")
+    assert config.path(config.metrics_file) == tmp_path / "kiosk.prom"
+    assert Config().analytics_db is None  # a Config made in code records nothing unless told
