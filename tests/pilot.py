@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class FakeTime:
 
 
 FAKE_TIME = FakeTime()
+IMAGE_CACHE = tempfile.mkdtemp(prefix="kiosk-test-images-")  # one per test process
 Clock.time = FAKE_TIME
 Clock._max_fps = 0
 FRAME = 1 / 60
@@ -52,14 +54,14 @@ class Pilot:
 
     # ---------------------------------------------------------------- life
     def start(self, content_dir, size=(540, 960), theme="party-red", **config_changes):
-        from kiosk.config import Config
+        from kiosk.config import CacheConfig, Config
         from kiosk.content.loader import ContentLoader
         from kiosk.theme import load_theme
         from kiosk.ui.app import KioskApp
 
         root = Path(__file__).resolve().parent.parent
         config = Config(base_dir=root, content=str(content_dir), theme=theme,
-                        status_file=str(self.status_path))
+                        status_file=str(self.status_path), cache=CacheConfig(dir=IMAGE_CACHE))
         if config_changes:
             config = replace(config, **config_changes)
         theme_obj, _ = load_theme(config.theme_dir)
@@ -83,9 +85,12 @@ class Pilot:
 
     # --------------------------------------------------------------- time
     def frames(self, n: int = 3, dt: float = FRAME):
+        from kiosk.ui.images import wait_idle
+
         for _ in range(n):
             FAKE_TIME.now += dt
             EventLoop.idle()
+            wait_idle()  # pictures decode on threads: a test sees them finished
 
     def advance(self, seconds: float, step: float = 0.1):
         """Let ``seconds`` of fake time pass, a frame every ``step``."""

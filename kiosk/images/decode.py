@@ -41,6 +41,7 @@ class Decoded:
     height: int
     mode: str
     data: bytes
+    lossless: bool = False  # from a lossless file (PNG, GIF, BMP): cached without JPEG loss
 
     @property
     def nbytes(self) -> int:
@@ -183,14 +184,15 @@ def _decode_open(im: Image.Image, box, mode) -> Decoded:
     out = to_8bit(upright)
     if out.size != (fw, fh):
         out = out.resize((fw, fh), Image.Resampling.BICUBIC, reducing_gap=2.0)
-    return Decoded(out.width, out.height, out.mode, out.tobytes())
+    return Decoded(out.width, out.height, out.mode, out.tobytes(), im.format != "JPEG")
 
 
 def save_decoded(decoded: Decoded, path: str) -> None:
-    """Write ``decoded`` for later (JPEG for RGB, PNG for RGBA), atomically."""
+    """Write ``decoded`` for later (JPEG for photos, PNG for transparent or lossless
+    pictures), atomically."""
     im = Image.frombytes(decoded.mode, (decoded.width, decoded.height), decoded.data)
     tmp = f"{path}.{os.getpid()}.{id(decoded)}.tmp"
-    if decoded.mode == "RGB":
+    if decoded.mode == "RGB" and not decoded.lossless:
         im.save(tmp, "JPEG", quality=92)
     else:
         im.save(tmp, "PNG", compress_level=1)

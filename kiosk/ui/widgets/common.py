@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -115,22 +116,123 @@ class KButton(ButtonBehavior, Label):
 class Picture(Image):
     """An image that fills its box (``cover``) or fits in it (``contain``).
 
-    With no file (or a missing one) it shows a quiet tinted box instead of
-    Kivy's checkerboard, so a missing photo never looks broken.
+    The file goes through the image pipeline (``kiosk.ui.images``): decoded
+    off the main thread at a size that suits this widget (a card gets a
+    card-sized picture, the photo viewer a screen-sized one), upright and
+    cached. Until it is ready, and when there is no file or it cannot be
+    shown, a quiet tinted box stands in, so a missing photo never looks
+    broken. ``problem`` then says why (a :class:`kiosk.content.model.Problem`).
     """
 
     media = ObjectProperty(None, allownone=True)
     placeholder_color = ColorProperty([1, 1, 1, 0.08])
     empty = BooleanProperty(True)
+    problem = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        from kiosk.ui.images import get_loader
+
+        self.image_active = False  # on screen or near it: its texture must stay
+        self._key = None  # cache key of the texture shown
+        self._box = None  # target size of the texture shown
+        self._shown = None  # (file, fit) of the texture shown
+        self._asked = None  # (file, target, fit) being loaded
+        self._loader = get_loader()
+        super().__init__(**kwargs)
+        self._loader.register(self)
+        self.fbind("size", self._changed)
+        self.fbind("fit_mode", self._changed)
 
     def on_media(self, *_):
         path = getattr(self.media, "path", None)
-        if path and Path(path).is_file():
-            self.source = str(path)
-            self.empty = False
-        else:
-            self.source = ""
+        self.source = str(path) if path and Path(path).is_file() else ""
+
+    def _changed(self, *_):
+        self._loader.want(self)
+
+    # Kivy's Image would read the file itself, whole, on the main thread:
+    # instead the source goes to the pipeline.
+    def texture_update(self, *_):
+        self._asked = None
+        self._clear()
+        self.problem = None
+        if getattr(self, "_loader", None) is not None:
+            self._loader.want(self)
+
+    def image_refresh(self):
+        """Ask for the picture if this widget is on screen (or near) and lacks it."""
+        from kivy.core.window import Window
+
+        from kiosk.images import target_box
+        from kiosk.ui.images import fit_of, on_screen
+
+        path = self.source
+        loader = self._loader
+        active = bool(path) and self.width >= 2 and self.height >= 2 and \
+            on_screen(self, loader=loader)
+        self.image_active = active
+        if not active or self.problem is not None:
+            return
+        box = target_box(self.width, self.height, Window.size)
+        fit = fit_of(self.fit_mode)
+        if self._key is not None and self._shown == (path, fit) and \
+                box[0] <= self._box[0] and box[1] <= self._box[1]:
+            return  # what is shown is sharp enough
+        want = (path, box, fit)
+        if want == self._asked:
+            return
+        self._asked = want
+        ref = weakref.WeakMethod(self._arrived)
+        got = loader.fetch(path, box, fit,
+                           lambda key, entry, error: _call(ref, want, key, entry, error))
+        if got is not None:
+            self._show(want, *got)
+
+    def _arrived(self, want, key, entry, error):
+        if want != self._asked:
+            return  # the picture changed meanwhile
+        self._asked = None
+        if error is not None:
+            from kiosk.ui.images import problem_for
+
+            self.problem = problem_for(self.media, error)
+            self._loader.report(self.problem)
+            self._clear()
+            return
+        self._show(want, key, entry)
+
+    def _show(self, want, key, entry):
+        if self._key is not None and self._key != key:
+            old = self._loader.textures.entries.get(self._key)
+            if old is not None:
+                old.holders.discard(self)
+        entry.holders.add(self)
+        self._key, self._box, self._shown = key, want[1], (want[0], want[2])
+        self.texture = entry.texture
+        self.empty = False
+
+    def _clear(self):
+        if self._key is not None:
+            old = self._loader.textures.entries.get(self._key)
+            if old is not None:
+                old.holders.discard(self)
+        self._key = self._box = self._shown = None
+        self.texture = None
+        self.empty = True
+
+    def image_dropped(self, key):
+        """The loader let go of this texture to stay in its memory budget."""
+        if key == self._key:
+            self._key = self._box = self._shown = None
+            self.texture = None
             self.empty = True
+            self._asked = None
+
+
+def _call(ref, want, key, entry, error):
+    method = ref()
+    if method is not None:
+        method(want, key, entry, error)
 
 
 class Card(TapArea):

@@ -1,0 +1,115 @@
+"""Pictures in the running app: placeholder first, never a blocked frame, bounded textures."""
+
+from __future__ import annotations
+
+import threading
+
+from kivy.base import EventLoop
+from PIL import Image
+from pilot import FAKE_TIME, IMAGE_CACHE
+
+from kiosk.config import CacheConfig
+from kiosk.ui.images import get_loader
+from kiosk.ui.widgets import Picture
+
+
+def photo_hall(root, n=6, size=(900, 600), bad=()):
+    """A content tree with one gallery section of ``n`` photos (``bad`` numbers are not pictures)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text("title: {zh: 图片馆, en: Photos}\nlanguages: [zh, en]\n",
+                                    encoding="utf-8")
+    sec = root / "01-photos"
+    (sec / "images").mkdir(parents=True)
+    (sec / "_section.yaml").write_text("title: {zh: 图片, en: Photos}\nlayout: gallery\n",
+                                       encoding="utf-8")
+    for i in range(1, n + 1):
+        img = sec / "images" / f"p{i}.jpg"
+        if i in bad:
+            img.write_text("not a picture", encoding="utf-8")
+        else:
+            Image.new("RGB", size, (20 * i, 100, 255 - 20 * i)).save(img, "JPEG", quality=85)
+        (sec / f"item{i}.md").write_text(
+            f"---\ntitle: 照片{i}\nimages: [images/p{i}.jpg]\n---\n正文。\n", encoding="utf-8")
+    return root
+
+
+def pictures_of(kiosk, where=None):
+    return [p for p in kiosk.widgets(Picture, where or kiosk.screen) if p.source]
+
+
+def test_a_picture_shows_the_placeholder_then_the_texture_without_blocking(kiosk, tmp_path):
+    hall = photo_hall(tmp_path / "content", n=1, size=(1600, 1200))
+    app = kiosk.start(hall)
+    loader = get_loader()
+    gate = threading.Event()
+    real_load = loader.pipeline.load
+
+    def slow_load(*args, **kwargs):
+        gate.wait(10)
+        return real_load(*args, **kwargs)
+
+    loader.pipeline.load = slow_load
+    try:
+        assert app.go("photo/photos/1")
+        for _ in range(4):  # frames go on while the decode waits
+            FAKE_TIME.now += 1 / 60
+            EventLoop.idle()
+        picture = kiosk.screen.ids.zoom.picture
+        assert picture.empty and picture.texture is None and loader.pending() >= 1
+        assert picture.color[3] == 0  # nothing but the placeholder is drawn
+    finally:
+        gate.set()
+        loader.pipeline.load = real_load
+    kiosk.frames(2)
+    assert not picture.empty and picture.texture is not None
+    w, h = picture.texture.size
+    assert (w, h) == (640, 480)  # the 540-wide screen rounded up to 640, not 1600 x 1200
+    assert picture.color[3] == 1
+
+
+def test_a_replaced_photo_at_the_same_path_shows_the_new_picture(kiosk, tmp_path):
+    hall = photo_hall(tmp_path / "content", n=1, size=(64, 48))
+    app = kiosk.start(hall)
+    app.go("photo/photos/1")
+    kiosk.frames(3)
+    picture = kiosk.screen.ids.zoom.picture
+    assert bytes(picture.texture.pixels[:3])[2] > 200  # blue-ish
+    Image.new("RGB", (64, 48), (250, 200, 0)).save(picture.source, "JPEG", quality=95)
+    picture.reload()  # what hot reload does for a changed file
+    kiosk.frames(3)
+    r, g, b = bytes(picture.texture.pixels[:3])
+    assert r > 230 and b < 40
+
+
+def test_textures_stay_within_the_budget_and_far_ones_are_dropped(kiosk, tmp_path):
+    hall = photo_hall(tmp_path / "content", n=8, size=(1200, 900))
+    budget_mb = 2
+    app = kiosk.start(hall, cache=CacheConfig(dir=IMAGE_CACHE, texture_mb=budget_mb))
+    loader = get_loader()
+    assert loader.textures.budget == budget_mb * 1024 * 1024
+    app.go("photo/photos/1")
+    kiosk.frames(3)
+    first = kiosk.screen.ids.zoom.picture
+    assert first.texture is not None
+    for n in range(2, 9):  # each fullscreen photo is ~0.9 MB as a texture
+        app.go(f"photo/photos/{n}", push=False)
+        kiosk.frames(3)
+        assert kiosk.screen.ids.zoom.picture.texture is not None
+        assert loader.textures.used <= loader.textures.budget
+    assert loader.textures.evicted > 0
+    assert first.texture is None and first.empty  # far away now: back to the placeholder
+
+
+def test_a_file_that_is_not_a_picture_is_a_content_error_not_a_crash(kiosk, tmp_path):
+    hall = photo_hall(tmp_path / "content", n=3, bad=(2,))
+    app = kiosk.start(hall)
+    app.go("section/photos")
+    kiosk.frames(3)
+    shown = pictures_of(kiosk)
+    assert len(shown) == 3
+    broken = [p for p in shown if p.problem is not None]
+    assert [p.media.src for p in broken] == ["01-photos/images/p2.jpg"]
+    assert broken[0].empty and broken[0].texture is None
+    assert all(p.texture is not None for p in shown if p not in broken)
+    errors = [e for e in app.content_errors if e.path == "01-photos/images/p2.jpg"]
+    assert errors and "not a picture" in errors[0].message and "图片" in errors[0].message_zh
