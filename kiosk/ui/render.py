@@ -19,7 +19,7 @@ from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk.ui.navigation import all_routes
+from kiosk.ui.navigation import all_routes, tour_routes
 
 
 def route_file(route: str, lang: str, size) -> str:
@@ -42,7 +42,15 @@ def save_png(widget, path: Path) -> None:
     image.convert("RGB").save(path, compress_level=1)
 
 
+def routes_to_render(content) -> list[str]:
+    """Every screen a visitor can reach, then every step of every guided tour (``tour/ID/N``)."""
+    return all_routes(content) + tour_routes(content)
+
+
 def source_of(content, route: str) -> str:
+    if route.startswith("tour/"):
+        tour = content.tour(route.split("/")[1])
+        return tour.source if tour is not None else ""
     target = content.resolve(route)
     if target is None:
         return content.site.source if route in ("home", "attract") else ""
@@ -119,7 +127,7 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
         entries = index.setdefault("pictures", [])
         entries[:] = [e for e in entries if not (e["lang"] == lang and e["size"] == list(size))]
         problems = 0
-        for route in routes or all_routes(content):
+        for route in routes or routes_to_render(content):
             if not app.go(route, push=False):
                 print(f"{route}: cannot be shown")
                 problems += 1
