@@ -292,7 +292,7 @@ def merge(inputs: list[str | Path], out: str | Path) -> dict[str, int]:
                 continue
             if not path.is_file():
                 raise FileNotFoundError(path)
-            target.execute("ATTACH DATABASE ? AS src", (f"file:{path}?mode=ro",))
+            target.execute("ATTACH DATABASE ? AS src", (str(path),))
             try:
                 names = {r[0] for r in target.execute(
                     "SELECT name FROM src.sqlite_master WHERE type='table'")}

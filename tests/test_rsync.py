@@ -1,8 +1,9 @@
 """Content pushed from a central share with a real ``rsync`` lands as one clean reload.
 
-``rsync -a --delete --delay-updates`` writes every file under a hidden
-``.~tmp~`` folder and renames them into place at the end; the transfer is
-slowed down so that it lasts longer than the watcher's quiet period. The kiosk
+``rsync -a --delete-delay --delay-updates`` (the command in docs/operations.md)
+writes every file under a hidden ``.~tmp~`` folder and renames them into place
+at the end; the transfer is slowed down so that it pauses for longer than the
+watcher's quiet period. The kiosk
 must ignore the temporary files and apply the new version exactly once, and
 what it shows must equal a fresh load of the final tree.
 """
@@ -74,7 +75,7 @@ def test_rsync_of_a_new_version_is_one_clean_reload(kiosk, tmp_path):
         assert app.content_version == 1
         started = time.monotonic()
         done = subprocess.run(
-            [RSYNC, "-a", "--delete", "--delay-updates", "--bwlimit=1500",
+            [RSYNC, "-a", "--delete-delay", "--delay-updates", "--bwlimit=1500",
              f"{share}/", f"{content}/"],
             capture_output=True, text=True, timeout=60)
         copy_seconds = time.monotonic() - started
