@@ -7,6 +7,7 @@ from any photo returns to the gallery in one step.
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
@@ -77,7 +78,20 @@ class PhotoScreen(KioskScreen):
         self.counter_text = f"{n} / {len(photos)}"
         self.media = media
         self.ids.zoom.reset()
+        self._neighbours = [m for _, m in photos[max(0, n - 2):n + 1] if m is not media]
+        Clock.schedule_once(self._preload_neighbours, 0)
         return True
+
+    def _preload_neighbours(self, *_):
+        """Decode the previous and next photo now, so a swipe shows them at once."""
+        from kivy.core.window import Window
+
+        from kiosk.ui.images import preload
+
+        zoom = self.ids.zoom
+        size = zoom.size if min(zoom.size) > 100 else Window.size  # not laid out yet
+        for media in getattr(self, "_neighbours", ()):
+            preload(media, size, "contain")
 
     def on_pre_enter(self, *args):
         self.ids.zoom.reset()
