@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_parser(sub)
     doctor.add_parser(sub)
     # --- end operations ---
+
+    # --- kiosk cache warm (kiosk/images/warm.py) ---
+    from kiosk.images import warm
+
+    warm.add_parser(sub)
+    # --- end kiosk cache ---
     return parser
 
 
@@ -123,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk import doctor, stats
 
         return {"stats": stats, "doctor": doctor}[args.command].run(args)
+    if args.command == "cache":  # kiosk cache warm
+        from kiosk.images import warm
+
+        return warm.run(args)
     return 2
 
 

@@ -179,3 +179,25 @@ def test_a_damaged_cache_file_is_made_again(tmp_path):
         path.write_bytes(b"garbage")
     out = Pipeline(tmp_path / "cache").load(str(src), (128, 128))
     assert (out.width, out.height) == (128, 85)
+
+
+def test_cache_warm_fills_the_cache_and_lists_bad_pictures(tmp_path, capsys):
+    from kiosk.cli import main
+
+    content = tmp_path / "content"
+    (content / "01-a" / "images").mkdir(parents=True)
+    jpeg(content / "01-a" / "images" / "one.jpg", (3000, 2000))
+    jpeg(content / "01-a" / "images" / "two.jpg", (800, 600), colour=(1, 2, 3))
+    (content / "01-a" / "images" / "bad.jpg").write_text("hello", encoding="utf-8")
+    (content / "01-a" / "images" / "~$temp.jpg").write_text("office lock file", encoding="utf-8")
+    code = main(["cache", "warm", str(content), "--cache-dir", str(tmp_path / "cache"),
+                 "--jobs", "2"])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "3 pictures, 2 decoded now" in out.out
+    assert "01-a/images/bad.jpg: error:" in out.out and "not a picture" in out.out
+    assert "[####" in out.err and "3/3" in out.err  # the progress bar
+    assert len(DiskCache(tmp_path / "cache").entries()) == 2
+    pipe = Pipeline(tmp_path / "cache")
+    pipe.load(str(content / "01-a" / "images" / "one.jpg"), (512, 512))
+    assert pipe.decodes == 0  # the app finds the work done
