@@ -32,6 +32,7 @@ from kiosk.schedule import ScheduleRefresher
 from kiosk.status import build_status, write_status
 from kiosk.ui import style
 from kiosk.ui.analytics_hooks import attach_analytics
+from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen
@@ -74,6 +75,7 @@ class KioskApp(App):
         self.tour_control = TourControl(self)  # guided mode (start_tour / end_tour)
         self.tour_completed = False  # the last tour ended with Finish on its last step
         self.content_errors: list = []  # errors in the content on screen, for staff
+        self.guard = ScreenGuard(self)  # an error in a screen's code: log it, go Home
         self.title = "kiosk"
         if content is not None:
             self.content = content
@@ -93,6 +95,7 @@ class KioskApp(App):
         self.manager: ScreenManager = root.ids.manager
         self.manager.transition = self._transition()
         self.idle.start()
+        self.guard.install()
         self.analytics_hooks = attach_analytics(self)  # visitor figures, content change time
         ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
         self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
@@ -109,6 +112,7 @@ class KioskApp(App):
 
     def on_stop(self):
         Window.unbind(size=self._update_metrics, on_request_close=self._on_request_close)
+        self.guard.remove()
         if self.reloader is not None:
             self.reloader.stop()
         self.idle.stop()
@@ -207,12 +211,15 @@ class KioskApp(App):
             self.history.push(self.route)
         if route == "home":
             self.history.clear()
-        screen = self._screen_for(route)
-        if screen is None:
-            return False
-        if isinstance(self.manager.transition, SlideTransition):
-            self.manager.transition.direction = direction
-        self.manager.current = screen.name
+        try:
+            screen = self._screen_for(route)
+            if screen is None:
+                return False
+            if isinstance(self.manager.transition, SlideTransition):
+                self.manager.transition.direction = direction
+            self.manager.current = screen.name
+        except Exception as exc:  # the screen boundary: log, drop that screen, go Home
+            return self.guard.failed(route, exc)
         self.route = route
         self.mode = "tour" if route.startswith("tour/") else ("attract" if route == "attract" else "browse")
         self._trim_screens()
@@ -260,9 +267,13 @@ class KioskApp(App):
         if not route_exists(self.content, route):
             self._go_to_nearest(route)
             return
-        screen = self._screen_for(route)
-        if screen is not None and self.manager.current != screen.name:
-            self.manager.current = screen.name
+        try:
+            screen = self._screen_for(route)
+            if screen is not None and self.manager.current != screen.name:
+                self.manager.current = screen.name
+        except Exception as exc:  # the screen boundary: log, drop that screen, go Home
+            self.guard.failed(route, exc, where="while refreshing")
+            return
         self.write_status()
 
     def _go_to_nearest(self, route: str):
