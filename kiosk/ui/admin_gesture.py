@@ -1,0 +1,258 @@
+"""The hidden way in for staff and guides: hold the top-left corner, enter the PIN,
+choose a tour.
+
+The gesture: a finger held still for 3 seconds in the top-left corner of the
+screen (a square about one and a half touch targets wide). Nothing shows while
+it is held, so visitors never notice it. It opens the admin panel over
+whatever is on screen: first a PIN pad (the staff PIN or the guide PIN, see
+:mod:`kiosk.pin`; wrong PINs lock the pad for longer each time), then the tour
+menu listing ``content.tours``, with "End the current tour" while one runs.
+The panel closes by itself after 60 seconds without a touch.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Keyboard, Window
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.widget import Widget
+
+from kiosk.pin import PinGate, configured_pins
+from kiosk.ui.app import load_kv
+from kiosk.ui.widgets.common import TapArea
+from kiosk.ui.widgets.pinpad import PinPad  # noqa: F401  (registers the kv rule)
+
+log = logging.getLogger("kiosk.admin")
+
+HOLD_SECONDS = 3.0  # how long the corner must be held
+CORNER = 1.5  # the corner square's side, in touch targets
+LOCK_AFTER = 60.0  # seconds without a touch before the panel closes (and locks)
+DIGIT_KEYS = {Keyboard.keycodes[str(d)]: str(d) for d in range(10)}
+
+
+class AdminGesture(Widget):
+    """Sees every touch first (mounted last in the root), never takes one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._touch = None
+        self._start = (0.0, 0.0)
+        self._event = None
+
+    def corner_side(self) -> float:
+        app = App.get_running_app()
+        return float(app.space.get("touch", 70)) * CORNER
+
+    def in_corner(self, x: float, y: float) -> bool:
+        root = self.parent
+        if root is None:
+            return False
+        side = self.corner_side()
+        return x <= root.x + side and y >= root.top - side
+
+    def on_touch_down(self, touch):
+        if self._touch is None and self.in_corner(touch.x, touch.y) and not panel_open():
+            self._touch = touch
+            self._start = (touch.x, touch.y)
+            self._event = Clock.schedule_once(self._fire, HOLD_SECONDS)
+        return False
+
+    def on_touch_move(self, touch):
+        if touch is self._touch:
+            dx, dy = touch.x - self._start[0], touch.y - self._start[1]
+            if (dx * dx + dy * dy) ** 0.5 > self.corner_side() / 2:
+                self._cancel()
+        return False
+
+    def on_touch_up(self, touch):
+        if touch is self._touch:
+            self._cancel()
+        return False
+
+    def _cancel(self):
+        self._touch = None
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
+    def _fire(self, dt):
+        self._touch = None
+        self._event = None
+        open_admin_panel()
+
+
+class TourChoice(TapArea):
+    tour_id = StringProperty("")
+    title = StringProperty("")
+    detail = StringProperty("")
+
+
+class AdminPanel(FloatLayout):
+    """PIN pad, then the tour menu, over the screen. Modal: takes every touch."""
+
+    stage = StringProperty("pin")  # pin | menu | none (no PIN set)
+    role = StringProperty("")  # admin or guide, once the PIN is right
+    tour_running = BooleanProperty(False)
+    gate = ObjectProperty(None, allownone=True)
+
+    def __init__(self, app, **kwargs):
+        super().__init__(**kwargs)
+        self.app = app
+        self.gate = gate_for(app)
+        self.stage = "pin" if self.gate.configured else "none"
+        self.last_touch = Clock.time()
+        self._previous_mode = app.mode
+        self._idle_event = Clock.schedule_interval(self._check_idle, 1.0)
+        self._lock_event = None
+        self.ids.pad.bind(on_submit=lambda pad, pin: self.submit(pin), on_cancel=lambda pad: self.close())
+        Window.bind(on_key_down=self._on_key_down)
+        self._show_lock()
+
+    # ------------------------------------------------------------ life
+    def close(self):
+        Window.unbind(on_key_down=self._on_key_down)
+        for event in (self._idle_event, self._lock_event):
+            if event is not None:
+                event.cancel()
+        self._idle_event = self._lock_event = None
+        if self.parent is not None:
+            self.parent.remove_widget(self)
+        app = self.app
+        if app.mode == "admin":
+            app.mode = self._previous_mode if self._previous_mode != "admin" else "browse"
+        app.idle.poke()
+
+    def _check_idle(self, dt):
+        if Clock.time() - self.last_touch >= LOCK_AFTER:
+            log.info("admin panel closed after %.0f s without a touch", LOCK_AFTER)
+            self.close()
+
+    def on_touch_down(self, touch):
+        self.last_touch = Clock.time()
+        super().on_touch_down(touch)
+        return True  # nothing under the panel reacts
+
+    def on_touch_move(self, touch):
+        super().on_touch_move(touch)
+        return True
+
+    def on_touch_up(self, touch):
+        super().on_touch_up(touch)
+        return True
+
+    def _on_key_down(self, window, key, scancode=None, text=None, modifiers=None):
+        if self.stage != "pin":
+            return False
+        self.last_touch = Clock.time()
+        if key in DIGIT_KEYS:
+            self.ids.pad.press(DIGIT_KEYS[key])
+        elif key == Keyboard.keycodes["backspace"]:
+            self.ids.pad.press("delete")
+        elif key in (Keyboard.keycodes["enter"], Keyboard.keycodes.get("numpadenter", -1)):
+            self.ids.pad.press("ok")
+        else:
+            return False
+        return True
+
+    # ------------------------------------------------------------- PIN
+    def submit(self, pin: str) -> bool:
+        result = self.gate.check(pin)
+        pad = self.ids.pad
+        if result.ok:
+            log.info("admin panel opened with the %s PIN", result.role)
+            self.role = result.role
+            self.show_menu()
+            return True
+        log.warning("wrong PIN on the admin panel (%d in a row)", self.gate.failures)
+        pad.error = True
+        pad.message = self.app.ui("pin_wrong")
+        self._show_lock()
+        return False
+
+    def _show_lock(self, *args):
+        wait = self.gate.locked_for() if self.gate is not None else 0
+        pad = self.ids.pad
+        pad.locked = wait > 0
+        if wait > 0:
+            pad.error = True
+            pad.message = self.app.ui("pin_wait").format(s=int(wait + 0.999))
+            if self._lock_event is None:
+                self._lock_event = Clock.schedule_interval(self._tick_lock, 0.5)
+        elif self._lock_event is not None:
+            self._lock_event.cancel()
+            self._lock_event = None
+            pad.message = ""
+            pad.error = False
+
+    def _tick_lock(self, dt):
+        self._show_lock()
+
+    # ------------------------------------------------------------ menu
+    def show_menu(self):
+        app = self.app
+        if app.mode != "tour":
+            app.mode = "admin"
+        self.stage = "menu"
+        self.tour_running = app.tour_control.running
+        box = self.ids.tours
+        box.clear_widgets()
+        for tour in app.content.tours if app.content else ():
+            detail = app.ui("tour_stops").format(n=len(tour.steps))
+            description = app.t(tour.description)
+            choice = TourChoice(tour_id=tour.id, title=app.t(tour.title),
+                                detail=f"{detail} · {description}" if description else detail)
+            choice.bind(on_release=lambda c: self.choose(c.tour_id))
+            box.add_widget(choice)
+
+    def choose(self, tour_id: str) -> bool:
+        self.close()
+        return self.app.start_tour(tour_id)
+
+    def end_tour(self):
+        self.close()
+        self.app.end_tour()
+
+
+# ------------------------------------------------------------------ helpers
+def gate_for(app) -> PinGate:
+    """The app's one PIN gate (its count of wrong PINs survives closing the panel),
+    with the PINs read again each time (``kiosk pin`` may have changed them)."""
+    pins = configured_pins(app.kiosk_config)
+    gate = getattr(app, "_pin_gate", None)
+    if gate is None:
+        gate = PinGate(pins, clock=lambda: Clock.time())
+        app._pin_gate = gate
+    else:
+        gate.pins = PinGate(pins).pins
+    return gate
+
+
+def current_panel() -> AdminPanel | None:
+    app = App.get_running_app()
+    root = getattr(app, "root", None)
+    if root is None:
+        return None
+    return next((w for w in root.children if isinstance(w, AdminPanel)), None)
+
+
+def panel_open() -> bool:
+    return current_panel() is not None
+
+
+def open_admin_panel() -> AdminPanel | None:
+    app = App.get_running_app()
+    if app is None or app.root is None or panel_open():
+        return current_panel()
+    panel = AdminPanel(app)
+    if app.mode not in ("tour",):
+        app.mode = "admin"
+    app.root.add_widget(panel)
+    log.info("admin gesture: PIN pad shown")
+    return panel
+
+
+load_kv(__file__, "admin_gesture.kv")

@@ -1,0 +1,166 @@
+"""Guided mode in the app: starts and ends a :class:`kiosk.tour.TourRun`, feeds it
+the clicker's keys and the Kivy Clock, and shows its step.
+
+The run itself (what the next step is, auto-advance, pause, blanking) is in
+:mod:`kiosk.tour`; this module only connects it to the window and the screens.
+A run lives in memory only: a restart always comes back to normal browsing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.clock import Clock
+from kivy.core.window import Keyboard, Window
+
+from kiosk.tour import KEYMAP, TourRun, parse_tour_route
+
+log = logging.getLogger("kiosk.tour")
+
+TICK = 0.25  # seconds between auto-advance checks
+KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
+
+
+class TourControl:
+    def __init__(self, app):
+        self.app = app
+        self.run: TourRun | None = None
+        self._tick_event = None
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None
+
+    # ---------------------------------------------------------- start / end
+    def start(self, tour_id: str) -> bool:
+        app = self.app
+        tour = app.content.tour(tour_id) if app.content else None
+        if tour is None or not tour.steps:
+            log.warning("no such tour: %s", tour_id)
+            return False
+        if self.running:
+            self.end(go_home=False)
+        self.run = TourRun(tour)
+        Window.bind(on_key_down=self._on_key_down)
+        self._tick_event = Clock.schedule_interval(self._tick, TICK)
+        log.info("tour %s started (%d steps)", tour.id, len(tour.steps))
+        if not self._show(direction="left"):
+            self.end()
+            return False
+        return True
+
+    def end(self, message: str | None = None, go_home: bool = True) -> None:
+        """Stop the run and return to Home; ``message`` is shown to the guide for a few seconds."""
+        run = self.run
+        if run is None:
+            return
+        self.stop()
+        log.info("tour %s ended at step %d of %d", run.tour.id, run.number, run.total)
+        app = self.app
+        app.mode = "browse"
+        if go_home:
+            app.go("home", push=False, direction="right")
+        if message and app.root is not None and hasattr(app.root, "flash"):
+            app.root.flash(message, 6.0)
+
+    def stop(self) -> None:
+        """Forget the run and let go of the window (also when the app stops)."""
+        self.run = None
+        Window.unbind(on_key_down=self._on_key_down)
+        if self._tick_event is not None:
+            self._tick_event.cancel()
+            self._tick_event = None
+
+    # ------------------------------------------------------------ commands
+    def command(self, name: str) -> bool:
+        """A command from a key, a swipe or a button: next, previous, first, last, blank,
+        pause, notes, finish."""
+        run = self.run
+        if run is None:
+            return False
+        if name == "finish":
+            if not run.is_last:
+                return False
+            run.finish()
+            self.app.tour_completed = True
+            self.end()
+            return True
+        before = run.index
+        changed = run.handle(name)
+        if run.index != before:
+            self._show(direction="left" if run.index > before else "right")
+        elif changed:
+            self._sync()
+        return changed
+
+    def _on_key_down(self, window, key, scancode=None, text=None, modifiers=None):
+        if self.run is None or self.app.mode != "tour":
+            return False
+        name = KEY_NAMES.get(key, "")
+        if name not in KEYMAP and text and text.lower() in KEYMAP:
+            name = text.lower()
+        if name not in KEYMAP:
+            return False
+        self.command(KEYMAP[name])
+        return True
+
+    def _tick(self, dt):
+        run = self.run
+        if run is None or self.app.mode != "tour":
+            return
+        if run.tick(dt):
+            self._show(direction="left")
+        elif run.counting:
+            self._sync()
+
+    # -------------------------------------------------------------- screen
+    def _show(self, direction: str) -> bool:
+        run = self.run
+        ok = self.app.go(run.route, push=False, direction=direction)
+        self._sync()
+        return ok
+
+    def _sync(self) -> None:
+        """Show the run's state (pause, blank, drawer, time left) on the tour screen."""
+        screen = self.current_screen()
+        if screen is not None and self.run is not None:
+            screen.sync(self.run)
+
+    def current_screen(self):
+        manager = getattr(self.app, "manager", None)
+        screen = manager.current_screen if manager is not None else None
+        return screen if screen is not None and hasattr(screen, "sync") else None
+
+    def state_for(self, route: str) -> TourRun | None:
+        """The run, if ``route`` is the step it is on (a tour screen asks this when it loads)."""
+        run = self.run
+        return run if run is not None and run.route == route else None
+
+    # ------------------------------------------------------------- reloads
+    def content_changed(self, content) -> bool:
+        """New content arrived during a tour. True when this moved or ended the tour
+        (the caller need not refresh the screen then)."""
+        run = self.run
+        if run is None:
+            return False
+        tour = content.tour(run.tour.id)
+        if tour is None or not tour.steps:
+            title = self.app.t(run.tour.title)
+            self.end(f"导览“{title}”已被删除，讲解结束。\n"
+                     f"The tour “{title}” was deleted; the tour has ended.")
+            return True
+        before = run.route
+        run.update(tour)
+        if run.route != before or not _route_shown(self.app, run.route):
+            self._show(direction="left")
+            return True
+        return False
+
+    def status(self) -> dict | None:
+        return self.run.status() if self.run is not None else None
+
+
+def _route_shown(app, route: str) -> bool:
+    from kiosk.ui.navigation import route_exists
+
+    return parse_tour_route(route) is not None and route_exists(app.content, route)

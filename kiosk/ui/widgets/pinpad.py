@@ -1,0 +1,63 @@
+"""A PIN pad: ten large digit keys, Delete and OK, the digits shown as dots.
+
+It only collects digits; checking them is the job of whoever listens to
+``on_submit`` (see :class:`kiosk.pin.PinGate`). Layout in ``pinpad.kv``.
+"""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.ui.app import load_kv
+from kiosk.ui.widgets.common import KButton
+
+KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
+
+
+class PinKey(KButton):
+    key = StringProperty("")
+
+
+class PinPad(BoxLayout):
+    entered = StringProperty("")
+    message = StringProperty("")  # under the dots: wrong PIN, wait, ...
+    error = BooleanProperty(False)
+    locked = BooleanProperty(False)  # keys do nothing (too many wrong PINs)
+    max_digits = NumericProperty(12)
+
+    __events__ = ("on_submit", "on_cancel")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        grid = self.ids.keys
+        for key in KEYS:
+            button = PinKey(key=key)
+            button.bind(on_release=lambda b: self.press(b.key))
+            grid.add_widget(button)
+
+    @property
+    def dots(self) -> str:
+        return "●" * len(self.entered)
+
+    def press(self, key: str) -> None:
+        if self.locked:
+            return
+        if key == "delete":
+            self.entered = self.entered[:-1]
+        elif key == "ok":
+            if self.entered:
+                pin, self.entered = self.entered, ""
+                self.dispatch("on_submit", pin)
+        elif key.isdigit() and len(key) == 1 and len(self.entered) < self.max_digits:
+            self.entered += key
+            self.error = False
+
+    def on_submit(self, pin: str):
+        pass
+
+    def on_cancel(self):
+        pass
+
+
+load_kv(__file__, "pinpad.kv")
