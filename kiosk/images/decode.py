@@ -7,6 +7,7 @@ carries the reason in plain English and Chinese for staff.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 MAX_PIXELS = 120_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+logging.getLogger("PIL").setLevel(logging.INFO)  # not a line per PNG chunk in the kiosk's log
 
 FIT_MODES = ("contain", "cover")
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
