@@ -282,3 +282,26 @@ def test_stop_ends_the_threads(content, watch):
 def test_unknown_mode_is_refused(content):
     with pytest.raises(ValueError):
         ContentWatcher([content], print, mode="off")
+
+
+def test_a_file_closed_after_writing_is_reported_without_the_long_wait(content, watch):
+    w, rec = watch(settle=2.0, quick=0.05)
+    target = content / "01-history" / "a.md"
+    started = time.monotonic()
+    target.write_text("---\ntitle: Quick\n---\n", encoding="utf-8")  # open, write, close
+    assert rec.wait(1, timeout=5) == [frozenset({str(target)})]
+    assert time.monotonic() - started < 1.0  # the quick wait, not the 2 s settle
+
+
+def test_a_file_still_open_for_writing_waits_the_full_settle(content, watch):
+    w, rec = watch(settle=2.0, quick=0.05)
+    big = content / "01-history" / "images" / "big.jpg"
+    with open(big, "wb") as fh:
+        fh.write(bytes(100_000))
+        fh.flush()
+        assert rec.quiet(0.8) == []  # written, not closed: could be half a copy
+        fh.write(bytes(100_000))
+    closed = time.monotonic()
+    assert rec.wait(1, timeout=5) == [frozenset({str(big)})]
+    assert time.monotonic() - closed < 1.5
+    assert big.stat().st_size == 200_000
