@@ -28,9 +28,10 @@ class PinPad(BoxLayout):
 
     __events__ = ("on_submit", "on_cancel")
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        grid = self.ids.keys
+    def on_kv_post(self, base_widget):
+        grid = self.ids.key_grid
+        if grid.children:
+            return
         for key in KEYS:
             button = PinKey(key=key)
             button.bind(on_release=lambda b: self.press(b.key))
