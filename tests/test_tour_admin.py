@@ -103,7 +103,7 @@ def test_the_guide_ends_a_tour_from_the_panel(kiosk, tmp_path):
     assert kiosk.route == "home" and kiosk.status()["mode"] == "browse"
 
 
-def test_wrong_pins_lock_the_pad_for_longer_each_time(kiosk, tmp_path):
+def test_wrong_pins_lock_the_pad_and_reopening_keeps_the_lock(kiosk, tmp_path):
     with_pins(kiosk, tmp_path)
     hold_corner(kiosk)
     for _ in range(FREE_ATTEMPTS):
@@ -120,12 +120,7 @@ def test_wrong_pins_lock_the_pad_for_longer_each_time(kiosk, tmp_path):
     hold_corner(kiosk)  # opening again does not reset the lock
     assert panel(kiosk).ids.pad.locked
     kiosk.advance(FIRST_LOCK, step=5.0)
-    assert not panel(kiosk).ids.pad.locked
-    type_pin(kiosk, "1111")
-    kiosk.find_text(f"尝试次数过多，请 {int(FIRST_LOCK * 2)} 秒后再试")
-    kiosk.advance(FIRST_LOCK * 2, step=5.0)
-    assert panel(kiosk) is None  # untouched for a minute, the panel closed itself
-    hold_corner(kiosk)
+    assert not panel(kiosk).ids.pad.locked  # (each further miss doubles it: tests/test_pin.py)
     type_pin(kiosk, STAFF)
     assert panel(kiosk).stage == "menu"
 
