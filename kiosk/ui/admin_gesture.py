@@ -102,8 +102,10 @@ class AdminPanel(FloatLayout):
     def __init__(self, app, **kwargs):
         super().__init__(**kwargs)
         self.app = app
+        self._boxes = {"pin": self.ids.pad, "none": self.ids.none_box, "menu": self.ids.menu_box}
         self.gate = gate_for(app)
         self.stage = "pin" if self.gate.configured else "none"
+        self.on_stage()
         self.last_touch = Clock.time()
         self._previous_mode = app.mode
         self._idle_event = Clock.schedule_interval(self._check_idle, 1.0)
@@ -111,6 +113,15 @@ class AdminPanel(FloatLayout):
         self.ids.pad.bind(on_submit=lambda pad, pin: self.submit(pin), on_cancel=lambda pad: self.close())
         Window.bind(on_key_down=self._on_key_down)
         self._show_lock()
+
+    def on_stage(self, *args):
+        """Only the box of the current stage is in the card."""
+        boxes = getattr(self, "_boxes", None)
+        if not boxes:
+            return
+        card = self.ids.card
+        card.clear_widgets()
+        card.add_widget(boxes[self.stage])
 
     # ------------------------------------------------------------ life
     def close(self):
@@ -201,10 +212,10 @@ class AdminPanel(FloatLayout):
         box = self.ids.tours
         box.clear_widgets()
         for tour in app.content.tours if app.content else ():
-            detail = app.ui("tour_stops").format(n=len(tour.steps))
+            stops = app.ui("tour_stops").format(n=len(tour.steps))
             description = app.t(tour.description)
             choice = TourChoice(tour_id=tour.id, title=app.t(tour.title),
-                                detail=f"{detail} · {description}" if description else detail)
+                                detail=f"{stops}\n{description}" if description else stops)
             choice.bind(on_release=lambda c: self.choose(c.tour_id))
             box.add_widget(choice)
 
