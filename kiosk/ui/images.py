@@ -128,7 +128,7 @@ class ImageLoader:
         self._done: queue.SimpleQueue = queue.SimpleQueue()
         self._dirty: weakref.WeakSet = weakref.WeakSet()  # pictures to (re)consider
         self._pictures: weakref.WeakSet = weakref.WeakSet()
-        self._scrolls: weakref.WeakSet = weakref.WeakSet()
+        self._scrolls: dict[int, bool] = {}  # scroll views whose scrolling sweeps
         self._flush_trigger = Clock.create_trigger(self.flush, 0)
         self._sweep_trigger = Clock.create_trigger(self.sweep, 0.1)  # while scrolling
         self.sweep_soon = Clock.create_trigger(self.sweep, 0)  # a new screen, a new window size
@@ -252,9 +252,10 @@ class ImageLoader:
         self.textures.trim()
 
     def watch_scroll(self, scroll) -> None:
-        if scroll in self._scrolls:
+        uid = scroll.uid
+        if uid in self._scrolls:
             return
-        self._scrolls.add(scroll)
+        self._scrolls[uid] = True
         scroll.fbind("scroll_y", self._sweep_trigger)
         scroll.fbind("scroll_x", self._sweep_trigger)
 

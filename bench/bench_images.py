@@ -1,0 +1,344 @@
+"""Pictures and speed on a big exhibition: start-up, touch to drawn, swiping, memory.
+
+On the generated tree of ``bench/photo_tree.py`` (2,000 exhibits, 500 photos
+of 24 MP; ``--quick``: 60 photos), at 1080x1920 on the offscreen window:
+
+- cold start: process start until Home is drawn (``kiosk run`` in a child
+  process, ``KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME``), and until its pictures are
+  drawn too, with an empty and with a warm image cache;
+- ``kiosk cache warm`` over all photos;
+- touch to drawn: a tap on an exhibit card, and on a gallery thumbnail whose
+  photo was seen before, until the first frame showing it (``Window.on_flip``);
+- gallery swipe: frame times while swiping through 100 photos;
+- memory: RSS while visiting every photo once, and the peak.
+
+Writes ``bench/results/images.json``. None of this is a pass/fail test; the
+goals are printed next to the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SIZE = (1080, 1920)
+GOALS = {"start_warm_s": 2.0, "touch_ms": 100, "swipe_p95_ms": 33, "rss_mb": 400}
+
+
+def percentile(values, q: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576
+
+
+# ------------------------------------------------------------ parent process
+
+
+def _start_once(config: Path, pictures: bool = True) -> dict:
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", KIVY_NO_FILELOG="1",
+               KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME="pictures" if pictures else "1")
+    t0 = time.time()
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", "--windowed", "--size", f"{SIZE[0]}x{SIZE[1]}",
+         "--config", str(config)], env=env, capture_output=True, text=True, timeout=300)
+    marks = {}
+    for line in proc.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("HOME_DRAWN", "PICTURES_DRAWN"):
+            marks[name] = float(value) - t0
+    if "HOME_DRAWN" not in marks:
+        raise RuntimeError(f"the kiosk did not draw Home:\n{proc.stderr[-2000:]}")
+    return {"home_s": marks["HOME_DRAWN"], "pictures_s": marks.get("PICTURES_DRAWN")}
+
+
+def _warm(content: Path, cache: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kiosk", "cache", "warm", str(content),
+                    "--cache-dir", str(cache)], check=False, capture_output=True, timeout=3600)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    from bench.photo_tree import PHOTOS, QUICK_PHOTOS, make_tree
+
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-images-") as tmp:
+        work = Path(tmp)
+        content, cache = work / "content", work / "cache"
+        tree = make_tree(content, QUICK_PHOTOS if quick else PHOTOS)
+        config = work / "kiosk.yaml"
+        config.write_text(f"content: {content}\nthemes_dir: {ROOT / 'themes'}\n"
+                          f"cache:\n  dir: {cache}\n", encoding="utf-8")
+        cold = _start_once(config)
+        warm_s = _warm(content, cache)
+        warm_runs = [_start_once(config) for _ in range(3)]
+        out = work / "measure.json"
+        env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
+        subprocess.run([sys.executable, "-m", "bench.bench_images", "--measure", str(out),
+                        str(content), str(cache)], env=env, check=True, cwd=ROOT, timeout=3600)
+        inside = json.loads(out.read_text(encoding="utf-8"))
+    result = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "quick": quick,
+        "tree": tree,
+        "start_cold_cache": cold,
+        "cache_warm_s": warm_s,
+        "start_warm_cache": {
+            "home_s": statistics.median(r["home_s"] for r in warm_runs),
+            "pictures_s": statistics.median(r["pictures_s"] for r in warm_runs),
+            "runs": warm_runs,
+        },
+        **inside,
+        "goals": GOALS,
+    }
+    print_table(result)
+    target = HERE / "results" / "images.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written {target}")
+    return 0
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Mesa llvmpipe (software OpenGL), offscreen"
+
+
+def rows(r: dict) -> list[tuple[str, str, str]]:
+    g = r["goals"]
+    t = r["touch"]
+    return [
+        ("start, Home drawn (cold image cache)", f"{r['start_cold_cache']['home_s']:.2f} s", ""),
+        ("start, Home pictures drawn (cold cache)", f"{r['start_cold_cache']['pictures_s']:.2f} s", ""),
+        ("start, Home drawn (warm cache)", f"{r['start_warm_cache']['home_s']:.2f} s",
+         f"< {g['start_warm_s']:.0f} s"),
+        ("start, Home pictures drawn (warm cache)", f"{r['start_warm_cache']['pictures_s']:.2f} s", ""),
+        (f"kiosk cache warm, {r['tree']['photos']} photos", f"{r['cache_warm_s']:.0f} s", ""),
+        ("touch to drawn: exhibit (median / worst)",
+         f"{t['exhibit_ms_median']:.0f} / {t['exhibit_ms_worst']:.0f} ms", f"< {g['touch_ms']} ms"),
+        ("touch to drawn: photo seen before (median / worst)",
+         f"{t['photo_cached_ms_median']:.0f} / {t['photo_cached_ms_worst']:.0f} ms",
+         f"< {g['touch_ms']} ms"),
+        ("touch to photo drawn, first time (median)", f"{t['photo_first_ms_median']:.0f} ms", ""),
+        (f"swipe through {r['swipe']['photos']} photos: frame p50 / p95 / worst",
+         f"{r['swipe']['p50_ms']:.0f} / {r['swipe']['p95_ms']:.0f} / {r['swipe']['worst_ms']:.0f} ms",
+         f"p95 < {g['swipe_p95_ms']} ms"),
+        (f"RSS after 100 / all {r['memory']['visited']} photos",
+         f"{r['memory']['rss_mb_at'][0][1]:.0f} / {r['memory']['rss_mb_at'][-1][1]:.0f} MB", ""),
+        ("peak RSS, every photo visited", f"{r['memory']['peak_rss_mb']:.0f} MB",
+         f"< {g['rss_mb']} MB"),
+    ]
+
+
+def print_table(r: dict) -> None:
+    table = rows(r)
+    width = max(len(a) for a, _, _ in table)
+    for name, value, goal in table:
+        print(f"{name:<{width}}  {value:>18}  {goal}")
+
+
+# ------------------------------------------------------------- child process
+
+
+def _setup_kivy():
+    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-bench-kivy-"))
+    from kivy.config import Config as KivyConfig
+
+    for key in [k for k, _ in KivyConfig.items("input")]:
+        KivyConfig.remove_option("input", key)
+    KivyConfig.set("kivy", "exit_on_escape", "0")
+    KivyConfig.set("kivy", "log_level", "warning")
+    KivyConfig.set("graphics", "width", str(SIZE[0]))
+    KivyConfig.set("graphics", "height", str(SIZE[1]))
+
+
+class Driver:
+    """The real app on the real clock (60 frames a second at most, as on a kiosk)."""
+
+    def __init__(self, content_dir: str, cache_dir: str):
+        from kivy.base import runTouchApp
+        from kivy.core.window import Window
+
+        from kiosk.config import CacheConfig, Config
+        from kiosk.content.loader import ContentLoader
+        from kiosk.theme import load_theme
+        from kiosk.ui.app import KioskApp
+
+        config = Config(base_dir=ROOT, content=content_dir, theme="party-red",
+                        cache=CacheConfig(dir=cache_dir))
+        theme, _ = load_theme(config.theme_dir)
+        loader = ContentLoader(config.content_dir)
+        self.content = loader.load()
+        self.app = KioskApp(config, theme, self.content, windowed=False, loader=loader)
+        self.app._run_prepare()
+        runTouchApp(embedded=True)
+        self.flips: list[float] = []
+        Window.bind(on_flip=lambda *_: self.flips.append(time.perf_counter()))
+
+    def pump(self, seconds: float) -> None:
+        from kivy.base import EventLoop
+
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            EventLoop.idle()
+
+    def until(self, done, timeout: float = 20.0) -> float | None:
+        """Run frames until ``done()`` holds after a drawn frame; the time of that frame."""
+        from kivy.base import EventLoop
+
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            n = len(self.flips)
+            EventLoop.idle()
+            if len(self.flips) > n and done():
+                return self.flips[-1]
+        return None
+
+    def tap_and_time(self, widget, done) -> float:
+        from kivy.base import EventLoop
+        from kivy.tests.common import UnitTestTouch
+
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        EventLoop.idle()
+        t0 = time.perf_counter()
+        touch.touch_up()
+        drawn = self.until(done)
+        return (drawn - t0) * 1000 if drawn else float("nan")
+
+    def widgets_with_route(self, prefix: str):
+        return [w for w in self.app.manager.current_screen.walk(restrict=True)
+                if str(getattr(w, "route", "")).startswith(prefix)]
+
+    def photo_shown(self) -> bool:
+        screen = self.app.manager.current_screen
+        pic = screen.ids.zoom.picture if "zoom" in screen.ids else None
+        return pic is not None and pic.texture is not None and not self.app.manager.transition.is_active
+
+
+def measure(out: str, content_dir: str, cache_dir: str) -> None:
+    _setup_kivy()
+    from kiosk.ui.images import pictures_settled
+
+    d = Driver(content_dir, cache_dir)
+    app = d.app
+    app.idle.stop()
+    d.pump(1.0)
+    galleries = [s for s in d.content.sections if s.layout == "gallery"]
+    others = [s for s in d.content.sections if s.layout != "gallery"]
+    # --- touch to drawn: an exhibit card
+    exhibit_ms = []
+    for section in others[:2]:
+        app.go(f"section/{section.id}")
+        d.until(lambda: pictures_settled(app.root) and not app.manager.transition.is_active)
+        for card in d.widgets_with_route("exhibit/")[:3]:
+            route = card.route
+            exhibit_ms.append(d.tap_and_time(card, lambda r=route: app.route == r))
+            d.pump(0.5)
+            app.back()
+            d.until(lambda: not app.manager.transition.is_active)
+    # --- touch to drawn: a gallery photo, first time and seen before
+    g = galleries[0]
+    app.go(f"section/{g.id}")
+    d.until(lambda: pictures_settled(app.root) and not app.manager.transition.is_active)
+    first_ms, cached_ms = [], []
+    for n in range(1, 7):
+        for store in (first_ms, cached_ms):
+            thumb = next(t for t in d.widgets_with_route(f"photo/{g.id}/") if t.number == n)
+            store.append(d.tap_and_time(thumb, lambda: app.route.startswith("photo/")
+                                        and d.app.manager.current_screen.ids.zoom.picture.texture
+                                        is not None))
+            d.pump(0.4)
+            app.back()
+            d.until(lambda: pictures_settled(app.root) and not app.manager.transition.is_active)
+    # --- swipe through the photos of one gallery
+    from kivy.base import EventLoop
+    from kivy.tests.common import UnitTestTouch
+
+    total = len(g.photos())
+    app.go(f"photo/{g.id}/1")
+    d.until(d.photo_shown)
+    d.pump(0.5)
+    d.flips.clear()
+    w, h = SIZE
+    for _ in range(total - 1):
+        touch = UnitTestTouch(w * 0.8, h * 0.55)
+        touch.touch_down()
+        EventLoop.idle()
+        for i in range(1, 9):
+            touch.touch_move(w * (0.8 - 0.6 * i / 8), h * 0.55)
+            EventLoop.idle()
+        touch.touch_up()
+        d.until(d.photo_shown, timeout=5)
+    gaps = [(b - a) * 1000 for a, b in zip(d.flips, d.flips[1:], strict=False)]
+    swipe = {"photos": total, "frames": len(gaps), "p50_ms": percentile(gaps, 50),
+             "p95_ms": percentile(gaps, 95), "worst_ms": max(gaps),
+             "reached": app.route}
+    # --- memory: every photo once
+    visited, at = 0, []
+    for section in galleries:
+        for n in range(1, len(section.photos()) + 1):
+            app.go(f"photo/{section.id}/{n}", push=False)
+            d.until(d.photo_shown, timeout=20)
+            visited += 1
+            if visited % 100 == 0 or visited in (10, 50):
+                at.append((visited, round(rss_mb(), 1)))
+    if not at or at[-1][0] != visited:
+        at.append((visited, round(rss_mb(), 1)))
+    from kiosk.ui.images import current_loader
+
+    loader = current_loader()
+    result = {
+        "touch": {
+            "exhibit_ms": exhibit_ms, "exhibit_ms_median": statistics.median(exhibit_ms),
+            "exhibit_ms_worst": max(exhibit_ms),
+            "photo_first_ms": first_ms, "photo_first_ms_median": statistics.median(first_ms),
+            "photo_cached_ms": cached_ms, "photo_cached_ms_median": statistics.median(cached_ms),
+            "photo_cached_ms_worst": max(cached_ms),
+        },
+        "swipe": swipe,
+        "memory": {
+            "visited": visited, "rss_mb_at": at,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "texture_budget_mb": loader.textures.budget / 1048576,
+            "textures_kept_mb": round(loader.textures.used / 1048576, 1),
+            "textures_dropped": loader.textures.evicted,
+        },
+    }
+    Path(out).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    app.stop()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 5 and sys.argv[1] == "--measure":
+        measure(*sys.argv[2:5])
+        sys.exit(0)
+    sys.exit(main())
