@@ -58,6 +58,7 @@ class TourControl:
         log.info("tour %s ended at step %d of %d", run.tour.id, run.number, run.total)
         app = self.app
         app.mode = "browse"
+        app.idle.poke()  # the next visitor gets the full idle time, however long the tour was
         if go_home:
             app.go("home", push=False, direction="right")
         if message and app.root is not None and hasattr(app.root, "flash"):
@@ -101,6 +102,7 @@ class TourControl:
             name = text.lower()
         if name not in KEYMAP:
             return False
+        self.app.idle.poke()
         self.command(KEYMAP[name])
         return True
 
