@@ -63,7 +63,9 @@ def warm(root: Path, cache_dir: str, disk_mb: float = 2048, processes: int | Non
     made, problems = 0, []
     started = time.monotonic()
     if pictures:
-        ctx = multiprocessing.get_context("spawn" if sys.platform == "win32" else "fork")
+        # "spawn": forking a process that already runs threads (a kiosk, a test run)
+        # can copy a held lock into the child and hang it.
+        ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(min(processes, len(pictures)), initializer=_start,
                       initargs=(cache_dir, disk_mb)) as pool:
             for done, (path, built, error) in enumerate(
