@@ -19,7 +19,7 @@ import difflib
 import functools
 import importlib.util
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kiosk.content.model import Problem
@@ -279,6 +279,38 @@ def list_themes(themes_root: Path | str) -> list[str]:
 def load_theme(theme_dir: Path | str) -> tuple[Theme, list[Problem]]:
     """Read ``theme_dir/theme.yaml``; always returns a usable theme and its problems."""
     return _ThemeReader(Path(theme_dir)).read()
+
+
+# The theme shipped with the kiosk: what is shown when the chosen one cannot be read.
+BUILTIN_THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "party-red"
+
+
+def load_theme_or_builtin(theme_dir: Path | str,
+                          builtin_dir: Path | str = BUILTIN_THEME_DIR) -> tuple[Theme, list[Problem]]:
+    """Like :func:`load_theme`, but a theme whose ``theme.yaml`` is missing or cannot be
+    read (a YAML mistake, a wrong encoding) gives way to the built-in theme, with a
+    warning saying so. Lesser mistakes (one wrong colour) keep the chosen theme."""
+    reader = _ThemeReader(Path(theme_dir))
+    theme, problems = reader.read()
+    builtin = Path(builtin_dir)
+    if not (builtin / THEME_FILE).is_file() or builtin.resolve() == reader.folder:
+        return theme, problems
+    fallback, fallback_problems = load_theme(builtin)
+    if reader.loaded:
+        if theme.fonts.is_fallback and not fallback.fonts.is_fallback:  # Roboto has no Chinese
+            theme = replace(theme, fonts=fallback.fonts)
+            problems.append(problem(
+                reader.path, None, "warning",
+                f"the font of the built-in theme '{fallback.name}' is used instead, "
+                f"so Chinese shows",
+                f"改用内置主题 '{fallback.name}' 的字体，以便显示中文", "fonts.regular"))
+        return theme, problems
+    problems.append(problem(
+        reader.path, None, "warning",
+        f"the theme '{reader.folder.name}' cannot be used; the built-in theme "
+        f"'{fallback.name}' is shown instead",
+        f"主题 '{reader.folder.name}' 无法使用，改用内置主题 '{fallback.name}'"))
+    return fallback, problems + [p for p in fallback_problems if p.is_error]
 
 
 # --------------------------------------------------------------------------- reading

@@ -17,8 +17,10 @@ No Kivy here (the Kivy side is ``kiosk.ui.images``)::
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,9 @@ MASTER_SIDE = 2048  # long side of the cached master; every screen size is made 
 BUCKETS = (64, 128, 192, 256, 384, 512, 640, 768, 1024, 1280, 1536, 1920, 2048, 2560, 3072, 3840)
 CACHE_VERSION = "v1"
 _CHUNK = 1 << 20
+CACHE_RETRY_SECONDS = 60.0  # after a failed cache write, pictures skip the cache this long
+
+log = logging.getLogger("kiosk.images")
 
 
 def bucket(n: float) -> int:
@@ -195,6 +200,19 @@ class DiskCache:
 # ----------------------------------------------------------------- pipeline
 
 
+class _NoCache(Exception):
+    """The master could not be written to the disk cache."""
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Half-written temporaries of ``path`` left by a failed write (a full disk)."""
+    try:
+        for tmp in path.parent.glob(f"{path.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _read_cached(path: Path) -> Decoded | None:
     try:
         with Image.open(path) as im:
@@ -219,6 +237,8 @@ class Pipeline:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self.decodes = 0  # originals decoded (cache misses), for tests and benchmarks
+        self.cache_errors = 0  # writes to the disk cache that failed
+        self._no_cache_until = 0.0  # after a failed write the cache is left alone a while
 
     def _lock_for(self, digest: str) -> threading.Lock:
         with self._locks_guard:
@@ -241,10 +261,28 @@ class Pipeline:
                 return found
             decoded = decode(path, (MASTER_SIDE, MASTER_SIDE), "contain")
             self.decodes += 1
+            target = self._store(name, decoded)
+            if target is None:
+                raise _NoCache()
+            return target
+
+    def _store(self, name: str, decoded: Decoded) -> Path | None:
+        """Keep ``decoded`` in the disk cache; None if the cache cannot be written
+        (folder not writable, disk full): pictures are then made in memory only."""
+        try:
             target = self.disk.reserve(name)
             save_decoded(decoded, str(target))
-            self.disk.added(target)
-            return target
+        except OSError as exc:
+            self.cache_errors += 1
+            self._no_cache_until = time.monotonic() + CACHE_RETRY_SECONDS
+            if self.cache_errors == 1 or self.cache_errors % 1000 == 0:
+                log.error("the picture cache %s cannot be written (%s); pictures are still "
+                          "shown, made afresh each time (%d so far)",
+                          self.disk.folder, exc.strerror or exc, self.cache_errors)
+            _remove_temporaries(self.disk.path(name))
+            return None
+        self.disk.added(target)
+        return target
 
     def load(self, path: str, box: tuple[int, int], mode: str = "contain",
              digest: str | None = None) -> Decoded:
@@ -255,6 +293,9 @@ class Pipeline:
         """
         if mode not in FIT_MODES:
             mode = "contain"
+        if self._no_cache_until > time.monotonic():  # the cache cannot be written just now
+            self.decodes += 1
+            return decode(path, box, mode)
         digest = digest or self.hashes.get(path)
         name = self.name(digest, box, mode)
         cached = self.disk.get(name)
@@ -262,7 +303,11 @@ class Pipeline:
             decoded = _read_cached(cached)
             if decoded is not None:
                 return decoded
-        master = self.master(path, digest)
+        try:
+            master = self.master(path, digest)
+        except _NoCache:  # no disk cache: straight from the original
+            self.decodes += 1
+            return decode(path, box, mode)
         try:
             with Image.open(master) as im:
                 mw, mh = im.size
@@ -278,9 +323,7 @@ class Pipeline:
             self.decodes += 1
         else:
             decoded = decode(str(master), box, mode)
-        target = self.disk.reserve(name)
-        save_decoded(decoded, str(target))
-        self.disk.added(target)
+        self._store(name, decoded)
         return decoded
 
 

@@ -333,10 +333,17 @@ class KioskApp(App):
         path = self.kiosk_config.status_file
         if not path:
             return
+        failed = getattr(self, "_status_failed", "")
         try:
             write_status(self.kiosk_config.path(path), self.status_document())
         except OSError as exc:
-            log.error("cannot write the status file %s: %s", path, exc)
+            if str(exc) != failed:  # once per cause, not every few seconds for months
+                log.error("cannot write the status file %s: %s", path, exc)
+            self._status_failed = str(exc)
+        else:
+            if failed:
+                log.info("the status file %s is written again", path)
+            self._status_failed = ""
 
 
 def load_kv(module_file: str, name: str):

@@ -43,14 +43,14 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
     """Read kiosk.yaml, the theme and the content. Nothing here needs a window."""
     from kiosk.config import load_config
     from kiosk.content.loader import ContentLoader
-    from kiosk.theme import load_theme
+    from kiosk.theme import load_theme_or_builtin
 
     config, problems = load_config(config_path)
     config = config.with_overrides(content=content, theme=theme, status_file=status_file,
                                    metrics_file=metrics_file)
     for p in problems:
         log.warning(p.format())
-    theme_obj, theme_problems = load_theme(config.theme_dir)
+    theme_obj, theme_problems = load_theme_or_builtin(config.theme_dir)
     for p in theme_problems:
         log.warning(p.format())
     loader = ContentLoader(config.content_dir)
