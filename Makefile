@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench render check clean
+.PHONY: run test soak lint bench render check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)
 	  (apt-get update -qq && apt-get install -y -qq rsync) >/dev/null 2>&1; } || true
 	$(BIN)/ruff check kiosk tests bench tools
 	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q
+
+soak: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q -m slow -s tests/test_soak.py
 
 check: $(STAMP)
 	$(BIN)/kiosk check content
