@@ -276,6 +276,12 @@ class ScreenTest(Widget):
             for cx, cy, sx, sy in ((0, 0, 1, 1), (w, 0, -1, 1), (0, h, 1, -1), (w, h, -1, -1)):
                 Rectangle(pos=(cx if sx > 0 else cx - arm, cy if sy > 0 else cy - thick), size=(arm, thick))
                 Rectangle(pos=(cx if sx > 0 else cx - thick, cy if sy > 0 else cy - arm), size=(thick, arm))
+            # a dark plate under the hint so the grid does not cross the words
+            font = app.font["body"] if app else 20
+            plate_w, plate_h = min(w * 0.8, font * 18), font * 5
+            Color(0, 0, 0, 1)
+            Rectangle(pos=((w - plate_w) / 2, (h - bars_h - ramp_h) / 2 - plate_h / 2),
+                      size=(plate_w, plate_h))
         hint = self.hint
         hint.font_name = app.font_name if app else "Roboto"
         hint.font_size = app.font["body"] if app else 20
