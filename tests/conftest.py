@@ -43,3 +43,13 @@ def kiosk(request, tmp_path):
     pilot = Pilot(tmp_path)
     yield pilot
     pilot.stop()
+
+
+@pytest.fixture(autouse=True)
+def _event_loop_outlives_apps():
+    """Stopping an app marks Kivy's event loop as quitting, which stops layout and drawing
+    for widgets a later test builds without an app. The window lives on, so does the loop."""
+    yield
+    base = sys.modules.get("kivy.base")
+    if base is not None:
+        base.EventLoop.quit = False
