@@ -56,8 +56,9 @@ def _bar(done: int, total: int, started: float, width: int = 30) -> str:
 
 
 def warm(root: Path, cache_dir: str, disk_mb: float = 2048, processes: int | None = None,
-         out=sys.stderr) -> dict:
+         out=None) -> dict:
     """Fill the cache for every picture under ``root``. Returns counts and problems."""
+    out = out or sys.stderr  # looked up now: sys.stderr may have been replaced since import
     pictures = [str(p) for p in find_pictures(root)]
     processes = processes or os.cpu_count() or 1
     made, problems = 0, []
