@@ -176,7 +176,7 @@ def test_the_guard_leaves_with_the_app(kiosk):
     assert guard not in ExceptionManager.handlers
 
 
-@pytest.mark.parametrize("route", ["attract", "section/notes", "exhibit/notes/markup"])
+@pytest.mark.parametrize("route", ["attract", "exhibit/notes/markup"])
 def test_a_failing_timer_on_any_screen_ends_at_home(kiosk, route):
     app = kiosk.start(BASIC)
     assert app.go(route)
