@@ -96,4 +96,4 @@ def test_pictures_are_the_right_way_up(tmp_path):
         fast, ref = fast.convert("RGB"), ref.convert("RGB")
         assert fast.getpixel((20, 55)) == (255, 0, 0)  # bottom of the picture is red
         assert fast.getpixel((20, 5)) == (255, 255, 255)
-        assert list(fast.getdata()) == list(ref.getdata())
+        assert fast.tobytes() == ref.tobytes()
