@@ -240,9 +240,11 @@ class Reloader:
             snapshot = self.loader.load()
             self.loads += 1
         if theme_hit:
-            from kiosk.theme import load_theme
+            from kiosk.theme import load_theme_or_builtin
 
-            theme = load_theme(self.theme_dir)
+            # a theme broken while running gives way to the built-in one, never to a font
+            # without Chinese
+            theme = load_theme_or_builtin(self.theme_dir)
         return paths, snapshot, root_exists, theme, since
 
     # --------------------------------------------------------- main thread
