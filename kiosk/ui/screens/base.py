@@ -29,6 +29,25 @@ class KioskScreen(Screen):
         exhibit = section.exhibit(parts[2]) if section and len(parts) > 2 else None
         return section, exhibit
 
+    def exhibits_of_kind(self, app, content, route, kind):
+        """The exhibits of ``kind`` a stats or honors route shows (None if the route is gone),
+        with the screen's ``title_text``, ``subtitle_text`` and ``intro_text`` set to match:
+        one exhibit for ``exhibit/S/E``, every one of that kind for ``section/S``."""
+        section, exhibit = self.section_and_exhibit(content, route)
+        if section is None:
+            return None
+        if route.startswith("exhibit/"):
+            if exhibit is None or exhibit.kind != kind:
+                return None
+            self.title_text = app.t(exhibit.title)
+            self.subtitle_text = app.t(exhibit.summary)
+            self.intro_text = ""
+            return [exhibit]
+        self.title_text = app.t(section.title)
+        self.subtitle_text = app.t(section.subtitle)
+        self.intro_text = app.t(section.intro).strip()
+        return [ex for ex in section.visible_exhibits() if ex.kind == kind]
+
     def fill_intro(self, app, content, section, width_hint=None):
         """Render the section's Markdown intro into ``ids.intro_holder`` (empty if none)."""
         from kiosk.ui.markdown import build_markdown

@@ -116,21 +116,9 @@ class HonorsScreen(KioskScreen):
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
-        section, exhibit = self.section_and_exhibit(content, route)
-        if section is None:
+        walls = self.exhibits_of_kind(app, content, route, "honors")
+        if walls is None:
             return False
-        if route.startswith("exhibit/"):
-            if exhibit is None or exhibit.kind != "honors":
-                return False
-            walls = [exhibit]
-            self.title_text = app.t(exhibit.title)
-            self.subtitle_text = app.t(exhibit.summary)
-            self.intro_text = ""
-        else:
-            walls = [ex for ex in section.visible_exhibits() if ex.kind == "honors"]
-            self.title_text = app.t(section.title)
-            self.subtitle_text = app.t(section.subtitle)
-            self.intro_text = app.t(section.intro).strip()
         self.heading = self.title_text
         self._app = app
         reopen = self.detail.honor if self.detail is not None else None
@@ -148,7 +136,7 @@ class HonorsScreen(KioskScreen):
                 board.ids.grid.add_widget(self._card(app, honor))
             box.add_widget(board)
         if not single:
-            add_links(app, box, section, "honors")
+            add_links(app, box, content.section(route.split("/")[1]), "honors")
         if reopen is not None and any(c.honor == reopen for c in self.cards):
             self.open_honor(reopen, animate=False)  # same award, new language or size
         return True

@@ -256,21 +256,9 @@ class StatsScreen(KioskScreen):
     # ------------------------------------------------------------- content
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
-        section, exhibit = self.section_and_exhibit(content, route)
-        if section is None:
+        boards = self.exhibits_of_kind(app, content, route, "stats")
+        if boards is None:
             return False
-        if route.startswith("exhibit/"):
-            if exhibit is None or exhibit.kind != "stats":
-                return False
-            boards = [exhibit]
-            self.title_text = app.t(exhibit.title)
-            self.subtitle_text = app.t(exhibit.summary)
-            self.intro_text = ""
-        else:
-            boards = [ex for ex in section.visible_exhibits() if ex.kind == "stats"]
-            self.title_text = app.t(section.title)
-            self.subtitle_text = app.t(section.subtitle)
-            self.intro_text = app.t(section.intro).strip()
         self.heading = self.title_text
         self._stop()
         box = self.ids.boards
@@ -286,7 +274,7 @@ class StatsScreen(KioskScreen):
                 board.ids.grid.add_widget(self._tile(app, item))
             box.add_widget(board)
         if not route.startswith("exhibit/"):
-            add_links(app, box, section, "stats")
+            add_links(app, box, content.section(route.split("/")[1]), "stats")
         showing = self.manager is not None and self.manager.current == self.name
         for tile in self.tiles:
             if showing:
