@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import setup_kivy
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SIZE = (1080, 1920)
@@ -171,23 +173,6 @@ def print_table(r: dict) -> None:
 # ------------------------------------------------------------- child process
 
 
-def _setup_kivy():
-    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-bench-kivy-"))
-    from kivy.config import Config as KivyConfig
-
-    for key in [k for k, _ in KivyConfig.items("input")]:
-        KivyConfig.remove_option("input", key)
-    KivyConfig.set("kivy", "exit_on_escape", "0")
-    KivyConfig.set("kivy", "log_level", "warning")
-    KivyConfig.set("graphics", "width", str(SIZE[0]))
-    KivyConfig.set("graphics", "height", str(SIZE[1]))
-
-
 class Driver:
     """The real app on the real clock (60 frames a second at most, as on a kiosk)."""
 
@@ -262,7 +247,7 @@ class Driver:
 
 
 def measure(out: str, content_dir: str, cache_dir: str) -> None:
-    _setup_kivy()
+    setup_kivy(SIZE)
     from kiosk.ui.images import pictures_settled
 
     d = Driver(content_dir, cache_dir)

@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import setup_kivy
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TREES = ((20, 2, 10), (2000, 20, 100))  # (exhibits, sections, per section)
@@ -48,23 +50,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # ------------------------------------------------------------- child process
-
-
-def _kivy_setup(size=SIZE):
-    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
-    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-bench-kivy-"))
-    from kivy.config import Config as KivyConfig
-
-    for key in [k for k, _ in KivyConfig.items("input")]:
-        KivyConfig.remove_option("input", key)
-    KivyConfig.set("kivy", "exit_on_escape", "0")
-    KivyConfig.set("kivy", "log_level", "warning")
-    KivyConfig.set("graphics", "width", str(size[0]))
-    KivyConfig.set("graphics", "height", str(size[1]))
 
 
 def _pump(seconds: float) -> None:
@@ -216,7 +201,7 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int) ->
 
 
 def measure(out: Path, size=SIZE) -> None:
-    _kivy_setup(size)
+    setup_kivy(size)
     import logging
 
     logging.getLogger().setLevel(logging.WARNING)  # no per-frame debug lines in the timing
