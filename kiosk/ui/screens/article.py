@@ -41,12 +41,9 @@ class ArticleScreen(KioskScreen):
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
-        section, _ = self.section_and_exhibit(content, route)
+        section = self.load_section(app, content, route)
         if section is None:
             return False
-        self.heading = app.t(section.title)
-        self.title_text = app.t(section.title)
-        self.subtitle_text = app.t(section.subtitle)
         self.fill_intro(app, content, section,
                         width_hint=Window.width - 2 * app.space["margin"] - app.space["gap"])
         rows = self.ids.rows

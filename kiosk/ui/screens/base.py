@@ -29,6 +29,16 @@ class KioskScreen(Screen):
         exhibit = section.exhibit(parts[2]) if section and len(parts) > 2 else None
         return section, exhibit
 
+    def load_section(self, app, content, route):
+        """The section a ``section/ID`` route shows (None if gone), with the heading,
+        ``title_text`` and ``subtitle_text`` set from it."""
+        section, _ = self.section_and_exhibit(content, route)
+        if section is not None:
+            self.heading = app.t(section.title)
+            self.title_text = app.t(section.title)
+            self.subtitle_text = app.t(section.subtitle)
+        return section
+
     def exhibits_of_kind(self, app, content, route, kind):
         """The exhibits of ``kind`` a stats or honors route shows (None if the route is gone),
         with the screen's ``title_text``, ``subtitle_text`` and ``intro_text`` set to match:

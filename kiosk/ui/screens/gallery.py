@@ -29,12 +29,9 @@ class GalleryScreen(KioskScreen):
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
-        section, _ = self.section_and_exhibit(content, route)
+        section = self.load_section(app, content, route)
         if section is None:
             return False
-        self.heading = app.t(section.title)
-        self.title_text = app.t(section.title)
-        self.subtitle_text = app.t(section.subtitle)
         photos = section.photos()
         grid = self.ids.thumbs
         grid.clear_widgets()

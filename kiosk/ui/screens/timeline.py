@@ -101,13 +101,10 @@ class TimelineScreen(KioskScreen):
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
-        section, _ = self.section_and_exhibit(content, route)
+        section = self.load_section(app, content, route)
         if section is None:
             return False
         self._app = app
-        self.heading = app.t(section.title)
-        self.title_text = app.t(section.title)
-        self.subtitle_text = app.t(section.subtitle)
         self.fill_intro(app, content, section)
         track = self.ids.track
         for widget in self.cards + self.markers:
