@@ -259,3 +259,20 @@ def test_schedule_and_video(tmp_path: Path):
     assert ex.video.poster.src == "01-work/poster.png"
     assert ex.video.caption.get() == "宣传片"
     assert ex.thumbnail == ex.video.poster
+
+
+def test_a_missing_picture_that_arrives_empty_is_reported_as_empty(tmp_path):
+    """The reason a picture cannot be used is part of what the incremental loader remembers."""
+    from kiosk.content.loader import ContentLoader
+
+    (tmp_path / "site.yaml").write_text("title: 展厅\n", "utf-8")
+    (tmp_path / "01-a").mkdir()
+    (tmp_path / "01-a" / "_section.yaml").write_text("title: 甲\nlayout: grid\n", "utf-8")
+    (tmp_path / "01-a" / "x.md").write_text("---\ntitle: 图\ncover: p.png\n---\n", "utf-8")
+    loader = ContentLoader(tmp_path)
+    first = [p.message for p in loader.load().problems]
+    assert "'cover': file not found: p.png" in first
+    (tmp_path / "01-a" / "p.png").write_bytes(b"")
+    second = [p.message for p in loader.load().problems]
+    assert "'cover': the file 'p.png' is empty (0 bytes); copy it again" in second
+    assert "'cover': file not found: p.png" not in second

@@ -65,7 +65,7 @@ class MediaResolver:
     def __init__(self, root: str):
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
-        self.checked: dict[str, bool] = {}
+        self.checked: dict[str, bool | str] = {}
         # Shared by every fork: answers stay valid for one load of the content.
         self._usable: dict[str, bool] = {}
         self._links: set[str] = set()
@@ -104,10 +104,21 @@ class MediaResolver:
         self._usable[abspath] = found
         return found
 
-    def still_same(self, checked: dict[str, bool]) -> bool:
-        """True if every media file in ``checked`` is as usable as it was then."""
-        usable = self.usable
-        return all(usable(abspath) == was for abspath, was in checked.items())
+    def state(self, abspath: str) -> bool | str:
+        """True for a usable file, False for a missing one, else why not ("dangling",
+        "empty", "unreadable"): the reason decides the message staff see."""
+        if self.usable(abspath):
+            return True
+        if os.path.islink(abspath) and not os.path.exists(abspath):
+            return "dangling"
+        if os.path.isfile(abspath):
+            return "empty" if os.path.getsize(abspath) == 0 else "unreadable"
+        return False
+
+    def still_same(self, checked: dict[str, bool | str]) -> bool:
+        """True if every media file in ``checked`` is in the state it was in then."""
+        state = self.state
+        return all(state(abspath) == was for abspath, was in checked.items())
 
     def escapes(self, rel: str) -> bool:
         """Does ``rel`` (or a folder on its way) link to a place outside the root?"""
@@ -175,7 +186,8 @@ class MediaResolver:
                 f"'{src}' 不是{what_zh}文件（{exts}）")
             return None
         abspath = os.path.join(self.root, rel)
-        usable = self.checked[abspath] = self.usable(abspath)
+        self.checked[abspath] = self.state(abspath)
+        usable = self.checked[abspath] is True
         if self.escapes(rel):
             bad(f"'{src}' is a link to a place outside the content folder; it is not used",
                 f"'{src}' 是指向内容文件夹以外的链接；不会使用")
