@@ -32,6 +32,7 @@ from kiosk.schedule import ScheduleRefresher
 from kiosk.status import build_status, write_status
 from kiosk.ui import style
 from kiosk.ui.analytics_hooks import attach_analytics
+from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
 from kiosk.ui.navigation import History, route_exists
@@ -76,6 +77,7 @@ class KioskApp(App):
         self.tour_completed = False  # the last tour ended with Finish on its last step
         self.content_errors: list = []  # errors in the content on screen, for staff
         self.guard = ScreenGuard(self)  # an error in a screen's code: log it, go Home
+        self.frame_sync = FrameSync()
         self.title = "kiosk"
         if content is not None:
             self.content = content
@@ -96,6 +98,7 @@ class KioskApp(App):
         self.manager.transition = self._transition()
         self.idle.start()
         self.guard.install()
+        self.frame_sync.install()  # software GL: memory would pile up frame after frame
         self.analytics_hooks = attach_analytics(self)  # visitor figures, content change time
         ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
         self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
@@ -113,6 +116,7 @@ class KioskApp(App):
     def on_stop(self):
         Window.unbind(size=self._update_metrics, on_request_close=self._on_request_close)
         self.guard.remove()
+        self.frame_sync.remove()
         if self.reloader is not None:
             self.reloader.stop()
         self.idle.stop()
