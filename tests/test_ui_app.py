@@ -48,6 +48,29 @@ def test_back_returns_where_the_visitor_came_from(kiosk):
     assert kiosk.route == "home"
 
 
+def test_only_a_few_screens_stay_alive_and_the_way_back_is_among_them(kiosk, demo_content):
+    from kiosk.ui.app import SCREEN_CACHE
+
+    app = kiosk.start(demo_content)
+    sections = [s.route for s in app.content.home_sections()]
+    assert len(sections) > SCREEN_CACHE + 1
+    for route in sections:  # a visitor wanders through every section from Home
+        kiosk.tap(next(c for c in section_cards(kiosk) if c.route == route))
+        assert kiosk.route == route
+        kiosk.tap(kiosk.find_text(app.ui("home")))
+    kiosk.tap(next(c for c in section_cards(kiosk) if c.route == sections[0]))
+    section_screen = kiosk.screen
+    exhibit = next(w for w in kiosk.screen.walk(restrict=True)
+                   if str(getattr(w, "route", "")).startswith("exhibit/"))
+    kiosk.tap(exhibit)
+    names = app.manager.screen_names
+    assert len(names) <= SCREEN_CACHE + 2  # Home, the current one and a few more
+    assert "home" in names and exhibit.route in names and sections[0] in names
+    assert sections[-1] in names and sections[1] not in names  # the oldest went first
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == sections[0] and kiosk.screen is section_screen  # not rebuilt
+
+
 def test_swipe_right_goes_back(kiosk):
     kiosk.start(BASIC)
     kiosk.tap(section_cards(kiosk)[1])

@@ -49,11 +49,15 @@ def test_timeline_shows_exhibits_in_date_order_with_year_markers(kiosk, demo_con
     app, screen = open_timeline(kiosk, demo_content)
     exhibits = app.content.section("history").visible_exhibits()
     by_date = sorted(exhibits, key=lambda ex: ex.date.sort_key)
-    assert [c.route for c in screen.cards] == [ex.route for ex in by_date]
-    assert [c.date for c in screen.cards] == [ex.date.label("zh") for ex in by_date]
+    assert [item["route"] for item in screen.items] == [ex.route for ex in by_date]
+    assert [item["date"] for item in screen.items] == [ex.date.label("zh") for ex in by_date]
+    # the cards near the view exist, the first ones first
+    assert [c.route for c in screen.cards] == [ex.route for ex in by_date][:len(screen.cards)]
+    assert [c.date for c in screen.cards] == [ex.date.label("zh") for ex in by_date][:len(screen.cards)]
     xs = [c.x for c in screen.cards]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    assert shown_markers(screen) == ["2015年", "2016年", "2017年"]
+    assert [item["marker"] for item in screen.items if item["marker"]] == ["2015年", "2016年", "2017年"]
+    assert shown_markers(screen) == ["2015年", "2016年", "2017年"][:len(shown_markers(screen))]
     first = next(m for m in screen.markers if m.text == "2015年")
     assert on_screen(first)
     kiosk.find_text("2015年")
@@ -122,6 +126,46 @@ def test_tapping_a_card_opens_the_exhibit_and_back_returns(kiosk, demo_content):
     kiosk.tap(app.root.ids.back)
     assert kiosk.route == "section/history"
     assert kiosk.screen is screen
+
+
+def long_line(tmp_path, count=60):
+    root = tmp_path / "content"
+    (root / "01-line").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: {zh: 展厅, en: Hall}\nlanguages: [zh, en]\n",
+                                    encoding="utf-8")
+    (root / "01-line" / "_section.yaml").write_text("title: 大事记\nlayout: timeline\n",
+                                                    encoding="utf-8")
+    for i in range(count):
+        (root / "01-line" / f"item{i:03d}.md").write_text(
+            f"---\ntitle: 第{i}件事\ndate: {1950 + i}-03-01\nsummary: 这一年的事。\n---\n正文{i}。\n",
+            encoding="utf-8")
+    return root
+
+
+def test_a_long_timeline_builds_only_the_cards_near_the_view(kiosk, tmp_path):
+    app, screen = open_timeline(kiosk, long_line(tmp_path), section="line")
+    assert len(screen.items) == 60
+    assert 3 <= len(screen.cards) <= 15  # a few screens' worth, not sixty
+    assert screen.cards[0].route == "exhibit/line/item000"
+    assert all(on_screen(c) or c.right < 0 or c.x > Window.width for c in screen.cards)
+    scroll = screen.ids.scroll
+    scroll.scroll_x = 1.0  # dragged to the far end
+    kiosk.settle()
+    routes = [c.route for c in screen.cards]
+    assert routes[-1] == "exhibit/line/item059" and "exhibit/line/item000" not in routes
+    assert len(screen.cards) <= 15
+    assert len(screen.ids.track.children) == 2 * len(screen.cards)  # a card and its marker each
+    assert shown_markers(screen)[-1] == "2009年"
+    last = screen.cards[-1]
+    assert on_screen(last)
+    kiosk.tap(last)
+    assert kiosk.route == "exhibit/line/item059"
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == "section/line" and kiosk.screen is screen
+    scroll.scroll_x = 0.0  # and back to the start: the first cards come back
+    kiosk.settle()
+    assert screen.cards[0].route == "exhibit/line/item000"
+    assert screen.cards[0].title == "第0件事" and screen.markers[0].text == "1950年"
 
 
 def test_undated_exhibits_come_last_after_an_other_marker(kiosk):

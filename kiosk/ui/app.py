@@ -42,7 +42,9 @@ from kiosk.ui.tour_control import TourControl
 log = logging.getLogger("kiosk.app")
 
 LARGE_TEXT_SCALE = 1.4
-SCREEN_CACHE = 6  # screens kept alive besides the current one
+# Screens kept alive besides Home and the current one: the way back first, then the
+# most recently shown. Each costs its widgets and text textures, so keep it small.
+SCREEN_CACHE = 3
 STATUS_EVERY = 5.0  # seconds
 
 
@@ -70,6 +72,7 @@ class KioskApp(App):
         self.loader = loader
         self.theme = theme
         self.history = History()
+        self._shown: list[str] = []  # routes shown, least recent first
         self.idle = IdleController(self, config.idle)
         self._status_event = None
         self.reloader = None  # kiosk.ui.reload.Reloader when hot reload runs
@@ -259,8 +262,19 @@ class KioskApp(App):
         return screen
 
     def _trim_screens(self):
+        """Drop the screens least likely to be needed again (not on the way back, least
+        recently shown) until SCREEN_CACHE are left besides Home and the current one."""
+        self._shown = [r for r in self._shown if r != self.route] + [self.route]
+        del self._shown[:-4 * SCREEN_CACHE]
         names = [n for n in self.manager.screen_names if n not in (self.route, "home")]
-        for name in names[:-SCREEN_CACHE] if len(names) > SCREEN_CACHE else []:
+        if len(names) <= SCREEN_CACHE:
+            return
+
+        def worth(name):
+            recent = self._shown.index(name) if name in self._shown else -1
+            return (name in self.history, recent)
+
+        for name in sorted(names, key=worth)[:len(names) - SCREEN_CACHE]:
             self.manager.remove_widget(self.manager.get_screen(name))
 
     def refresh_current(self):

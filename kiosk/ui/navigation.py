@@ -85,3 +85,6 @@ class History:
 
     def __len__(self) -> int:
         return len(self._stack)
+
+    def __contains__(self, route: str) -> bool:
+        return route in self._stack

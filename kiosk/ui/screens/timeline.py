@@ -83,13 +83,18 @@ class TimelineScreen(KioskScreen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.swipe_back = False  # sideways drags move the timeline (the left edge still goes back)
-        self.cards: list[TimelineCard] = []
-        self.markers: list[YearMarker] = []
+        self.items: list[dict] = []  # every exhibit on the line, in order
+        self.cards: list[TimelineCard] = []  # the cards built now (near the view), in order
+        self.markers: list[YearMarker] = []  # their markers, in the same order
+        self._built: dict[int, tuple[TimelineCard, YearMarker]] = {}
+        self._spare: list[tuple[TimelineCard, YearMarker]] = []
+        self._geometry = None  # (first x, step, card width, card height, pad, line y, portrait)
         self._app = None
         self._layout_trigger = Clock.create_trigger(self._layout, -1)
         self._links = InstructionGroup()
         self.ids.track.canvas.before.add(self._links)
         self.ids.scroll.bind(size=self._relayout)
+        self.ids.scroll.fbind("scroll_x", self._show_near)
 
     def on_size(self, *_):
         self.portrait = self.height >= self.width
@@ -106,33 +111,78 @@ class TimelineScreen(KioskScreen):
             return False
         self._app = app
         self.fill_intro(app, content, section)
-        track = self.ids.track
-        for widget in self.cards + self.markers:
-            track.remove_widget(widget)
+        for i in list(self._built):
+            self._release(i)
         exhibits = timeline_order(section.visible_exhibits())
-        self.cards, self.markers = [], []
-        for exhibit, marker in zip(
-            exhibits, marker_texts(exhibits, app.lang, app.ui("undated")), strict=True
-        ):
-            card = TimelineCard(
-                media=exhibit.thumbnail,
-                title=app.t(exhibit.title),
-                summary=app.t(exhibit.summary),
-                date=exhibit.date.label(app.lang) if exhibit.date else "",
-                route=exhibit.route,
-            )
-            card.bind(on_release=lambda c: app.go(c.route))
-            track.add_widget(card)
-            self.cards.append(card)
-            label = YearMarker(text=marker, opacity=1 if marker else 0)
-            track.add_widget(label)
-            self.markers.append(label)
+        self.items = [
+            {"media": exhibit.thumbnail, "title": app.t(exhibit.title),
+             "summary": app.t(exhibit.summary),
+             "date": exhibit.date.label(app.lang) if exhibit.date else "",
+             "route": exhibit.route, "marker": marker}
+            for exhibit, marker in zip(
+                exhibits, marker_texts(exhibits, app.lang, app.ui("undated")), strict=True)
+        ]
         self.hint_text = app.ui("drag_hint") if len(exhibits) > 1 else ""
         self.empty_text = "" if exhibits else app.ui("no_items")
         self.portrait = self.height >= self.width
-        self._layout()
         self.ids.scroll.scroll_x = 0
+        self._layout()
         return True
+
+    # ------------------------------------------------- cards near the view
+    # Only the cards within a screen's width of the view exist as widgets; the
+    # others are built as the line is dragged towards them, and given back when
+    # it moves away, so a section of hundreds of exhibits costs what a few do.
+    def _build(self, i: int) -> None:
+        item = self.items[i]
+        if self._spare:
+            card, marker = self._spare.pop()
+        else:
+            card, marker = TimelineCard(), YearMarker()
+            card.bind(on_release=self._open)
+        card.media, card.title, card.summary = item["media"], item["title"], item["summary"]
+        card.date, card.route = item["date"], item["route"]
+        marker.text = item["marker"]
+        marker.opacity = 1 if item["marker"] else 0
+        self.ids.track.add_widget(card)
+        self.ids.track.add_widget(marker)
+        self._built[i] = (card, marker)
+        self._place(i)
+
+    def _release(self, i: int) -> None:
+        card, marker = self._built.pop(i)
+        self.ids.track.remove_widget(card)
+        self.ids.track.remove_widget(marker)
+        card.media = None
+        self._spare.append((card, marker))
+
+    def _open(self, card) -> None:
+        if self._app is not None:
+            self._app.go(card.route)
+
+    def near(self, scroll_x: float | None = None) -> range:
+        """The indices of the exhibits within a screen's width of the view."""
+        if self._geometry is None or not self.items:
+            return range(0)
+        first, step, card_w = self._geometry[:3]
+        scroll = self.ids.scroll
+        view_w = scroll.width
+        slack = max(self.ids.track.width - view_w, 0)
+        left = slack * (scroll.scroll_x if scroll_x is None else scroll_x)
+        lo = int((left - view_w - card_w - first) // step) + 1
+        hi = int((left + 2 * view_w - first) // step) + 1
+        return range(max(lo, 0), min(hi, len(self.items)))
+
+    def _show_near(self, *_):
+        wanted = self.near()
+        for i in [i for i in self._built if i not in wanted]:
+            self._release(i)
+        for i in wanted:
+            if i not in self._built:
+                self._build(i)
+        order = sorted(self._built)
+        self.cards = [self._built[i][0] for i in order]
+        self.markers = [self._built[i][1] for i in order]
 
     # -------------------------------------------------------------- layout
     def _layout(self, *_):
@@ -151,28 +201,44 @@ class TimelineScreen(KioskScreen):
         if portrait:
             card_h = min(card_h, card_w * 0.88)  # no tall empty cards on a tall screen
         pad = line_y - zone / 2 - card_h  # keeps the cards off the scroll bar and the header
-        n = len(self.cards)
+        n = len(self.items)
         track.width = max(view_w, margin * 2 + card_w + step * max(n - 1, 0))
         track.line_y = line_y
         track.line_color = list(app.colors["accent"])
+        self._geometry = (margin, step, card_w, card_h, pad, line_y, portrait)
         self._links.clear()
         self._links.add(Color(*app.colors["accent"]))
-        for i, (card, marker) in enumerate(zip(self.cards, self.markers, strict=True)):
-            x = margin + i * step
-            above = i % 2 == 0
-            card.vertical = portrait
-            card.above = above
-            card.size = (card_w, card_h)
-            card.pos = (x, h - pad - card_h) if above else (x, pad)
+        for i in range(n):
+            x, y = self._card_pos(i)
             anchor = x + card_w / 2
-            edge = card.y if above else card.top
+            edge = y if i % 2 == 0 else y + card_h
             self._links.add(Rectangle(pos=(anchor - 1.5, min(edge, line_y)),
                                       size=(3, abs(edge - line_y))))
             r = gap * 0.35
             self._links.add(Ellipse(pos=(anchor - r, line_y - r), size=(2 * r, 2 * r)))
-            marker.texture_update()
-            marker.size = (marker.texture_size[0] + gap * 1.4, marker.texture_size[1] + gap * 0.5)
-            marker.center = (anchor, line_y)
+        for i in self._built:
+            self._place(i)
+        self._show_near()
+
+    def _card_pos(self, i: int) -> tuple[float, float]:
+        first, step, _card_w, card_h, pad, _line_y, _portrait = self._geometry
+        h = self.ids.scroll.height
+        x = first + i * step
+        return (x, h - pad - card_h) if i % 2 == 0 else (x, pad)
+
+    def _place(self, i: int) -> None:
+        if self._geometry is None:
+            return
+        _first, _step, card_w, card_h, _pad, line_y, portrait = self._geometry
+        card, marker = self._built[i]
+        card.vertical = portrait
+        card.above = i % 2 == 0
+        card.size = (card_w, card_h)
+        card.pos = self._card_pos(i)
+        gap = self._app.space["gap"]
+        marker.texture_update()
+        marker.size = (marker.texture_size[0] + gap * 1.4, marker.texture_size[1] + gap * 0.5)
+        marker.center = (card.x + card_w / 2, line_y)
 
     def settle(self):
         """Stop any glide or bounce and rest inside the timeline's ends."""
