@@ -80,6 +80,9 @@ def test_an_edited_title_shows_on_screen_and_the_version_goes_up(kiosk, hall):
     assert kiosk.route == "exhibit/notes/plain"
     assert kiosk.status()["content"]["version"] == version + 1
     assert reloader.loader.last_parsed == ["01-notes/plain.md"]  # only that file read again
+    # the watcher's changed paths reached the loader: only the root and that folder listed
+    assert not reloader.loader.last_full_walk
+    assert reloader.loader.last_listed == [".", "01-notes"]
     assert stays_quiet(kiosk, reloader) == 0
 
 

@@ -223,9 +223,9 @@ def test_a_slow_copy_of_a_large_photo_is_loaded_once_complete(kiosk, hall, stagi
     sizes_at_load = []
     load = reloader.loader.load
 
-    def watched_load():
+    def watched_load(changed=None):
         sizes_at_load.append(photo.stat().st_size)
-        return load()
+        return load(changed=changed)
 
     reloader.loader.load = watched_load
     big = staging / "big.jpg"

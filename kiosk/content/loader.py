@@ -6,6 +6,12 @@ size or inode changed since the previous load; everything else comes from a
 per-file cache. Media files are checked again on every load, so a picture that
 appears or disappears is noticed without touching the file that names it.
 
+Given the paths that changed (``load(changed=paths)``, as the watcher reports
+them), a load does not walk the tree: it lists the root folder and the folders
+the changed paths lie in, reads the changed files, looks again only at media
+files below a changed path (and rebuilds what names them), and takes every
+other section as it was. The snapshot is the same as a full walk's.
+
 One broken file never stops the others: it is left out and reported.
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,16 +74,47 @@ class _Folder:
         self.structured: list[str] = []  # NAME.yaml
 
 
+class _Listing:
+    """One folder as it was last listed: its entries, its files and what was wrong."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bool, bool]] = []  # (name, is a folder, is a file)
+        self.files: list[str] = []  # relative paths of the files in it
+        self.problems: list[Problem] = []
+        self.linked = False  # one of the entries is a symbolic link
+        self.sections: list[str] = []  # the root: section folders, in name order
+        self.tours = False  # the root: there is a tours folder
+        self.folder: _Folder | None = None  # a section folder: its files by kind
+        self.tour_files: list[str] = []  # the tours folder
+
+
+class _FullWalk(Exception):
+    """A load of changed paths cannot be sure of its answer: walk the whole tree."""
+
+
 class ContentLoader:
     """Loads a content folder, re-reading only what changed since the last load."""
 
     def __init__(self, root: str | os.PathLike):
         self.root = os.path.abspath(os.fspath(root))
-        self.last_parsed: list[str] = []
+        self.last_parsed: list[str] = []  # files read again by the last load
+        self.last_listed: list[str] = []  # folders listed by the last load ("." is the root)
+        self.last_full_walk = True  # the last load walked the whole tree
         self._files: dict[str, tuple[tuple, ParsedFile]] = {}
         self._stats: dict[str, tuple] = {}
         self._built: dict[str, tuple[tuple, object, list[Problem], dict[str, bool]]] = {}
         self._resolver = MediaResolver(self.root)
+        # What a load of changed paths starts from: the previous load's folders,
+        # sections and snapshot, and who uses which media file.
+        self._listings: dict[str, _Listing] = {}  # "" (the root), "tours", section folders
+        self._sections: dict[str, tuple[tuple, Section | None, list[Problem]]] = {}
+        self._media_users: dict[str, set[str]] = {}  # media path, or a folder on its way -> units
+        self._unit_media: dict[str, tuple[str, ...]] = {}  # unit -> its keys in _media_users
+        self._linked_units: set[str] = set()  # units with a media file reached through a link
+        self._content: Content | None = None
+        self._incremental = False  # this load lists only the folders concerned
+        self._touched: set[str] = set()  # units whose media changed (a load of changed paths)
+        self._reparsed: set[str] = set()  # files read again by this load
 
     # ----------------------------------------------------------------- file cache
 
@@ -91,112 +129,313 @@ class ContentLoader:
         parsed = parse_file(self._abs(rel), rel, markdown)
         self._files[rel] = (key, parsed)
         self.last_parsed.append(rel)
+        self._reparsed.add(rel)
         return parsed
 
     def _build(self, unit: str, inputs: tuple[str, ...], context: tuple, make):
         """Run ``make(resolver)`` unless its inputs, context and media are unchanged."""
         sig = (context, tuple(self._stats.get(rel) for rel in inputs))
         cached = self._built.get(unit)
-        if cached is not None and cached[0] == sig and self._resolver.still_same(cached[3]):
+        if cached is not None and cached[0] == sig \
+                and not any(rel in self._reparsed for rel in inputs) \
+                and self._media_same(unit, cached[3]):
             return cached[1], cached[2]
         resolver = self._resolver.fork()
         value, problems = make(resolver)
         self._built[unit] = (sig, value, problems, resolver.checked)
+        self._register(unit, resolver)
         return value, problems
 
-    # ----------------------------------------------------------------- walking
+    def _media_same(self, unit: str, checked: dict[str, bool | str]) -> bool:
+        if self._incremental:  # only media below a changed path can have changed
+            return unit not in self._touched
+        if not self._resolver.still_same(checked):
+            return False
+        if checked:  # the same answers, but perhaps through a link made since
+            self._note_links(unit, self._resolver, checked)
+        return True
 
-    def _scan(self, folder: str, problems: list[Problem]) -> list[os.DirEntry]:
-        """Entries of ``folder`` (relative) that are not ignored, in name order."""
+    def _register(self, unit: str, resolver: MediaResolver) -> None:
+        """Remember which media files (and folders on their way) ``unit`` looked at."""
+        self._unregister(unit)
+        if not resolver.checked:
+            return
+        prefix = self.root + os.sep
+        keys: set[str] = set()
+        for abspath in resolver.checked:
+            path = abspath
+            while path.startswith(prefix) and path not in keys:
+                keys.add(path)
+                path = os.path.dirname(path)
+        for key in keys:
+            self._media_users.setdefault(key, set()).add(unit)
+        self._unit_media[unit] = tuple(keys)
+        self._note_links(unit, resolver, resolver.checked)
+
+    def _note_links(self, unit: str, resolver: MediaResolver, checked) -> None:
+        if any(resolver.linked(abspath) for abspath in checked):
+            self._linked_units.add(unit)
+        else:
+            self._linked_units.discard(unit)
+
+    def _unregister(self, unit: str) -> None:
+        for key in self._unit_media.pop(unit, ()):
+            users = self._media_users.get(key)
+            if users is not None:
+                users.discard(unit)
+                if not users:
+                    del self._media_users[key]
+        self._linked_units.discard(unit)
+
+    def _forget(self, rel: str) -> None:
+        """``rel`` is gone: drop everything remembered about it."""
+        self._stats.pop(rel, None)
+        self._files.pop(rel, None)
+        if self._built.pop(rel, None) is not None:
+            self._unregister(rel)
+
+    def _forget_vanished(self) -> None:
+        for rel in [r for r in self._files if r not in self._stats]:
+            del self._files[rel]
+        live = set(self._stats)
+        for unit in [u for u in self._built if u not in live]:
+            del self._built[unit]
+            self._unregister(unit)
+        for name in [n for n in self._sections if n not in self._listings]:
+            del self._sections[name]
+
+    # ----------------------------------------------------------------- listing
+
+    def _list(self, folder: str) -> _Listing:
+        """Entries of ``folder`` (relative) that are not ignored, in name order; the
+        stat of each file goes to ``_stats``."""
+        listing = _Listing()
+        self.last_listed.append(folder or ".")
         try:
             with os.scandir(self._abs(folder) if folder else self.root) as it:
                 entries = sorted((e for e in it if not is_ignored(e.name)), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(problem(folder or ".", None, "error",
-                                    f"the folder cannot be read: {exc.strerror or exc}",
-                                    f"文件夹无法读取：{exc.strerror or exc}"))
-            return []
-        out = []
+            if self._incremental:
+                raise _FullWalk(folder) from exc  # let the full walk report it
+            listing.problems.append(problem(folder or ".", None, "error",
+                                            f"the folder cannot be read: {exc.strerror or exc}",
+                                            f"文件夹无法读取：{exc.strerror or exc}"))
+            return listing
         for entry in entries:
             rel = f"{folder}/{entry.name}" if folder else entry.name
             try:
-                if entry.is_symlink() and not self._resolver.inside(entry.path):
-                    problems.append(_outside_link(rel))
-                    continue
-                if entry.is_symlink() and not os.path.exists(entry.path):
-                    problems.append(_dead_link(rel))
-                    continue
-                if entry.is_file():
+                if entry.is_symlink():
+                    listing.linked = True
+                    if not self._resolver.inside(entry.path):
+                        listing.problems.append(_outside_link(rel))
+                        continue
+                    if not os.path.exists(entry.path):
+                        listing.problems.append(_dead_link(rel))
+                        continue
+                is_file = entry.is_file()
+                if is_file:
                     self._stats[rel] = _stat_key(entry.stat())
-                out.append(entry)
+                    listing.files.append(rel)
+                listing.entries.append((entry.name, entry.is_dir(), is_file))
             except OSError:
                 continue  # vanished while we looked (a sync tool at work)
-        return out
+        return listing
 
-    def _scan_section(self, name: str, problems: list[Problem]) -> _Folder:
-        folder = _Folder(name)
-        for entry in self._scan(name, problems):
-            rel = f"{name}/{entry.name}"
-            if not entry.is_file():
+    def _list_root(self) -> _Listing:
+        listing = self._list("")
+        for name, is_dir, _ in listing.entries:
+            if not is_dir or name.startswith("_"):
+                continue
+            if name == TOURS_FOLDER:
+                listing.tours = True
+            else:
+                listing.sections.append(name)
+        return listing
+
+    def _list_section(self, name: str) -> _Listing:
+        listing = self._list(name)
+        folder = listing.folder = _Folder(name)
+        for entry_name, _, is_file in listing.entries:
+            rel = f"{name}/{entry_name}"
+            if not is_file:
                 continue  # sub-folders only hold media
-            low = entry.name.lower()
-            if entry.name == SECTION_FILE:
+            low = entry_name.lower()
+            if entry_name == SECTION_FILE:
                 folder.settings = rel
             elif low.endswith(".md"):
-                match = TRANSLATION_NAME.match(entry.name)
+                match = TRANSLATION_NAME.match(entry_name)
                 if match:
                     folder.translations.setdefault(match["stem"], []).append(
                         (match["lang"], rel))
                 else:
                     folder.pages.append(rel)
-            elif low.endswith(YAML_EXTS) and not entry.name.startswith("_"):
+            elif low.endswith(YAML_EXTS) and not entry_name.startswith("_"):
                 folder.structured.append(rel)
-            elif media_kind(entry.name) is None:
-                problems.append(_not_used(rel))
-        return folder
+            elif media_kind(entry_name) is None:
+                listing.problems.append(_not_used(rel))
+        return listing
+
+    def _list_tours(self) -> _Listing:
+        listing = self._list(TOURS_FOLDER)
+        for entry_name, _, is_file in listing.entries:
+            rel = f"{TOURS_FOLDER}/{entry_name}"
+            if is_file and entry_name.lower().endswith(YAML_EXTS):
+                listing.tour_files.append(rel)
+            elif is_file:
+                listing.problems.append(problem(
+                    rel, None, "warning", "not used: the tours folder holds NAME.yaml files",
+                    "未使用：tours 文件夹里只放 NAME.yaml 文件"))
+        return listing
+
+    def _linked(self) -> bool:
+        """Does anything loaded depend on a symbolic link? (a change to its target is
+        reported under the target's path, not the link's)"""
+        return bool(self._linked_units) or any(x.linked for x in self._listings.values())
 
     # ----------------------------------------------------------------- loading
 
-    def load(self) -> Content:
-        """A fresh snapshot; only files changed since the last call are read again."""
+    def load(self, changed: Iterable[str | os.PathLike] | None = None) -> Content:
+        """A fresh snapshot; only files changed since the last call are read again.
+
+        Without ``changed`` the whole tree is walked (a cheap ``scandir``/``stat``
+        pass) and every media file named is looked at again. ``changed`` is the set
+        of absolute paths that changed since the last load (what the watcher
+        reports): then only the root folder and the folders concerned are listed,
+        and only the media files under a changed path are looked at; the result is
+        the same as a full walk's. Paths outside the content folder are ignored.
+        Whenever that cannot be sure (the first load, the root folder itself
+        changed, a folder that cannot be read, symbolic links in the tree), the
+        whole tree is walked.
+        """
         # Loading allocates many small objects that all stay alive; the cyclic
         # garbage collector would only rescan them over and over.
         gc_was_enabled = gc.isenabled()
         gc.disable()
+        self.last_parsed = []
+        self.last_listed = []
         try:
-            return self._load()
+            if changed is not None:
+                try:
+                    content = self._load_changed(changed)
+                except (OSError, _FullWalk):
+                    content = None
+                if content is not None:
+                    self.last_full_walk = False
+                    return content
+            self.last_full_walk = True
+            return self._load_full()
         finally:
+            self._incremental = False
+            self._touched = set()
             if gc_was_enabled:
                 gc.enable()
 
-    def _load(self) -> Content:
-        self.last_parsed = []
+    def _load_full(self) -> Content:
+        self._incremental = False
+        self._reparsed = set()
         self._stats = {}
+        self._listings = {}
+        self._content = None
         self._resolver = MediaResolver(self.root)  # media are looked at afresh each load
-        problems: list[Problem] = []
         folder_name = os.path.basename(self.root.rstrip(os.sep))
         if not os.path.isdir(self.root):
-            problems.append(problem(".", None, "error",
-                                    f"the content folder does not exist: {self.root}",
-                                    f"内容文件夹不存在：{self.root}"))
-            return Content(root=Path(self.root), site=default_site(folder_name),
-                           problems=tuple(problems))
-        section_folders: list[str] = []
-        tour_files: list[str] = []
-        for entry in self._scan("", problems):
-            if entry.is_dir():
-                if entry.name.startswith("_"):
-                    continue
-                if entry.name == TOURS_FOLDER:
-                    tour_files = self._scan_tours(problems)
-                else:
-                    section_folders.append(entry.name)
+            return Content(root=Path(self.root), site=default_site(folder_name), problems=(
+                problem(".", None, "error", f"the content folder does not exist: {self.root}",
+                        f"内容文件夹不存在：{self.root}"),))
+        root = self._listings[""] = self._list_root()
+        if root.tours:
+            self._listings[TOURS_FOLDER] = self._list_tours()
+        for name in root.sections:
+            self._listings[name] = self._list_section(name)
+        content = self._assemble(folder_name, None)
+        self._forget_vanished()
+        return content
+
+    def _load_changed(self, changed: Iterable[str | os.PathLike]) -> Content | None:
+        """The snapshot after ``changed`` paths changed, or None to walk everything."""
+        if self._content is None or self._linked():
+            return None
+        prefix = self.root + os.sep
+        rels: set[str] = set()
+        for path in changed:
+            path = os.fspath(path)
+            if isinstance(path, bytes):
+                path = os.fsdecode(path)
+            if not os.path.isabs(path):
+                return None
+            path = os.path.normpath(path)
+            if path == self.root or self.root.startswith(path.rstrip(os.sep) + os.sep):
+                return None  # the content folder itself (or a folder above it)
+            if path.startswith(prefix):
+                rels.add(path[len(prefix):])
+        if not rels:
+            return self._content  # nothing in the content folder changed
+        if not os.path.isdir(self.root):
+            return None
+        # From here on the state is changed bit by bit: should this load fail, the
+        # next one walks everything.
+        self._content = None
+        self._incremental = True
+        self._reparsed = set()
+        self._resolver = MediaResolver(self.root)
+        touched: set[str] = set()
+        folders: set[str] = set()  # folders the changed paths lie in, or are
+        for rel in rels:
+            touched.update(self._media_users.get(prefix + rel, ()))
+            rel = rel.replace(os.sep, "/")
+            parts = rel.split("/")
+            if len(parts) <= 2:  # deeper paths are media files only: nothing lists them
+                folders.add(parts[0])
+            self._files.pop(rel, None)  # read it again even if its stat looks the same
+        self._touched = touched
+        # The root is always listed again (a few entries): a section folder created,
+        # deleted or renamed shows there.
+        old_root = self._listings[""]
+        for rel in old_root.files:
+            self._stats.pop(rel, None)
+        root = self._listings[""] = self._list_root()
+        for rel in set(old_root.files).difference(root.files):
+            self._forget(rel)
+        listed = set(root.sections)
+        if root.tours:
+            listed.add(TOURS_FOLDER)
+        for name in [n for n in self._listings if n and n not in listed]:
+            for rel in self._listings.pop(name).files:
+                self._forget(rel)
+            self._sections.pop(name, None)
+        again = {n for n in listed if n in folders or n not in self._listings}
+        for name in sorted(again):
+            old = self._listings.pop(name, None)
+            for rel in old.files if old is not None else ():
+                self._stats.pop(rel, None)
+            new = self._listings[name] = (
+                self._list_tours() if name == TOURS_FOLDER else self._list_section(name))
+            for rel in set(old.files if old is not None else ()).difference(new.files):
+                self._forget(rel)
+        rebuild = again | {unit.partition("/")[0] for unit in touched if "/" in unit}
+        return self._assemble(os.path.basename(self.root.rstrip(os.sep)), rebuild)
+
+    def _assemble(self, folder_name: str, rebuild: set[str] | None) -> Content:
+        """The snapshot from the folders listed; sections not in ``rebuild`` (None:
+        all) come from the previous load unless the site's languages changed."""
+        root = self._listings[""]
+        problems: list[Problem] = list(root.problems)
+        tours = self._listings.get(TOURS_FOLDER) if root.tours else None
+        if tours is not None:
+            problems.extend(tours.problems)
         site = self._load_site(folder_name, problems)
         lang, languages = site.site.default_language, site.site.languages
+        context = (lang, languages)
         sections: list[Section] = []
         used: dict[str, str] = {}
-        for name in section_folders:
-            section = self._load_section(name, lang, languages, problems)
+        for name in root.sections:
+            kept = self._sections.get(name)
+            if rebuild is None or name in rebuild or kept is None or kept[0] != context:
+                chunk: list[Problem] = []
+                kept = (context, self._load_section(name, lang, languages, chunk), chunk)
+                self._sections[name] = kept
+            section = kept[1]
+            problems.extend(kept[2])
             if section is None:
                 continue
             if section.id in used:
@@ -210,17 +449,11 @@ class ContentLoader:
             sections.append(section)
         self._check_home(site, sections, problems)
         content = Content(root=Path(self.root), site=site.site, sections=tuple(sections))
-        tours = self._load_tours(tour_files, lang, content, problems)
+        tour_list = self._load_tours(tours.tour_files if tours is not None else [], lang,
+                                     content, problems)
         problems.sort(key=lambda p: (p.path, p.line or 0))
-        self._forget_vanished()
-        return replace(content, tours=tuple(tours), problems=tuple(problems))
-
-    def _forget_vanished(self) -> None:
-        for rel in [r for r in self._files if r not in self._stats]:
-            del self._files[rel]
-        live = set(self._stats)
-        for unit in [u for u in self._built if u not in live]:
-            del self._built[unit]
+        self._content = replace(content, tours=tuple(tour_list), problems=tuple(problems))
+        return self._content
 
     def _load_site(self, folder_name: str, problems: list[Problem]) -> SiteDraft:
         if SITE_FILE not in self._stats:
@@ -248,7 +481,9 @@ class ContentLoader:
 
     def _load_section(self, name: str, lang: str, languages: tuple[str, ...],
                       problems: list[Problem]) -> Section | None:
-        folder = self._scan_section(name, problems)
+        listing = self._listings[name]
+        problems.extend(listing.problems)
+        folder = listing.folder
         section: Section | None = None
         if folder.settings is None:
             problems.append(problem(
@@ -322,18 +557,6 @@ class ContentLoader:
             used[exhibit.id] = rel
             out.append(exhibit)
         return out
-
-    def _scan_tours(self, problems: list[Problem]) -> list[str]:
-        files = []
-        for entry in self._scan(TOURS_FOLDER, problems):
-            rel = f"{TOURS_FOLDER}/{entry.name}"
-            if entry.is_file() and entry.name.lower().endswith(YAML_EXTS):
-                files.append(rel)
-            elif entry.is_file():
-                problems.append(problem(rel, None, "warning",
-                                        "not used: the tours folder holds NAME.yaml files",
-                                        "未使用：tours 文件夹里只放 NAME.yaml 文件"))
-        return files
 
     def _load_tours(self, files: list[str], lang: str, content: Content,
                     problems: list[Problem]) -> list[Tour]:

@@ -70,6 +70,7 @@ class MediaResolver:
         self._usable: dict[str, bool] = {}
         self._links: set[str] = set()
         self._escapes: dict[str, bool] = {}
+        self._linked_dirs: dict[str, bool] = {}
 
     def fork(self) -> MediaResolver:
         """A resolver sharing this one's answers, with an empty ``checked`` record."""
@@ -115,6 +116,21 @@ class MediaResolver:
             return "empty" if os.path.getsize(abspath) == 0 else "unreadable"
         return False
 
+    def linked(self, abspath: str) -> bool:
+        """Is ``abspath`` (already looked at by :meth:`state`), or a folder on its way
+        below the root, a symbolic link? Its state then depends on another path."""
+        if abspath in self._links:
+            return True
+        folder = os.path.dirname(abspath)
+        while folder.startswith(self.root + os.sep):
+            found = self._linked_dirs.get(folder)
+            if found is None:
+                found = self._linked_dirs[folder] = os.path.islink(folder)
+            if found:
+                return True
+            folder = os.path.dirname(folder)
+        return False
+
     def still_same(self, checked: dict[str, bool | str]) -> bool:
         """True if every media file in ``checked`` is in the state it was in then."""
         state = self.state
@@ -129,8 +145,12 @@ class MediaResolver:
             if head and self.escapes(head):
                 found = True
             else:
-                is_link = (abspath in self._links) if abspath in self._usable \
-                    else os.path.islink(abspath)
+                if abspath in self._usable:
+                    is_link = abspath in self._links
+                else:
+                    is_link = self._linked_dirs.get(abspath)
+                    if is_link is None:
+                        is_link = self._linked_dirs[abspath] = os.path.islink(abspath)
                 found = is_link and not self.inside(abspath)
             self._escapes[rel] = found
         return found

@@ -2,7 +2,8 @@
 
 :class:`Reloader` owns a :class:`kiosk.watch.ContentWatcher`. When a burst of
 changes has settled, the watcher thread loads the content again (incremental:
-only changed files are read; the loader has no Kivy in it) and, for a theme
+the loader lists only the folders of the changed paths and reads only changed
+files; a full rescan walks the whole tree; the loader has no Kivy in it) and, for a theme
 change, reads the theme. The result is handed to the Kivy main thread with
 ``Clock.schedule_once``; only there are the app and its widgets touched::
 
@@ -237,7 +238,9 @@ class Reloader:
         snapshot, root_exists, theme = None, True, None
         if content_hit:
             root_exists = os.path.isdir(self.content_root)
-            snapshot = self.loader.load()
+            # the changed paths spare the loader a walk of the whole tree; None (a full
+            # rescan) walks it all
+            snapshot = self.loader.load(changed=paths)
             self.loads += 1
         if theme_hit:
             from kiosk.theme import load_theme_or_builtin
@@ -294,8 +297,10 @@ class Reloader:
             return False
         app.apply_content(content)
         self.reloads += 1
-        log.info("content reloaded (version %s; %d file(s) read again)",
-                 int(app.content_version), len(self.loader.last_parsed))
+        log.info("content reloaded (version %s; %d file(s) read again, %s)",
+                 int(app.content_version), len(self.loader.last_parsed),
+                 "whole tree walked" if self.loader.last_full_walk
+                 else f"{len(self.loader.last_listed)} folder(s) listed")
         return True
 
     def _log(self, content: Content, root_exists: bool) -> None:
