@@ -55,8 +55,20 @@ def test_gallery_shows_every_photo(kiosk, demo_content, size):
     from kiosk.ui.screens.gallery import PhotoThumb
 
     app, section = _open_gallery(kiosk, demo_content, size)
-    thumbs = kiosk.widgets(PhotoThumb)
-    assert len(thumbs) == len(section.photos()) == 10
+    screen = kiosk.screen
+    assert [item["number"] for item in screen.items()] == list(range(1, 11))
+    assert len(section.photos()) == 10
+    thumbs = sorted(kiosk.widgets(PhotoThumb), key=lambda t: t.number)
+    assert [t.number for t in thumbs] == list(range(1, len(thumbs) + 1))  # from the top
+    scroll = screen.ids.scroll
+    scroll.scroll_y = 0  # scrolled to the end, the last photos get their thumbnails
+    kiosk.settle()
+    numbers = [t.number for t in kiosk.widgets(PhotoThumb)]
+    assert 10 in numbers
+    last = next(t for t in kiosk.widgets(PhotoThumb) if t.number == 10)
+    assert last.caption == screen.items()[9]["caption"]
+    scroll.scroll_y = 1
+    kiosk.settle()
     _shot(kiosk, f"gallery-{'portrait' if size[1] > size[0] else 'landscape'}")
 
 

@@ -19,7 +19,7 @@ from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk.ui.images import wait_idle
+from kiosk.ui.images import pictures_settled, wait_idle
 from kiosk.ui.navigation import all_routes, tour_routes
 
 
@@ -138,7 +138,11 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
             if hasattr(screen, "settle"):
                 screen.settle()
             _frames(4)
-            wait_idle()  # every picture decoded and shown before the PNG is taken
+            for _ in range(10):  # every picture decoded and shown before the PNG is taken
+                wait_idle()  # (lists that recycle their rows place them a frame later)
+                _frames(2)
+                if pictures_settled(app.root):
+                    break
             name = route_file(route, lang, size)
             save_png(app.root, out / name)
             found = inspect_screen(app, app.root)

@@ -33,24 +33,23 @@ class GalleryScreen(KioskScreen):
         if section is None:
             return False
         photos = section.photos()
-        grid = self.ids.thumbs
-        grid.clear_widgets()
-        for n, (exhibit, media) in enumerate(photos, start=1):
-            grid.add_widget(self._thumb(app, section, n, exhibit, media))
+        self.ids.scroll.data = [
+            {"media": media, "caption": photo_caption(app, exhibit, media), "number": n,
+             "route": f"photo/{section.id}/{n}"}
+            for n, (exhibit, media) in enumerate(photos, start=1)
+        ]
         self.count_text = (app.ui("photo_count").format(n=len(photos)) if photos
                            else app.ui("no_items"))
         self.ids.scroll.scroll_y = 1
         return True
 
-    def _thumb(self, app, section, n, exhibit, media) -> PhotoThumb:
-        thumb = PhotoThumb(media=media, caption=photo_caption(app, exhibit, media), number=n,
-                           route=f"photo/{section.id}/{n}")
-        thumb.bind(on_release=lambda t: app.go(t.route))
-        return thumb
+    def items(self) -> list[dict]:
+        """Every photo in the grid, in order (only those in view have a thumbnail)."""
+        return list(self.ids.scroll.data)
 
     def thumbs(self) -> list[PhotoThumb]:
-        """The thumbnails in reading order."""
-        return list(reversed(self.ids.thumbs.children))
+        """The thumbnails built now (those in view), in reading order."""
+        return sorted(self.ids.thumbs.children, key=lambda t: t.number)
 
 
 load_kv(__file__, "gallery.kv")

@@ -22,18 +22,18 @@ class GridScreen(KioskScreen):
         section = self.load_section(app, content, route)
         if section is None:
             return False
-        grid = self.ids.cards
-        grid.clear_widgets()
-        for exhibit in section.visible_exhibits():
-            card = ExhibitCard(
-                media=exhibit.thumbnail,
-                title=app.t(exhibit.title),
-                subtitle=app.t(exhibit.summary),
-                route=exhibit.route,
-            )
-            card.bind(on_release=lambda c: app.go(c.route))
-            grid.add_widget(card)
+        view = self.ids.cards_view
+        view.data = [
+            {"media": exhibit.thumbnail, "title": app.t(exhibit.title),
+             "subtitle": app.t(exhibit.summary), "route": exhibit.route}
+            for exhibit in section.visible_exhibits()
+        ]
+        view.scroll_y = 1
         return True
+
+    def items(self) -> list[dict]:
+        """Every exhibit in the list, in order (only those in view have a card)."""
+        return list(self.ids.cards_view.data)
 
 
 load_kv(__file__, "grid.kv")

@@ -142,6 +142,9 @@ class Picture(Image):
         self._loader.register(self)
         self.fbind("size", self._changed)
         self.fbind("fit_mode", self._changed)
+        # a recycled list places its pictures after filling them: look again once placed
+        self.fbind("pos", self._changed)
+        self.fbind("parent", self._changed)
 
     def on_media(self, *_):
         path = getattr(self.media, "path", None)
