@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from kivy.base import EventLoop
 from PIL import Image
 from pilot import FAKE_TIME, IMAGE_CACHE
@@ -56,7 +57,7 @@ def test_a_picture_shows_the_placeholder_then_the_texture_without_blocking(kiosk
             EventLoop.idle()
         picture = kiosk.screen.ids.zoom.picture
         assert picture.empty and picture.texture is None and loader.pending() >= 1
-        assert picture.color[3] == 0  # nothing but the placeholder is drawn
+        assert list(picture.draw_size) == [0, 0]  # nothing but the placeholder is drawn
     finally:
         gate.set()
         loader.pipeline.load = real_load
@@ -64,7 +65,9 @@ def test_a_picture_shows_the_placeholder_then_the_texture_without_blocking(kiosk
     assert not picture.empty and picture.texture is not None
     w, h = picture.texture.size
     assert (w, h) == (640, 480)  # the 540-wide screen rounded up to 640, not 1600 x 1200
-    assert picture.color[3] == 1
+    dw, dh = picture.draw_size  # drawn whole, fitted inside the view
+    assert dw > 0 and dh > 0 and abs(dw / dh - 4 / 3) < 0.01
+    assert dw <= picture.width + 0.5 and dh <= picture.height + 0.5
 
 
 def test_a_replaced_photo_at_the_same_path_shows_the_new_picture(kiosk, tmp_path):
@@ -91,13 +94,17 @@ def test_textures_stay_within_the_budget_and_far_ones_are_dropped(kiosk, tmp_pat
     kiosk.frames(3)
     first = kiosk.screen.ids.zoom.picture
     assert first.texture is not None
+    first_file = first.source
     for n in range(2, 9):  # each fullscreen photo is ~0.9 MB as a texture
         app.go(f"photo/photos/{n}", push=False)
         kiosk.frames(3)
         assert kiosk.screen.ids.zoom.picture.texture is not None
         assert loader.textures.used <= loader.textures.budget
     assert loader.textures.evicted > 0
-    assert first.texture is None and first.empty  # far away now: back to the placeholder
+    # far away now: the first photo's texture is gone (its screen shows another photo)
+    assert not any(e.path == first_file for e in loader.textures.entries.values())
+    photo_screens = [n for n in app.manager.screen_names if n.startswith("photo/")]
+    assert len(photo_screens) <= 2  # swiping on refills two photo screens, turn about
 
 
 def test_a_file_that_is_not_a_picture_is_a_content_error_not_a_crash(kiosk, tmp_path):
@@ -113,3 +120,19 @@ def test_a_file_that_is_not_a_picture_is_a_content_error_not_a_crash(kiosk, tmp_
     assert all(p.texture is not None for p in shown if p not in broken)
     errors = [e for e in app.content_errors if e.path == "01-photos/images/p2.jpg"]
     assert errors and "not a picture" in errors[0].message and "图片" in errors[0].message_zh
+
+
+def test_fitted_pictures_crop_through_texture_coordinates():
+    from kivy.graphics.texture import Texture
+
+    from kiosk.ui.widgets.common import fitted
+
+    texture = Texture.create(size=(400, 200))
+    texture.flip_vertical()  # as pictures from the pipeline are
+    pos, size, uv = fitted((10, 20), (100, 100), texture, "cover")
+    assert pos == [10, 20] and size == [100, 100]
+    # a 2:1 picture in a square box: the middle half of its width shows, all of its height
+    assert uv == pytest.approx([0.25, 1, 0.75, 1, 0.75, 0, 0.25, 0])
+    pos, size, uv = fitted((10, 20), (100, 100), texture, "contain")
+    assert pos == [10, 45] and size == [100, 50] and uv == pytest.approx([0, 1, 1, 1, 1, 0, 0, 0])
+    assert fitted((0, 0), (100, 100), None, "cover")[1] == [0, 0]  # nothing to draw

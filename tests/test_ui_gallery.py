@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 SHOTS = os.environ.get("KIOSK_SHOTS")  # a folder: save screenshots there to look at
 
@@ -278,3 +279,23 @@ def test_swipe_from_left_edge_goes_back_to_gallery(kiosk, demo_content):
     assert kiosk.route == "photo/gallery/2"  # an ordinary right swipe: previous photo
     kiosk.swipe((w * 0.01, h * 0.55), (w * 0.7, h * 0.55))
     assert kiosk.route == "section/gallery"  # from the screen's edge: back
+
+
+def test_the_viewer_draws_only_what_shows(kiosk, demo_content, tmp_path):
+    """Behind the dark viewer the theme background is not drawn, and the photo is clipped
+    to its view only while zoomed past it (both cost a software renderer whole layers)."""
+    app, section = _open_photo(kiosk, demo_content, 2)
+    zoom = _zoom(kiosk)
+    kiosk.settle()
+    assert app.root.covered
+    assert not zoom.clipped()
+    shot = kiosk.screenshot(tmp_path / "viewer.png")
+    with Image.open(shot) as im:
+        top = im.convert("RGB").getpixel((im.width // 2, 3))  # above the letterboxed photo
+    assert max(top) < 30  # the viewer's near-black backdrop
+    kiosk.pinch(zoom.to_window(*zoom.center), 200, 500)
+    assert zoom.scale > 2 and zoom.clipped()
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == "section/gallery"
+    kiosk.settle()
+    assert not app.root.covered  # the background shows again behind the gallery

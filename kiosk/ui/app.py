@@ -254,12 +254,31 @@ class KioskApp(App):
                     return None
                 screen.loaded_key = key
             return screen
+        screen = self._spare_screen(route)
+        if screen is not None:  # refilled: no new widgets to build
+            if not screen.load(self, self.content, route):
+                self.manager.remove_widget(screen)
+                return None
+            screen.name = route
+            screen.loaded_key = key
+            return screen
         screen = create_screen(self.content, route, name=route)
         if screen is None or not screen.load(self, self.content, route):
             return None
         screen.loaded_key = key
         self.manager.add_widget(screen)
         return screen
+
+    def _spare_screen(self, route: str):
+        """For a photo, an existing photo screen to refill: one that is not shown and not
+        on the way back. Swiping through a gallery then uses two screens, turn about."""
+        if not route.startswith("photo/"):
+            return None
+        for name in self.manager.screen_names:
+            if name.startswith("photo/") and name != self.manager.current \
+                    and name not in self.history:
+                return self.manager.get_screen(name)
+        return None
 
     def _trim_screens(self):
         """Drop the screens least likely to be needed again (not on the way back, least

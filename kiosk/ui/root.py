@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
 from kiosk.ui.admin_gesture import AdminGesture  # noqa: F401  (the hidden staff gesture, root.kv)
@@ -22,8 +23,35 @@ SWIPE_MAX_TIME = 0.9  # seconds
 EDGE = 0.06  # of the window width
 
 
+class Screens(ScreenManager):
+    """The screens, drawn without ScreenManager's stencil clip (they fill the window, so
+    there is nothing to clip, and the clip costs a software renderer two screenfuls of
+    drawing each frame). ``covering`` is True while the screen shown is opaque and still,
+    so what lies behind it need not be drawn."""
+
+    covering = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fbind("current_screen", self._check_covering)
+        self.fbind("transition", self._watch_transition)
+        self._watch_transition()
+
+    def _watch_transition(self, *_):
+        transition = self.transition
+        if transition is not None and not getattr(transition, "_covering_watched", False):
+            transition.fbind("is_active", self._check_covering)
+            transition._covering_watched = True
+        self._check_covering()
+
+    def _check_covering(self, *_):
+        screen = self.current_screen
+        self.covering = bool(getattr(screen, "opaque", False)) and not self.transition.is_active
+
+
 class KioskRoot(FloatLayout):
     countdown = NumericProperty(-1)
+    covered = BooleanProperty(False)  # an opaque screen hides the background
     bg_w = NumericProperty(0)
     bg_h = NumericProperty(0)
     message = StringProperty("")

@@ -14,6 +14,7 @@ from kiosk.ui.screens.base import KioskScreen
 
 
 class AttractScreen(KioskScreen):
+    opaque = True  # a full-screen picture (or its placeholder colour) covers everything
     slide_media = ObjectProperty(None, allownone=True)
     slide_title = StringProperty("")
     slide_summary = StringProperty("")

@@ -18,6 +18,7 @@ class KioskScreen(Screen):
     heading = StringProperty("")  # shown in the navigation bar
     swipe_back = BooleanProperty(True)  # a right swipe anywhere goes back
     show_bar = BooleanProperty(True)
+    opaque = False  # True when the screen hides everything behind it (nothing else is drawn)
 
     def load(self, app, content, route) -> bool:
         self.route = route

@@ -41,6 +41,7 @@ class PhotoArrow(ButtonBehavior, Label):
 
 
 class PhotoScreen(KioskScreen):
+    opaque = True  # its dark backdrop hides everything behind it
     media = ObjectProperty(None, allownone=True)
     caption_text = StringProperty("")
     exhibit_text = StringProperty("")  # the exhibit's title, when the caption is something else

@@ -128,6 +128,10 @@ class Picture(Image):
     placeholder_color = ColorProperty([1, 1, 1, 0.08])
     empty = BooleanProperty(True)
     problem = ObjectProperty(None, allownone=True)
+    # where the texture is drawn and which part of it (see ``fitted``)
+    draw_pos = ListProperty([0, 0])
+    draw_size = ListProperty([0, 0])
+    draw_uv = ListProperty([0, 0, 1, 0, 1, 1, 0, 1])
 
     def __init__(self, **kwargs):
         from kiosk.ui.images import get_loader
@@ -142,6 +146,8 @@ class Picture(Image):
         self._loader.register(self)
         self.fbind("size", self._changed)
         self.fbind("fit_mode", self._changed)
+        for name in ("pos", "size", "texture", "fit_mode"):
+            self.fbind(name, self._fit)
         # a recycled list places its pictures after filling them: look again once placed
         self.fbind("pos", self._changed)
         self.fbind("parent", self._changed)
@@ -152,6 +158,10 @@ class Picture(Image):
 
     def _changed(self, *_):
         self._loader.want(self)
+
+    def _fit(self, *_):
+        pos, size, uv = fitted(self.pos, self.size, self.texture, self.fit_mode)
+        self.draw_pos, self.draw_size, self.draw_uv = pos, size, uv
 
     # Kivy's Image would read the file itself, whole, on the main thread:
     # instead the source goes to the pipeline.
@@ -230,6 +240,37 @@ class Picture(Image):
             self.texture = None
             self.empty = True
             self._asked = None
+
+
+def fitted(pos, size, texture, fit_mode: str):
+    """Where to draw ``texture`` in a box and which part of it: ``(pos, size, tex_coords)``.
+
+    ``contain`` (and ``scale-down``) fits the whole picture, centred; ``cover`` fills
+    the box and crops what overflows by drawing only part of the texture; ``fill``
+    stretches it. No texture: nothing to draw.
+    """
+    x, y = pos
+    w, h = size
+    if texture is None or w <= 0 or h <= 0 or min(texture.size) <= 0:
+        return [x, y], [0, 0], [0, 0, 1, 0, 1, 1, 0, 1]
+    tc = tuple(texture.tex_coords)
+    tw, th = texture.size
+    if fit_mode == "fill":
+        return [x, y], [w, h], list(tc)
+    if fit_mode == "cover":
+        scale = max(w / tw, h / th)
+        fx, fy = (w / scale) / tw, (h / scale) / th  # the share of the texture that shows
+        fx0, fy0 = (1 - fx) / 2, (1 - fy) / 2
+        fx1, fy1 = fx0 + fx, fy0 + fy
+
+        def at(u, v):  # a point of the texture, whichever way it is flipped
+            return (tc[0] + (tc[2] - tc[0]) * u + (tc[6] - tc[0]) * v,
+                    tc[1] + (tc[3] - tc[1]) * u + (tc[7] - tc[1]) * v)
+
+        return [x, y], [w, h], [*at(fx0, fy0), *at(fx1, fy0), *at(fx1, fy1), *at(fx0, fy1)]
+    scale = min(w / tw, h / th)
+    dw, dh = tw * scale, th * scale
+    return [x + (w - dw) / 2, y + (h - dh) / 2], [dw, dh], list(tc)
 
 
 def _call(ref, want, key, entry, error):

@@ -17,8 +17,16 @@ import math
 
 from kivy.animation import Animation
 from kivy.clock import Clock
+from kivy.graphics import (
+    InstructionGroup,
+    Rectangle,
+    StencilPop,
+    StencilPush,
+    StencilUnUse,
+    StencilUse,
+)
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
-from kivy.uix.stencilview import StencilView
+from kivy.uix.widget import Widget
 
 from kiosk.ui.app import load_kv
 
@@ -35,8 +43,12 @@ ANIM_SECONDS = 0.22
 ZOOMED = 1.01  # above this scale the picture counts as zoomed
 
 
-class ZoomView(StencilView):
-    """One zoomable picture. Set ``media``; read ``scale``, ``pan_x``, ``pan_y``."""
+class ZoomView(Widget):
+    """One zoomable picture. Set ``media``; read ``scale``, ``pan_x``, ``pan_y``.
+
+    The picture is clipped to the view only while it is larger than the view (zoomed):
+    a stencil clip costs a software renderer two more layers of the view's area.
+    """
 
     media = ObjectProperty(None, allownone=True)
     scale = NumericProperty(1.0)
@@ -55,6 +67,14 @@ class ZoomView(StencilView):
         self._last_tap: tuple[float, float, float] | None = None  # time, x, y
         self._target: tuple[float, float, float, float] | None = None
         self._multi = False
+        self._clip_on = False
+        self._clip_rects = (Rectangle(), Rectangle())
+        self._clip_in = InstructionGroup()
+        for instruction in (StencilPush(), self._clip_rects[0], StencilUse()):
+            self._clip_in.add(instruction)
+        self._clip_out = InstructionGroup()
+        for instruction in (StencilUnUse(), self._clip_rects[1], StencilPop()):
+            self._clip_out.add(instruction)
         super().__init__(**kwargs)
         self.bind(pos=self._place, size=self._place, scale=self._place,
                   pan_x=self._place, pan_y=self._place, drag_x=self._place)
@@ -92,6 +112,24 @@ class ZoomView(StencilView):
         pic.size = (self.width * self.scale, self.height * self.scale)
         pic.center = (self.center_x + self.pan_x + self.drag_x, self.center_y + self.pan_y)
         self.zoomed = self.scale > ZOOMED
+        self._clip(self.scale > 1.0005)
+
+    def _clip(self, on: bool) -> None:
+        for rect in self._clip_rects:
+            rect.pos, rect.size = self.pos, self.size
+        if on == self._clip_on:
+            return
+        self._clip_on = on
+        if on:
+            self.canvas.before.add(self._clip_in)
+            self.canvas.after.add(self._clip_out)
+        else:
+            self.canvas.before.remove(self._clip_in)
+            self.canvas.after.remove(self._clip_out)
+
+    def clipped(self) -> bool:
+        """Whether the picture is being clipped to the view now."""
+        return self._clip_on
 
     def on_media(self, *_):
         self.reset()
