@@ -17,6 +17,8 @@ os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ["KIVY_NO_CONSOLELOG"] = "1"
 os.environ["KIVY_LOG_MODE"] = "MIXED"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-kivy-home-"))
+# defaults such as ~/.local/state/kiosk must not reach the real home folder
+os.environ["HOME"] = tempfile.mkdtemp(prefix="kiosk-test-home-")
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -42,7 +42,7 @@ def configure_kivy(*, fullscreen: bool, size=None, rotation: int = 0, headless: 
 def prepare(config_path=None, content=None, theme=None, status_file=None, metrics_file=None):
     """Read kiosk.yaml, the theme and the content. Nothing here needs a window."""
     from kiosk.config import load_config
-    from kiosk.content.loader import ContentLoader
+    from kiosk.content.state import STATE_FILE, load_with_state
     from kiosk.theme import load_theme_or_builtin
 
     config, problems = load_config(config_path)
@@ -53,8 +53,9 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
     theme_obj, theme_problems = load_theme_or_builtin(config.theme_dir)
     for p in theme_problems:
         log.warning(p.format())
-    loader = ContentLoader(config.content_dir)
-    snapshot = loader.load()
+    # what was parsed at the last start is kept in the state folder: only changes are read
+    state_file = config.path(str(Path(config.state_dir) / STATE_FILE)) if config.state_dir else None
+    loader, snapshot = load_with_state(config.content_dir, state_file)
     for p in snapshot.problems:
         log.warning(p.format(str(config.content_dir)))
     return config, theme_obj, loader, snapshot
