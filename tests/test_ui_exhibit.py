@@ -76,6 +76,47 @@ def test_article_list_shows_intro_and_one_row_per_visible_exhibit(kiosk, demo_co
     assert all(r.ids.pic.source.endswith(".jpg") for r in shown)
 
 
+def long_article(tmp_path, count=40):
+    root = tmp_path / "content"
+    (root / "01-lessons").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: {zh: 展厅, en: Hall}\nlanguages: [zh, en]\n",
+                                    encoding="utf-8")
+    (root / "01-lessons" / "_section.yaml").write_text("title: 经验\nlayout: article\n",
+                                                       encoding="utf-8")
+    for i in range(count):
+        (root / "01-lessons" / f"item{i:03d}.md").write_text(
+            f"---\ntitle: 第{i}条经验\nsummary: 经验摘要{i}。\n---\n正文{i}。\n", encoding="utf-8")
+    return root
+
+
+def test_a_long_article_list_builds_its_rows_as_the_reader_scrolls(kiosk, tmp_path):
+    from kiosk.ui.screens.article import BATCH
+
+    app = kiosk.start(long_article(tmp_path), size=(540, 960))
+    app.go("section/lessons")
+    kiosk.settle()
+    screen = kiosk.screen
+    assert len(rows(kiosk)) == BATCH and screen.waiting() == 40 - BATCH
+    scroll = screen.ids.scroll
+    for _ in range(10):  # the reader scrolls to the end again and again
+        if not screen.waiting():
+            break
+        last = min(rows(kiosk), key=lambda r: r.y)  # the lowest row built so far
+        scroll.scroll_y = 0
+        kiosk.frames(2)
+        before = last.to_window(*last.pos)[1]
+        kiosk.settle()
+        after = last.to_window(*last.pos)[1]
+        assert abs(after - before) < 2  # the rows added below do not move what is read
+    assert screen.waiting() == 0
+    built = sorted(rows(kiosk), key=lambda r: -r.y)
+    assert [r.title for r in built] == [f"第{i}条经验" for i in range(40)]
+    scroll.scroll_y = 0
+    kiosk.settle()
+    kiosk.tap(built[-1])
+    assert kiosk.route == "exhibit/lessons/item039"
+
+
 def test_article_row_opens_the_exhibit_with_its_rendered_body(kiosk, demo_content):
     from kiosk.ui.markdown.widgets import MdListItem, MdTable
 

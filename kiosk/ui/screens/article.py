@@ -6,6 +6,7 @@ right; tapping a row opens the exhibit page.
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
@@ -25,12 +26,23 @@ class ArticleRow(TapArea):
     wide = BooleanProperty(False)  # landscape: a narrower share for the picture
 
 
+BATCH = 12  # rows built at a time: the first ones at once, the next as the reader nears them
+
+
 class ArticleScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
     empty_text = StringProperty("")
     portrait = BooleanProperty(True)
     intro = ObjectProperty(None, allownone=True)  # the rendered intro, if the section has one
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._app = None
+        self._waiting: list = []  # exhibits whose rows are not built yet, in order
+        self._keep = None  # the reading position (from the top) to hold while rows are added
+        self.ids.scroll.fbind("scroll_y", self._more_if_near_end)
+        self.ids.page.fbind("height", self._hold_position)
 
     def on_size(self, *_):
         self.portrait = self.height >= self.width
@@ -46,10 +58,23 @@ class ArticleScreen(KioskScreen):
             return False
         self.fill_intro(app, content, section,
                         width_hint=Window.width - 2 * app.space["margin"] - app.space["gap"])
-        rows = self.ids.rows
-        rows.clear_widgets()
+        self._app = app
+        self.ids.rows.clear_widgets()
         exhibits = section.visible_exhibits()
-        for exhibit in exhibits:
+        self._waiting = list(exhibits)
+        self._add_rows(BATCH)
+        self.empty_text = "" if exhibits else app.ui("no_items")
+        self.portrait = self.height >= self.width
+        self.on_portrait()
+        self.ids.scroll.scroll_y = 1
+        return True
+
+    # A long list is built a batch at a time: the rows a reader can reach soon exist, the
+    # rest are made when the scroll comes within a screen of the end.
+    def _add_rows(self, count: int) -> None:
+        app, rows = self._app, self.ids.rows
+        batch, self._waiting = self._waiting[:count], self._waiting[count:]
+        for exhibit in batch:
             row = ArticleRow(
                 media=exhibit.thumbnail,
                 title=app.t(exhibit.title),
@@ -60,11 +85,35 @@ class ArticleScreen(KioskScreen):
             )
             row.bind(on_release=lambda r: app.go(r.route))
             rows.add_widget(row)
-        self.empty_text = "" if exhibits else app.ui("no_items")
-        self.portrait = self.height >= self.width
-        self.on_portrait()
-        self.ids.scroll.scroll_y = 1
-        return True
+
+    def waiting(self) -> int:
+        """How many rows are still to be built."""
+        return len(self._waiting)
+
+    def _more_if_near_end(self, *_):
+        scroll = self.ids.scroll
+        if not self._waiting or self._keep is not None:
+            return
+        hidden = max(scroll.viewport_size[1] - scroll.height, 0)
+        if scroll.scroll_y * hidden > scroll.height:  # more than a screen still below
+            return
+        self._keep = (1 - scroll.scroll_y) * hidden  # pixels scrolled from the top
+        self._add_rows(BATCH)
+        Clock.schedule_once(self._release_position, 0.5)
+
+    def _hold_position(self, *_):
+        """Rows were added below: keep the same text under the reader's eyes."""
+        if self._keep is None:
+            return
+        scroll, page = self.ids.scroll, self.ids.page
+        hidden = max(page.height - scroll.height, 1)
+        scroll.scroll_y = min(max(1 - self._keep / hidden, 0.0), 1.0)
+        effect = scroll.effect_y
+        if effect is not None:
+            effect.value = (scroll.height - page.height) * scroll.scroll_y
+
+    def _release_position(self, *_):
+        self._keep = None
 
 
 load_kv(__file__, "article.kv")
