@@ -195,7 +195,13 @@ class Driver:
         runTouchApp(embedded=True)
         self.flips: list[float] = []
         self.frames: list[float] = []  # how long each loop turn that drew a frame took
-        Window.bind(on_flip=lambda *_: self.flips.append(time.perf_counter()))
+        from kivy.graphics.opengl import glFinish
+
+        def flipped(*_):  # a frame counts as drawn once the renderer has finished it
+            glFinish()
+            self.flips.append(time.perf_counter())
+
+        Window.bind(on_flip=flipped)
 
     def step(self) -> bool:
         """One turn of the event loop (paced to 60 a second, as in the kiosk). True if it drew."""

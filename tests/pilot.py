@@ -194,8 +194,10 @@ class Pilot:
         return json.loads(self.status_path.read_text(encoding="utf-8"))
 
     def screenshot(self, path: Path) -> Path:
+        from kiosk.ui.render import save_png
+
         self.frames(2)
-        self.app.root.export_to_png(str(path))
+        save_png(self.app.root, path)  # as `kiosk render` does: over the window's clear colour
         return path
 
 

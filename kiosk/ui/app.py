@@ -35,6 +35,7 @@ from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
+from kiosk.ui.memory import MemoryTrim
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen
 from kiosk.ui.tour_control import TourControl
@@ -81,6 +82,7 @@ class KioskApp(App):
         self.content_errors: list = []  # errors in the content on screen, for staff
         self.guard = ScreenGuard(self)  # an error in a screen's code: log it, go Home
         self.frame_sync = FrameSync()
+        self.memory_trim = MemoryTrim()  # freed memory goes back to the system when things are quiet
         self.title = "kiosk"
         if content is not None:
             self.content = content
@@ -120,6 +122,7 @@ class KioskApp(App):
         Window.unbind(size=self._update_metrics, on_request_close=self._on_request_close)
         self.guard.remove()
         self.frame_sync.remove()
+        self.memory_trim.stop()
         if self.reloader is not None:
             self.reloader.stop()
         self.idle.stop()
@@ -230,6 +233,7 @@ class KioskApp(App):
         self.route = route
         self.mode = "tour" if route.startswith("tour/") else ("attract" if route == "attract" else "browse")
         self._trim_screens()
+        self.memory_trim.soon()
         self.write_status()
         return True
 

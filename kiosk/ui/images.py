@@ -206,6 +206,7 @@ class ImageLoader:
             try:
                 job_key, (digest, decoded, error) = self._done.get_nowait()
             except queue.Empty:
+                _decoded_memory_freed()
                 return
             job = self.jobs.pop(job_key, None)
             if job is None:
@@ -291,6 +292,15 @@ class ImageLoader:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _decoded_memory_freed() -> None:
+    """The decode buffers are gone: let the app return the memory once things are quiet."""
+    from kivy.app import App
+
+    trim = getattr(App.get_running_app(), "memory_trim", None)
+    if trim is not None:
+        trim.soon()
 
 
 def make_texture(decoded) -> Texture:

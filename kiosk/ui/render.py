@@ -35,12 +35,16 @@ def _frames(n: int = 4):
 
 def save_png(widget, path: Path) -> None:
     """Draw ``widget`` offscreen and save it (Pillow encodes far faster than Kivy's saver)."""
+    from kivy.core.window import Window
     from PIL import Image
 
     texture = widget.export_as_image().texture
     w, h = texture.size
     image = Image.frombytes("RGBA", (w, h), bytes(texture.pixels))
-    image.convert("RGB").save(path, compress_level=1)
+    # what the window shows under anything drawn: its clear colour (the drawing offscreen
+    # starts from transparent instead)
+    under = Image.new("RGBA", (w, h), tuple(round(c * 255) for c in Window.clearcolor[:3]) + (255,))
+    Image.alpha_composite(under, image).convert("RGB").save(path, compress_level=1)
 
 
 def routes_to_render(content) -> list[str]:

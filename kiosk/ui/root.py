@@ -45,8 +45,16 @@ class Screens(ScreenManager):
         self._check_covering()
 
     def _check_covering(self, *_):
+        from kivy.core.window import Window
+
         screen = self.current_screen
         self.covering = bool(getattr(screen, "opaque", False)) and not self.transition.is_active
+        backdrop = list(getattr(screen, "backdrop", None) or [])
+        if self.covering and backdrop:
+            Window.clearcolor = backdrop
+        for other in self.screens:
+            if hasattr(other, "covering"):
+                other.covering = self.covering and other is screen and bool(backdrop)
 
 
 class KioskRoot(FloatLayout):

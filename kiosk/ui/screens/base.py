@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 
@@ -19,6 +19,9 @@ class KioskScreen(Screen):
     swipe_back = BooleanProperty(True)  # a right swipe anywhere goes back
     show_bar = BooleanProperty(True)
     opaque = False  # True when the screen hides everything behind it (nothing else is drawn)
+    backdrop = ListProperty([])  # an opaque screen's plain background colour, if it has one
+    covering = BooleanProperty(False)  # shown, still and opaque: the window's clear colour
+    # is its backdrop then, so the screen need not paint it
 
     def load(self, app, content, route) -> bool:
         self.route = route
