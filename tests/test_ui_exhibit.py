@@ -7,6 +7,7 @@ import gc
 import pytest
 from conftest import FIXTURES
 from kivy.core.window import Window
+from trees import one_long_section
 
 from kiosk.ui.widgets import Card, Picture
 
@@ -77,16 +78,9 @@ def test_article_list_shows_intro_and_one_row_per_visible_exhibit(kiosk, demo_co
 
 
 def long_article(tmp_path, count=40):
-    root = tmp_path / "content"
-    (root / "01-lessons").mkdir(parents=True)
-    (root / "site.yaml").write_text("title: {zh: 展厅, en: Hall}\nlanguages: [zh, en]\n",
-                                    encoding="utf-8")
-    (root / "01-lessons" / "_section.yaml").write_text("title: 经验\nlayout: article\n",
-                                                       encoding="utf-8")
-    for i in range(count):
-        (root / "01-lessons" / f"item{i:03d}.md").write_text(
-            f"---\ntitle: 第{i}条经验\nsummary: 经验摘要{i}。\n---\n正文{i}。\n", encoding="utf-8")
-    return root
+    return one_long_section(
+        tmp_path, "01-lessons", "article", "经验", count,
+        lambda i: f"---\ntitle: 第{i}条经验\nsummary: 经验摘要{i}。\n---\n正文{i}。\n")
 
 
 def test_a_long_article_list_builds_its_rows_as_the_reader_scrolls(kiosk, tmp_path):

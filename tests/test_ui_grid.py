@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from kivy.core.window import Window
+from trees import one_long_section
 
 from kiosk.ui.screens.grid import ExhibitCard
 
 
 def long_grid(tmp_path, count=60):
-    root = tmp_path / "content"
-    (root / "01-centers").mkdir(parents=True)
-    (root / "site.yaml").write_text("title: {zh: 展厅, en: Hall}\nlanguages: [zh, en]\n",
-                                    encoding="utf-8")
-    (root / "01-centers" / "_section.yaml").write_text("title: 服务项目\nlayout: grid\n",
-                                                       encoding="utf-8")
-    for i in range(count):
-        (root / "01-centers" / f"item{i:03d}.md").write_text(
-            f"---\ntitle: 项目{i:03d}\nsummary: 第{i}项服务。\n---\n正文{i}。\n", encoding="utf-8")
-    return root
+    return one_long_section(
+        tmp_path, "01-centers", "grid", "服务项目", count,
+        lambda i: f"---\ntitle: 项目{i:03d}\nsummary: 第{i}项服务。\n---\n正文{i}。\n")
 
 
 def test_a_long_grid_builds_the_cards_in_view_and_each_opens_its_exhibit(kiosk, tmp_path):

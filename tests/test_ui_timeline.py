@@ -7,6 +7,7 @@ import gc
 import pytest
 from conftest import FIXTURES
 from kivy.core.window import Window
+from trees import one_long_section
 
 from kiosk.ui.widgets import Card
 
@@ -129,17 +130,10 @@ def test_tapping_a_card_opens_the_exhibit_and_back_returns(kiosk, demo_content):
 
 
 def long_line(tmp_path, count=60):
-    root = tmp_path / "content"
-    (root / "01-line").mkdir(parents=True)
-    (root / "site.yaml").write_text("title: {zh: 展厅, en: Hall}\nlanguages: [zh, en]\n",
-                                    encoding="utf-8")
-    (root / "01-line" / "_section.yaml").write_text("title: 大事记\nlayout: timeline\n",
-                                                    encoding="utf-8")
-    for i in range(count):
-        (root / "01-line" / f"item{i:03d}.md").write_text(
-            f"---\ntitle: 第{i}件事\ndate: {1950 + i}-03-01\nsummary: 这一年的事。\n---\n正文{i}。\n",
-            encoding="utf-8")
-    return root
+    return one_long_section(
+        tmp_path, "01-line", "timeline", "大事记", count,
+        lambda i: f"---\ntitle: 第{i}件事\ndate: {1950 + i}-03-01\nsummary: 这一年的事。\n---\n"
+                  f"正文{i}。\n")
 
 
 def test_a_long_timeline_builds_only_the_cards_near_the_view(kiosk, tmp_path):
