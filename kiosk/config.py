@@ -13,6 +13,7 @@ from pathlib import Path
 from kiosk.content.model import Problem
 
 WATCH_MODES = ("native", "polling", "off")
+TRANSITION_MODES = ("auto", "theme", "none")
 ROTATIONS = (0, 90, 180, 270)
 
 
@@ -51,6 +52,9 @@ class Config:
     language: str | None = None
     status_file: str | None = None
     watch: str = "native"
+    # screen changes: the theme's animation (theme), none, or auto: none on a software
+    # renderer, where a slide runs at a few frames a second and only delays the next screen
+    transitions: str = "auto"
     # monitoring and visitor figures
     name: str | None = None  # this kiosk's name in merged figures (default: the host name)
     state_dir: str = "~/.local/state/kiosk"
@@ -100,7 +104,7 @@ def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="
 
 TOP_KEYS = (
     "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
-    "status_file", "watch", "idle", "cache", "admin",
+    "status_file", "watch", "transitions", "idle", "cache", "admin",
     "name", "state_dir", "metrics_file", "analytics_db",
 )
 IDLE_KEYS = ("reset_after", "countdown", "attract_after")
@@ -149,6 +153,7 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     status = f.string("status_file", "")
     values["status_file"] = status or None
     values["watch"] = f.choice("watch", WATCH_MODES) or defaults.watch
+    values["transitions"] = f.choice("transitions", TRANSITION_MODES) or defaults.transitions
     _monitoring(f, values, defaults)
     values["idle"] = _section(f, "idle", IDLE_KEYS, IdleConfig, number=True)
     values["cache"] = _section(f, "cache", CACHE_KEYS, CacheConfig)

@@ -32,3 +32,34 @@ def test_redrawing_a_busy_screen_for_a_while_does_not_grow_memory(kiosk, demo_co
     # Without finishing, each redraw of Home at this size leaves several MB behind.
     assert grown < 60, f"memory grew by {grown:.0f} MB over 150 redraws"
     Window.unbind(size=app._update_metrics)
+
+
+def test_screen_changes_do_not_animate_on_a_software_renderer_unless_asked(kiosk, demo_content):
+    from kivy.uix.screenmanager import NoTransition, SlideTransition
+
+    app = kiosk.start(demo_content)
+    assert app.frame_sync.software  # llvmpipe here
+    assert isinstance(app.manager.transition, NoTransition)  # auto: a CPU-drawn slide is late
+    app.go("section/gallery")
+    kiosk.frames(1)
+    assert kiosk.route == "section/gallery" and not app.manager.transition.is_active
+    Window.unbind(size=app._update_metrics)
+    kiosk.stop()
+    app = kiosk.start(demo_content, transitions="theme")  # the theme's slide all the same
+    assert isinstance(app.manager.transition, SlideTransition)
+    Window.unbind(size=app._update_metrics)
+
+
+def test_transitions_in_kiosk_yaml_are_checked(tmp_path):
+    from kiosk.config import load_config
+
+    path = tmp_path / "kiosk.yaml"
+    path.write_text("transitions: theme\n", encoding="utf-8")
+    config, problems = load_config(path)
+    assert config.transitions == "theme" and problems == []
+    path.write_text("transitions: slide\n", encoding="utf-8")
+    config, problems = load_config(path)
+    assert config.transitions == "auto"
+    assert [p.message for p in problems] == [
+        "'transitions' should be one of auto, theme, none, not 'slide'"]
+    assert problems[0].line == 1

@@ -100,10 +100,10 @@ class KioskApp(App):
 
         root = KioskRoot()
         self.manager: ScreenManager = root.ids.manager
+        self.frame_sync.install()  # software GL: memory would pile up frame after frame
         self.manager.transition = self._transition()
         self.idle.start()
         self.guard.install()
-        self.frame_sync.install()  # software GL: memory would pile up frame after frame
         self.analytics_hooks = attach_analytics(self)  # visitor figures, content change time
         ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
         self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
@@ -132,6 +132,9 @@ class KioskApp(App):
 
     def _transition(self):
         kind, duration = style.transition(self.theme)
+        mode = getattr(self.kiosk_config, "transitions", "auto")
+        if mode == "none" or (mode == "auto" and self.frame_sync.software):
+            kind = "none"  # a slide drawn by the CPU: a few frames a second, the next screen late
         if kind == "none":
             return NoTransition()
         if kind == "fade":

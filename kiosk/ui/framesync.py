@@ -22,10 +22,14 @@ log = logging.getLogger("kiosk")
 SOFTWARE = ("llvmpipe", "softpipe", "swrast", "software rasterizer")
 
 
+def is_software(renderer: str) -> bool:
+    name = (renderer or "").lower()
+    return any(s in name for s in SOFTWARE)
+
+
 def needs_finish(renderer: str, video_driver: str | None) -> bool:
     """True when frames must be finished explicitly (software GL, or no real display)."""
-    name = (renderer or "").lower()
-    return any(s in name for s in SOFTWARE) or (video_driver or "").lower() == "offscreen"
+    return is_software(renderer) or (video_driver or "").lower() == "offscreen"
 
 
 def renderer_name() -> str:
@@ -43,11 +47,13 @@ class FrameSync:
 
     def __init__(self):
         self.active = False
+        self.software = False  # the renderer is the CPU (llvmpipe, softpipe)
 
     def install(self) -> bool:
         from kivy.core.window import Window
 
         renderer = renderer_name()
+        self.software = is_software(renderer)
         if not needs_finish(renderer, os.environ.get("SDL_VIDEODRIVER")):
             return False
         if not self.active:
