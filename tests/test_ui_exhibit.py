@@ -111,6 +111,23 @@ def test_a_long_article_list_builds_its_rows_as_the_reader_scrolls(kiosk, tmp_pa
     assert kiosk.route == "exhibit/lessons/item039"
 
 
+def test_one_exhibit_after_another_refills_the_same_page(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    open_from_home(kiosk, "section/lessons")
+    first, second = sorted(rows(kiosk), key=lambda r: -r.y)[:2]
+    kiosk.tap(first)
+    page = kiosk.screen
+    kiosk.tap(app.root.ids.back)
+    kiosk.tap(second)
+    assert kiosk.route == second.route
+    assert kiosk.screen is page  # the page built for the first exhibit, refilled
+    exhibit = app.content.resolve(second.route)
+    assert page.ids.title.text.replace("\n", "") == app.t(exhibit.title)
+    assert first.route not in app.manager.screen_names
+    kiosk.tap(app.root.ids.back)
+    assert kiosk.route == "section/lessons"
+
+
 def test_article_row_opens_the_exhibit_with_its_rendered_body(kiosk, demo_content):
     from kiosk.ui.markdown.widgets import MdListItem, MdTable
 

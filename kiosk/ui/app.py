@@ -37,7 +37,7 @@ from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
 from kiosk.ui.memory import MemoryTrim
 from kiosk.ui.navigation import History, route_exists
-from kiosk.ui.screens import create_screen
+from kiosk.ui.screens import create_screen, screen_key
 from kiosk.ui.tour_control import TourControl
 
 log = logging.getLogger("kiosk.app")
@@ -277,13 +277,17 @@ class KioskApp(App):
         return screen
 
     def _spare_screen(self, route: str):
-        """For a photo, an existing photo screen to refill: one that is not shown and not
-        on the way back. Swiping through a gallery then uses two screens, turn about."""
-        if not route.startswith("photo/"):
+        """For a photo or an exhibit, a kept screen of the same kind to refill (as a language
+        switch does): one that is not shown and not on the way back. Swiping through a
+        gallery then uses two screens in turn, and opening one exhibit after another builds
+        no new page."""
+        if not route.startswith(("photo/", "exhibit/")):
             return None
+        kind = screen_key(self.content, route)
         for name in self.manager.screen_names:
-            if name.startswith("photo/") and name != self.manager.current \
-                    and name not in self.history:
+            if name.split("/", 1)[0] == route.split("/", 1)[0] and name != self.manager.current \
+                    and name not in self.history and route_exists(self.content, name) \
+                    and screen_key(self.content, name) == kind:
                 return self.manager.get_screen(name)
         return None
 
