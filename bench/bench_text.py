@@ -12,22 +12,15 @@ Prints milliseconds for
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-bench-"))
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import setup_kivy  # noqa: E402
 
 FONT = str(ROOT / "themes" / "party-red" / "fonts" / "NotoSansSC-Regular.otf")
 SAMPLE = (
@@ -59,8 +52,9 @@ def main() -> int:
     parser.add_argument("--width", type=int, default=960)
     parser.add_argument("--size", type=float, default=28)
     parser.add_argument("--repeat", type=int, default=10)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # `python -m bench --quick` passes its own flags
 
+    setup_kivy((540, 960))  # before Kivy is imported: headless, quiet
     from kivy.core.text import Label as CoreLabel
     from kivy.core.window import Window  # textures need a GL context
 
