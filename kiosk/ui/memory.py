@@ -8,6 +8,15 @@ A second after the visitor's last screen change or the last picture shown,
 :class:`MemoryTrim` asks the C library to return what is free
 (``malloc_trim``, glibc only; elsewhere it does nothing), and every few
 seconds while a visitor keeps swiping. A trim takes about a millisecond.
+
+Large blocks are another matter. glibc hands out blocks from 128 KiB up as
+their own mappings, returned to the system the moment they are freed, but
+each time such a block is freed it raises that threshold to the block's size
+(up to 32 MB). After the first photo buffer (a screen-sized picture is 6-8 MB)
+every later one came from the heap, where a small allocation made meanwhile
+pins it: the resident size rose about 100 MB above what was in use while a
+visitor swiped through photos. :func:`release_large_blocks` fixes the
+threshold (``mallopt``), so photo buffers go back as soon as they are freed.
 """
 
 from __future__ import annotations
@@ -22,18 +31,42 @@ QUIET = 1.0  # seconds after the last screen change or picture before trimming
 BUSY = 3.0  # while they keep coming (a visitor swiping on), trim at least this often
 
 
-def _trim_function():
+LARGE_BLOCK = 128 * 1024  # blocks from this size up are mapped on their own (glibc's default)
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+
+
+def _libc_function(name: str, argtypes):
     try:
-        name = ctypes.util.find_library("c")
-        libc = ctypes.CDLL(name) if name else None
-        trim = getattr(libc, "malloc_trim", None)
+        found = ctypes.util.find_library("c")
+        libc = ctypes.CDLL(found) if found else None
+        function = getattr(libc, name, None)
     except OSError:
         return None
-    if trim is None:
+    if function is None:
         return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
+    function.argtypes = argtypes
+    function.restype = ctypes.c_int
+    return function
+
+
+def _trim_function():
+    return _libc_function("malloc_trim", [ctypes.c_size_t])
+
+
+_large_blocks_released = False
+
+
+def release_large_blocks() -> bool:
+    """Have every block of :data:`LARGE_BLOCK` or more returned to the system when freed,
+    for the rest of the process (glibc only). True if the setting is in force."""
+    global _large_blocks_released
+    if not _large_blocks_released:
+        mallopt = _libc_function("mallopt", [ctypes.c_int, ctypes.c_int])
+        try:
+            _large_blocks_released = bool(mallopt and mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK))
+        except Exception:  # never let housekeeping take the kiosk down
+            log.exception("setting the allocator's threshold failed")
+    return _large_blocks_released
 
 
 class MemoryTrim:
@@ -41,6 +74,7 @@ class MemoryTrim:
         from kivy.clock import Clock
 
         self._trim = _trim_function()
+        release_large_blocks()
         self._event = Clock.create_trigger(self.trim_now, quiet)  # restarted by each event
         self._busy = Clock.create_trigger(self.trim_now, busy)  # not restarted: a ceiling
         self.trims = 0
