@@ -26,7 +26,7 @@ class IdleConfig:
 
 @dataclass(frozen=True)
 class CacheConfig:
-    texture_mb: int = 64  # a 1080x1920 screen shows about 40 MB of pictures at once
+    texture_mb: int = 48  # what one 1080x1920 screen shows, its neighbours and the way back
     dir: str = "~/.cache/kiosk"
     disk_mb: int = 2048
 
