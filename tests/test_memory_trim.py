@@ -72,3 +72,42 @@ def test_big_picture_buffers_go_back_to_the_system_as_soon_as_they_are_freed():
     # ... and hands them back with the kiosk's setting, which the app makes at start
     assert _held_after_freeing("released") < 10
     assert memory._large_blocks_released
+
+
+class _Knot:
+    """An object in a reference cycle: only the cyclic collector can free it."""
+
+    def __init__(self):
+        self.me = self
+
+
+def test_the_content_on_screen_is_left_out_of_the_collectors_full_passes(kiosk, demo_content):
+    import gc
+    import weakref
+
+    app = kiosk.start(demo_content)
+    trim = app.memory_trim
+    knot = _Knot()
+    gone = weakref.ref(knot)
+    kiosk.advance(QUIET * 2)
+    # settled in the first quiet moment: the exhibits (and all else alive) are frozen
+    assert trim.settles >= 1 and not trim.unsettled
+    section = app.content.sections[0]
+    assert gc.get_freeze_count() > 1000
+    assert not any(o is section for o in gc.get_objects())
+    del knot  # garbage now, but frozen: a collection leaves it
+    gc.collect()
+    assert gone() is not None
+    # new content comes: its snapshot is frozen in turn, and what was frozen before is
+    # looked at again, so the garbage among it goes
+    settles = trim.settles
+    app.apply_content(app.loader.load())
+    assert trim.unsettled
+    kiosk.advance(QUIET * 2)
+    assert trim.settles == settles + 1
+    assert gone() is None
+    fresh = app.content
+    assert gc.is_tracked(fresh) and not any(o is fresh for o in gc.get_objects())
+    app.stop()
+    assert gc.get_freeze_count() == 0
+    Window.unbind(size=app._update_metrics)

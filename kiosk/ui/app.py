@@ -339,6 +339,7 @@ class KioskApp(App):
         """Swap in a new snapshot (main thread only) and keep the visitor's place."""
         self.content = content
         self.content_version += 1
+        self.memory_trim.content_changed()  # the new snapshot leaves the collector's passes
         if self.tour_control.content_changed(content):
             return  # the tour moved to the nearest step, or ended
         self.refresh_current()

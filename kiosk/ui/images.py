@@ -202,12 +202,15 @@ class ImageLoader:
 
     def deliver(self, *_):
         """Turn finished decodes into textures and hand them over (main thread)."""
+        delivered = False
         while True:
             try:
                 job_key, (digest, decoded, error) = self._done.get_nowait()
             except queue.Empty:
-                _decoded_memory_freed()
+                if delivered:
+                    _decoded_memory_freed()
                 return
+            delivered = True
             job = self.jobs.pop(job_key, None)
             if job is None:
                 continue
