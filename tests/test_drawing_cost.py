@@ -1,0 +1,50 @@
+"""What a frame costs a software renderer: no instruction that makes it clear a whole screen.
+
+A thick line (``Line`` wider than 1) in a translucent colour is drawn through a
+stencil, and each stencil clears the whole window's stencil buffer: on Mesa
+llvmpipe at 1080x1920 a few milliseconds per line, every frame. Every button's
+border (transparent on most buttons), the photo viewer's arrows and the
+honor frames were such lines; a frame of the photo viewer took 45 ms instead of
+13. Thick lines are drawn as ``SmoothLine`` (antialiased, no stencil).
+"""
+
+from __future__ import annotations
+
+from kivy.core.window import Window
+from kivy.graphics import Line, SmoothLine, StencilPush
+from kivy.graphics.instructions import InstructionGroup
+
+ROUTES = ("home", "section/history", "section/achievements", "section/honors",
+          "section/gallery", "photo/gallery/2", "exhibit/history/2015-first-center")
+
+
+def instructions(group):
+    for ins in group.children:
+        yield ins
+        if isinstance(ins, InstructionGroup):
+            yield from instructions(ins)
+
+
+def test_no_screen_draws_a_thick_line_through_a_stencil(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    seen = 0
+    for route in ROUTES:
+        app.go(route)
+        kiosk.settle()
+        assert kiosk.route == route
+        drawn = list(instructions(Window.canvas))
+        thick = [i for i in drawn if type(i) is Line and i.width > 1]
+        assert thick == [], route
+        seen += sum(isinstance(i, SmoothLine) for i in drawn)
+    assert seen > 10  # the borders are there, drawn the cheap way
+
+
+def test_the_photo_viewer_uses_no_stencil_while_a_visitor_swipes(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    app.go("photo/gallery/2")
+    kiosk.settle()
+    w, h = Window.size
+    kiosk.swipe((w * 0.8, h * 0.55), (w * 0.3, h * 0.55), settle=False)
+    assert not any(isinstance(i, StencilPush) for i in instructions(Window.canvas))
+    kiosk.settle()
+    assert kiosk.route == "photo/gallery/3"
