@@ -67,6 +67,39 @@ def test_exif_rotation_is_applied(tmp_path):
     assert top[0] > 200 and top[2] < 60  # the red half is now on top
 
 
+PEAK = """
+import sys
+from kiosk.images import decode
+
+def kb(field):
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith(field))
+
+with open("/proc/self/clear_refs", "w") as fh:
+    fh.write("5")  # the high-water mark starts again from here
+before = kb("VmRSS:")
+decoded = decode(sys.argv[1], (1280, 1920), "contain")
+print((kb("VmHWM:") - before) // 1024, decoded.width, decoded.height)
+"""
+
+
+def test_a_big_picture_is_held_in_full_only_once_while_it_is_scaled(tmp_path):
+    """Two of them decoding at once must not cost a kiosk 300 MB: the upright copy of the
+    full picture is made in place, and the full picture goes before the small one is copied."""
+    import subprocess
+    import sys
+
+    if not os.path.exists("/proc/self/clear_refs"):
+        pytest.skip("needs Linux's memory counters")
+    path = tmp_path / "scan.png"  # a PNG: decoded in full (JPEGs are decoded smaller)
+    Image.new("RGB", (6000, 4000), (120, 40, 40)).save(path, compress_level=1)
+    full_mb = 6000 * 4000 * 4 // 1048576  # Pillow keeps RGB pixels in 4 bytes: 91 MB
+    out = subprocess.run([sys.executable, "-c", PEAK, str(path)], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out[1:] == ["1280", "853"]
+    assert int(out[0]) < full_mb * 1.6  # (it was 2.4 times: a copy made upright, then scaled)
+
+
 def test_cmyk_and_progressive_jpegs_become_rgb(tmp_path):
     Image.new("CMYK", (30, 20), (0, 255, 255, 0)).save(tmp_path / "cmyk.jpg", "JPEG")
     out = decode(str(tmp_path / "cmyk.jpg"), (64, 64))

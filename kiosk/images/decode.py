@@ -182,11 +182,14 @@ def _decode_open(im: Image.Image, box, mode) -> Decoded:
         want = (fh, fw) if rotated else (fw, fh)
         im.draft("RGB" if im.mode in ("RGB", "YCbCr") else None, want)
     im.load()
-    upright = ImageOps.exif_transpose(im)
-    out = to_8bit(upright)
+    lossless = im.format != "JPEG"
+    ImageOps.exif_transpose(im, in_place=True)  # (a copy of the whole picture otherwise)
+    out = to_8bit(im)
     if out.size != (fw, fh):
         out = out.resize((fw, fh), Image.Resampling.BICUBIC, reducing_gap=2.0)
-    return Decoded(out.width, out.height, out.mode, out.tobytes(), im.format != "JPEG")
+    if out is not im:
+        im.close()  # the full-size pixels go before the small ones are copied out
+    return Decoded(out.width, out.height, out.mode, out.tobytes(), lossless)
 
 
 def save_decoded(decoded: Decoded, path: str) -> None:
