@@ -136,3 +136,23 @@ def test_fitted_pictures_crop_through_texture_coordinates():
     pos, size, uv = fitted((10, 20), (100, 100), texture, "contain")
     assert pos == [10, 45] and size == [100, 50] and uv == pytest.approx([0, 1, 1, 1, 1, 0, 0, 0])
     assert fitted((0, 0), (100, 100), None, "cover")[1] == [0, 0]  # nothing to draw
+
+
+def test_pictures_decode_at_a_lower_priority_than_the_frames(tmp_path):
+    import os
+    import sys
+
+    from kiosk.ui.images import WORKER_NICENESS, ImageLoader
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("thread priorities are Linux's")
+    loader = ImageLoader(CacheConfig(dir=str(tmp_path / "cache")), workers=2)
+    try:
+        def niceness():
+            return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+        mine = niceness()
+        assert loader.executor.submit(niceness).result(timeout=10) == min(19, mine + WORKER_NICENESS)
+        assert niceness() == mine  # the main thread (the frames) keeps its priority
+    finally:
+        loader.shutdown()

@@ -22,6 +22,7 @@ import concurrent.futures as cf
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 import weakref
@@ -121,7 +122,8 @@ class ImageLoader:
         self.pipeline = Pipeline(self.config.dir, self.config.disk_mb)
         self.textures = TextureCache(int(self.config.texture_mb * 1024 * 1024))
         workers = workers or max(1, min(4, os.cpu_count() or 1))
-        self.executor = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-image")
+        self.executor = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-image",
+                                              initializer=_yield_to_frames)
         self.jobs: dict[tuple, Job] = {}
         self.failed: dict[str, tuple[Signature, ImageError]] = {}
         self.problems: dict[tuple, Problem] = {}
@@ -295,6 +297,21 @@ class ImageLoader:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+WORKER_NICENESS = 10  # decoding waits for the frames, never the other way round
+
+
+def _yield_to_frames() -> None:
+    """Run this decoding thread at a lower priority than the rest of the kiosk (Linux: a
+    thread's own niceness), so that on a machine with few cores, where the renderer is the
+    CPU too, a frame is not slowed by a photo being decoded meanwhile."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+    except OSError:  # not allowed here: decode at the usual priority
+        pass
 
 
 def _decoded_memory_freed() -> None:
