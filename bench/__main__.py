@@ -1,4 +1,5 @@
-"""Run every ``bench/bench_*.py`` (or only those named on the command line).
+"""Run every ``bench/bench_*.py`` (or only those named on the command line), then print
+the goals in one table (``bench/summary.py``).
 
 ``--quick`` makes the picture benchmarks use 60 photos instead of 500.
 """
@@ -22,6 +23,9 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"bench.{name}")
         code = module.main() or 0
         failed += 1 if code else 0
+    from bench.summary import print_summary
+
+    print_summary()
     return 1 if failed else 0
 
 

@@ -228,6 +228,7 @@ def main(size=SIZE) -> int:
             return 1
         trees = json.loads(raw.read_text(encoding="utf-8"))
     result = {
+        "date": time.strftime("%Y-%m-%d"),
         "trees": trees,
         "goal_p95_s": GOAL_P95_S,
         "window": list(size),

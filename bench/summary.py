@@ -1,0 +1,108 @@
+"""The performance goals in one table, from the results the benchmarks wrote.
+
+``python -m bench`` prints it after running the benchmarks (``python -m
+bench.summary`` prints it from the results already there) and writes
+``bench/results/summary.json``. Each row names the goal, what was measured,
+whether the goal is met, and the date of the run it comes from; a benchmark
+that has not been run shows as "not measured".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _read(folder: Path, name: str) -> dict | None:
+    try:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _row(goal: str, measured: str, met: bool | None, date: str | None) -> dict:
+    verdict = "not measured" if met is None else ("met" if met else "MISSED")
+    return {"goal": goal, "measured": measured, "verdict": verdict, "date": date or ""}
+
+
+def rows(folder: Path = RESULTS) -> list[dict]:
+    out = []
+    images = _read(folder, "images.json")
+    if images is None:
+        for goal in ("Home drawn < 2 s from start (warm image cache, 2,000 exhibits)",
+                     "touch to drawn < 100 ms (exhibit, photo seen before)",
+                     "gallery swipe: frame time p95 < 33 ms",
+                     "peak RSS < 400 MB after every photo, not growing with photos"):
+            out.append(_row(goal, "-", None, None))
+    else:
+        date, g = images.get("date"), images["goals"]
+        home = images["start_warm_cache"]["home_s"]
+        out.append(_row(f"Home drawn < {g['start_warm_s']:g} s from start (warm image cache, "
+                        f"{images['tree']['exhibits']:,} exhibits)",
+                        f"{home:.2f} s", home < g["start_warm_s"], date))
+        t = images["touch"]
+        worst = max(t["exhibit_ms_worst"], t["photo_cached_ms_worst"])
+        out.append(_row(f"touch to drawn < {g['touch_ms']} ms (exhibit, photo seen before)",
+                        f"exhibit {t['exhibit_ms_median']:.0f} (worst {t['exhibit_ms_worst']:.0f}), "
+                        f"photo {t['photo_cached_ms_median']:.0f} "
+                        f"(worst {t['photo_cached_ms_worst']:.0f}) ms",
+                        worst < g["touch_ms"], date))
+        p95 = images["swipe"]["p95_ms"]
+        out.append(_row(f"gallery swipe: frame time p95 < {g['swipe_p95_ms']} ms",
+                        f"{p95:.0f} ms over {images['swipe']['photos']} photos",
+                        p95 < g["swipe_p95_ms"], date))
+        memory = images["memory"]
+        at = memory["rss_mb_at"]
+        growth = (at[-1][1] - at[0][1]) / at[0][1] if at and at[0][1] else 0.0
+        out.append(_row(f"peak RSS < {g['rss_mb']} MB after every photo, not growing with photos",
+                        f"peak {memory['peak_rss_mb']:.0f} MB; {at[0][1]:.0f} MB after {at[0][0]}, "
+                        f"{at[-1][1]:.0f} MB after {at[-1][0]} photos",
+                        memory["peak_rss_mb"] < g["rss_mb"] and growth <= 0.05, date))
+    for name in ("reload.json", "reload-540x960.json"):
+        reload = _read(folder, name)
+        if reload is None:
+            if name == "reload.json":
+                out.append(_row("hot reload: write to screen p95 < 250 ms", "-", None, None))
+            continue
+        goal_ms = reload["goal_p95_s"] * 1000
+        size = "x".join(str(v) for v in reload.get("window", ()))
+        for tree in reload["trees"]:
+            p95 = tree["p95_s"] * 1000
+            out.append(_row(f"hot reload: write to screen p95 < {goal_ms:.0f} ms "
+                            f"({size}, {tree['exhibits']:,} exhibits)", f"{p95:.0f} ms",
+                            p95 < goal_ms and not tree.get("missed"), reload.get("date")))
+    chromium = _read(folder, "chromium.json")
+    if chromium is not None and images is not None:
+        first = images["start_cold_cache"]["home_s"]
+        page = chromium["home"]["screenshot_s"]
+        out.append(_row("against Chromium: start to home page (kiosk first start)",
+                        f"{first:.2f} s vs {page:.2f} s ({page / first:.1f}x)", None,
+                        chromium.get("date")))
+        out.append(_row("against Chromium: memory (kiosk's peak over every screen, "
+                        "Chromium's PSS for the 100-photo page)",
+                        f"{images['memory']['peak_rss_mb']:.0f} MB vs "
+                        f"{chromium['gallery']['peak_pss_mb']:.0f} MB", None, chromium.get("date")))
+        for row in out[-2:]:
+            row["verdict"] = "compared"
+    return out
+
+
+def print_summary(folder: Path = RESULTS, out=sys.stdout) -> list[dict]:
+    table = rows(folder)
+    width = max(len(r["goal"]) for r in table)
+    measured = max(len(r["measured"]) for r in table)
+    out.write("== the goals\n")
+    for r in table:
+        out.write(f"{r['goal']:<{width}}  {r['measured']:<{measured}}  {r['verdict']:<12}  "
+                  f"{r['date']}\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.json").write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    return table
+
+
+if __name__ == "__main__":
+    print_summary()

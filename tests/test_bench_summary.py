@@ -1,0 +1,55 @@
+"""``python -m bench`` ends with the goals in one table, from the results the benchmarks wrote."""
+
+from __future__ import annotations
+
+import json
+import sys
+from io import StringIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bench package beside kiosk/
+
+from bench.summary import print_summary  # noqa: E402
+
+IMAGES = {
+    "date": "2026-11-29",
+    "goals": {"start_warm_s": 2.0, "touch_ms": 100, "swipe_p95_ms": 33, "rss_mb": 400},
+    "tree": {"exhibits": 2000, "photos": 500},
+    "start_cold_cache": {"home_s": 1.1},
+    "start_warm_cache": {"home_s": 0.7},
+    "touch": {"exhibit_ms_median": 53, "exhibit_ms_worst": 62, "photo_cached_ms_median": 28,
+              "photo_cached_ms_worst": 129},
+    "swipe": {"p95_ms": 26.0, "photos": 100},
+    "memory": {"peak_rss_mb": 393.0, "rss_mb_at": [[10, 358.0], [500, 349.0]]},
+}
+
+
+def _write(folder: Path, name: str, data: dict) -> None:
+    (folder / name).write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_each_goal_is_judged_from_the_results_and_a_missing_run_says_so(tmp_path):
+    _write(tmp_path, "images.json", IMAGES)
+    out = StringIO()
+    table = {r["goal"].split(" (")[0].split(" <")[0]: r for r in print_summary(tmp_path, out)}
+    assert table["Home drawn"]["verdict"] == "met"
+    assert table["touch to drawn"]["verdict"] == "MISSED"  # one photo tap took 129 ms
+    assert table["gallery swipe: frame time p95"]["verdict"] == "met"
+    assert table["peak RSS"]["verdict"] == "met"
+    assert table["hot reload: write to screen p95"]["verdict"] == "not measured"
+    assert table["peak RSS"]["measured"] == "peak 393 MB; 358 MB after 10, 349 MB after 500 photos"
+    assert "MISSED" in out.getvalue() and "not measured" in out.getvalue()
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8")) == list(table.values())
+
+
+def test_memory_that_grows_with_the_photos_misses_the_goal_even_under_the_limit(tmp_path):
+    _write(tmp_path, "images.json", dict(IMAGES, memory={"peak_rss_mb": 380.0,
+                                                          "rss_mb_at": [[10, 300.0], [500, 370.0]]}))
+    _write(tmp_path, "reload.json", {"date": "2026-11-29", "goal_p95_s": 0.25, "window": [1080, 1920],
+                                     "trees": [{"exhibits": 20, "p95_s": 0.149, "missed": 0},
+                                               {"exhibits": 2000, "p95_s": 0.31, "missed": 0}]})
+    rows = print_summary(tmp_path, StringIO())
+    verdicts = {r["goal"]: r["verdict"] for r in rows}
+    assert verdicts["peak RSS < 400 MB after every photo, not growing with photos"] == "MISSED"
+    assert verdicts["hot reload: write to screen p95 < 250 ms (1080x1920, 20 exhibits)"] == "met"
+    assert verdicts["hot reload: write to screen p95 < 250 ms (1080x1920, 2,000 exhibits)"] == "MISSED"
