@@ -30,7 +30,7 @@ from kiosk.content.model import Content, Text
 from kiosk.metrics import write_app_metrics
 from kiosk.schedule import ScheduleRefresher
 from kiosk.status import build_status, write_status
-from kiosk.ui import style
+from kiosk.ui import style, textmeasure
 from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
@@ -91,6 +91,7 @@ class KioskApp(App):
     # ----------------------------------------------------------------- build
     def build(self):
         style.register_fonts(self.theme)
+        textmeasure.install()  # long pages of Chinese text lay out without re-measuring
         self.font_name = style.FONT_NAME if self.theme else "Roboto"
         self._update_metrics()
         Window.bind(size=self._update_metrics, on_request_close=self._on_request_close)
