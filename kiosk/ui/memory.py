@@ -88,7 +88,7 @@ class MemoryTrim:
         self._event = Clock.create_trigger(self._quiet, quiet)  # restarted by each event
         self._busy = Clock.create_trigger(self.trim_now, busy)  # not restarted: a ceiling
         self.trims = 0
-        self.unsettled = True  # objects made since the last settle() may be frozen
+        self.unsettled = True  # content shown that settle() has not frozen yet
         self.settles = 0
 
     @property
