@@ -249,3 +249,19 @@ def test_a_restart_mid_tour_comes_back_browsing(kiosk):
     status = kiosk.status()
     assert status["mode"] == "browse" and "tour" not in status
     assert app.tour_control.run is None
+
+
+def test_in_english_and_large_type_the_bar_shows_the_beginning_of_the_step_title(
+        kiosk, demo_content):
+    app = kiosk.start(demo_content, size=(1080, 1920))
+    app.set_language("en")
+    app.large_text = True
+    assert app.start_tour("provincial-delegation")
+    kiosk.settle()
+    title = kiosk.screen.ids.step_title
+    assert title.text == "Opening: the history"
+    shown = "".join(w.text for line in title._label._cached_lines for w in line.words)
+    # too long for the bar next to the guide's buttons: its beginning, then an ellipsis
+    # (it used to keep both ends, "Ope...ory")
+    assert shown.startswith("Opening") and shown.endswith("...")
+    assert title.texture_size[0] <= title.width + 1
