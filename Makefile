@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# command:Debian package, for the end-to-end tests
+DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotool:xdotool \
+  chromium:chromium chromedriver:chromium-driver
 
 .PHONY: run test soak lint bench render check clean
 
@@ -15,9 +18,13 @@ run: $(STAMP)
 	$(BIN)/kiosk run --windowed --content content
 
 test: $(STAMP)
-	@# the content-distribution test runs a real rsync (Debian package; installed when root)
-	@command -v rsync >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq && apt-get install -y -qq rsync) >/dev/null 2>&1; } || true
+	@# end-to-end tests use real tools from Debian (installed when root and missing):
+	@# rsync and syncthing (content distribution), Xvfb, xwininfo and xdotool (the real
+	@# window, taps, signals), chromium and chromedriver (web pages)
+	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t##*:}"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1 || true; fi
 	$(BIN)/ruff check kiosk tests bench tools
 	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q
 
