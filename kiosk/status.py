@@ -13,7 +13,7 @@ import resource
 import sys
 from pathlib import Path
 
-MODES = ("attract", "browse", "tour", "admin")
+MODES = ("attract", "browse", "tour", "admin", "stopped")
 
 
 def memory_rss_mb() -> float:

@@ -11,6 +11,8 @@ import logging
 import os
 from pathlib import Path
 
+from kiosk.ui.display import window_size
+
 log = logging.getLogger("kiosk")
 
 
@@ -34,6 +36,8 @@ def configure_kivy(*, fullscreen: bool, size=None, rotation: int = 0, headless: 
         KivyConfig.set("graphics", "width", str(size[0]))
         KivyConfig.set("graphics", "height", str(size[1]))
     KivyConfig.set("input", "mouse", "mouse,disable_on_activity")
+    # stop signals are the kiosk's own (kiosk/ui/stopsignals.py), not turned into close requests
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     if headless:
         for key in [k for k, _ in KivyConfig.items("input") if k != "mouse"]:
             KivyConfig.remove_option("input", key)
@@ -64,19 +68,36 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
 def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, size=None,
               status_file=None, metrics_file=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from kiosk.ui.stopsignals import StopSignals
+
+    stop = StopSignals().install()  # SIGTERM, SIGINT, SIGHUP: a clean stop, exit code 0
+    try:
+        return _run(stop, config_path=config_path, content=content, theme=theme,
+                    windowed=windowed, size=size, status_file=status_file,
+                    metrics_file=metrics_file)
+    finally:
+        stop.restore()
+
+
+def _run(stop, *, config_path, content, theme, windowed, size, status_file, metrics_file) -> int:
     config, theme_obj, loader, snapshot = prepare(config_path, content, theme, status_file,
                                                   metrics_file)
     if not Path(config.content_dir).is_dir():
         log.error("content folder %s does not exist", config.content_dir)
         return 2
+    if stop.received is not None:
+        return 0
     fullscreen = config.fullscreen and not windowed
-    size = size or config.size or ((540, 960) if windowed else None)
+    # full screen: the window opens at the screen's size, so it covers the screen even
+    # where nobody carries out the full-screen request (an X server with no window manager)
+    size = window_size(fullscreen=fullscreen, configured=size or config.size)
     configure_kivy(fullscreen=fullscreen, size=size, rotation=config.rotation)
     from kiosk.ui.app import KioskApp
     from kiosk.ui.reload import Reloader
 
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
     app.reloader = Reloader(app, config.watch).start()
+    stop.watch(app)
     if os.environ.get("KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME"):  # bench/bench_startup.py
         from kiosk.ui.images import exit_when_drawn
 
