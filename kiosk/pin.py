@@ -99,14 +99,18 @@ def verify_pin(pin: str, stored: str | None) -> bool:
 
 
 # ------------------------------------------------------------------ storage
-DEFAULT_STATE_DIR = "~/.local/state/kiosk"
 
 
 def pin_file_path(config) -> Path:
     """``admin.pin_file``, or ``pins.json`` in the kiosk's state folder."""
     value = getattr(config.admin, "pin_file", None)
     if not value:
-        value = str(Path(getattr(config, "state_dir", None) or DEFAULT_STATE_DIR) / "pins.json")
+        state_dir = getattr(config, "state_dir", None)
+        if not state_dir:
+            from kiosk.config import default_state_dir
+
+            state_dir = default_state_dir()
+        value = str(Path(state_dir) / "pins.json")
     return config.path(value)
 
 

@@ -25,6 +25,7 @@ from kivy.properties import (
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager, SlideTransition
 from kivy.utils import escape_markup
 
+from kiosk import recovery
 from kiosk.config import Config
 from kiosk.content.model import Content, Text
 from kiosk.metrics import write_app_metrics
@@ -381,7 +382,9 @@ class KioskApp(App):
             extra={"large_text": bool(self.large_text),
                    "window": {"width": int(Window.width), "height": int(Window.height),
                               "rotation": int(Window.rotation)},
-                   **({"tour": self.tour_control.status()} if self.tour_control.running else {})},
+                   **({"tour": self.tour_control.status()} if self.tour_control.running else {}),
+                   # the kiosk's own files found damaged and set aside since the start
+                   **({"recovered": notes} if (notes := recovery.notices()) else {})},
         )
 
     def write_status(self):

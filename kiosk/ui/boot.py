@@ -11,6 +11,7 @@ import logging
 import os
 from pathlib import Path
 
+from kiosk.config import SetupError
 from kiosk.ui.display import window_size
 
 log = logging.getLogger("kiosk")
@@ -45,7 +46,7 @@ def configure_kivy(*, fullscreen: bool, size=None, rotation: int = 0, headless: 
 
 def prepare(config_path=None, content=None, theme=None, status_file=None, metrics_file=None):
     """Read kiosk.yaml, the theme and the content. Nothing here needs a window."""
-    from kiosk.config import load_config
+    from kiosk.config import load_config, refuse_own_files_inside_content
     from kiosk.content.state import STATE_FILE, load_with_state
     from kiosk.theme import load_theme_or_builtin
 
@@ -54,6 +55,10 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
                                    metrics_file=metrics_file)
     for p in problems:
         log.warning(p.format())
+    # nothing of the kiosk's own may be read from where content is written
+    refuse_own_files_inside_content(config)
+    if not Path(config.content_dir).is_dir():
+        raise SetupError(no_content_message(config, config_path))
     theme_obj, theme_problems = load_theme_or_builtin(config.theme_dir)
     for p in theme_problems:
         log.warning(p.format())
@@ -63,6 +68,18 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
     for p in snapshot.problems:
         log.warning(p.format(str(config.content_dir)))
     return config, theme_obj, loader, snapshot
+
+
+def no_content_message(config, config_path) -> str:
+    """What to do when there is no exhibition to show."""
+    where = f"kiosk.yaml ({config_path})" if config_path else "no kiosk.yaml here"
+    return (f"no content folder at {config.content_dir} ({where}).\n"
+            f"  To start from the demo exhibition: kiosk init SOME-FOLDER, then cd SOME-FOLDER "
+            f"and kiosk run\n"
+            f"  For an exhibition you have: kiosk run --content FOLDER, or 'content:' in kiosk.yaml\n"
+            f"没有找到内容文件夹 {config.content_dir}。从示例展览开始：kiosk init 文件夹，"
+            f"然后进入该文件夹运行 kiosk run；已有展览：kiosk run --content 文件夹，"
+            f"或在 kiosk.yaml 中设置 'content:'")
 
 
 def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, size=None,
@@ -75,6 +92,9 @@ def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, siz
         return _run(stop, config_path=config_path, content=content, theme=theme,
                     windowed=windowed, size=size, status_file=status_file,
                     metrics_file=metrics_file)
+    except SetupError as exc:
+        log.error("%s", exc)
+        return 2
     finally:
         stop.restore()
 
@@ -82,9 +102,6 @@ def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, siz
 def _run(stop, *, config_path, content, theme, windowed, size, status_file, metrics_file) -> int:
     config, theme_obj, loader, snapshot = prepare(config_path, content, theme, status_file,
                                                   metrics_file)
-    if not Path(config.content_dir).is_dir():
-        log.error("content folder %s does not exist", config.content_dir)
-        return 2
     if stop.received is not None:
         return 0
     fullscreen = config.fullscreen and not windowed
@@ -111,7 +128,11 @@ def _run(stop, *, config_path, content, theme, windowed, size, status_file, metr
 
 def render_routes(*, out, size, lang=None, content=None, theme=None, config_path=None,
                   routes=None, sheet=None) -> int:
-    config, theme_obj, loader, snapshot = prepare(config_path, content, theme)
+    try:
+        config, theme_obj, loader, snapshot = prepare(config_path, content, theme)
+    except SetupError as exc:
+        log.error("%s", exc)
+        return 2
     configure_kivy(fullscreen=False, size=size, headless=True)
     from kiosk.ui.render import render_all
 
