@@ -105,7 +105,12 @@ class Config:
         direct = self.path(self.theme)
         if (direct / "theme.yaml").exists():
             return direct
-        return self.path(self.themes_dir) / self.theme
+        folder = self.path(self.themes_dir) / self.theme
+        if not (folder / "theme.yaml").exists():
+            from kiosk.resources import builtin_theme
+
+            return builtin_theme(self.theme) or folder  # a theme shipped with the kiosk
+        return folder
 
     def with_overrides(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
