@@ -157,3 +157,39 @@ def test_a_damaged_figures_database_is_set_aside_and_a_new_one_started(tmp_path)
         assert con.execute("SELECT end_reason FROM sessions").fetchall() == [("stop",)]
     (note,) = recovery.notices()
     assert note["what"] == "visitor figures database" and note["moved_to"] == str(aside[0])
+
+
+def test_a_damaged_picture_in_the_cache_is_set_aside_and_made_again(tmp_path):
+    from PIL import Image
+
+    from kiosk.images.pipeline import Pipeline
+
+    src = tmp_path / "p.jpg"
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(src)
+    Pipeline(tmp_path / "cache").load(str(src), (128, 128))
+    entries = [path for _, _, path in Pipeline(tmp_path / "cache").disk.entries()]
+    for entry in entries:
+        entry.write_bytes(b"garbage")
+    out = Pipeline(tmp_path / "cache").load(str(src), (128, 128))
+    assert (out.width, out.height) == (128, 85)
+    aside = [p for e in entries for p in e.parent.glob(f"{e.name}.damaged-*")]
+    assert aside and all(p.read_bytes() == b"garbage" for p in aside)  # kept
+    assert Pipeline(tmp_path / "cache").load(str(src), (128, 128)).data == out.data  # made again
+    assert {n["what"] for n in recovery.notices()} == {"picture cache entry"}
+
+
+def test_status_file_and_admin_panel_say_a_damaged_database_was_set_aside(kiosk, tmp_path):
+    from test_admin_panel import open_panel, sections
+
+    from kiosk.ui.widgets.adminpanel import ProblemLine
+
+    db = tmp_path / "figures.sqlite"
+    db.write_bytes(b"this is no database" * 100)
+    app = open_panel(kiosk, tmp_path, analytics_db=str(db))
+    (note,) = kiosk.status()["recovered"]
+    assert note["what"] == "visitor figures database" and note["path"] == str(db)
+    assert Path(note["moved_to"]).read_bytes().startswith(b"this is no database")
+    lines = [w.text for w in kiosk.widgets(ProblemLine, sections(kiosk))]
+    assert any("参观统计数据库已损坏" in t and note["moved_to"] in t for t in lines), lines
+    assert app.analytics is not None  # figures are recorded again, in a new file
+    kiosk.find_text("今天：1")  # the touch that opened the panel: recorded in the new file
