@@ -263,7 +263,7 @@ def refuse_own_files_inside_content(config: Config) -> None:
     and ``kiosk render`` stop before reading any of those files)."""
     problems = own_files_problems(config)
     if problems:
-        raise SetupError("\n".join(p.format() for p in problems))
+        raise SetupError(*(p.format() for p in problems))
 
 
 def _monitoring(f, values: dict, defaults: Config) -> None:

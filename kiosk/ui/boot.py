@@ -57,8 +57,6 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
         log.warning(p.format())
     # nothing of the kiosk's own may be read from where content is written
     refuse_own_files_inside_content(config)
-    if not Path(config.content_dir).is_dir():
-        raise SetupError(no_content_message(config, config_path))
     theme_obj, theme_problems = load_theme_or_builtin(config.theme_dir)
     for p in theme_problems:
         log.warning(p.format())
@@ -67,19 +65,20 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
     loader, snapshot = load_with_state(config.content_dir, state_file)
     for p in snapshot.problems:
         log.warning(p.format(str(config.content_dir)))
+    if not Path(config.content_dir).is_dir():
+        raise SetupError(*no_content_message(config, config_path))
     return config, theme_obj, loader, snapshot
 
 
-def no_content_message(config, config_path) -> str:
+def no_content_message(config, config_path) -> tuple[str, ...]:
     """What to do when there is no exhibition to show."""
-    where = f"kiosk.yaml ({config_path})" if config_path else "no kiosk.yaml here"
-    return (f"no content folder at {config.content_dir} ({where}).\n"
-            f"  To start from the demo exhibition: kiosk init SOME-FOLDER, then cd SOME-FOLDER "
-            f"and kiosk run\n"
-            f"  For an exhibition you have: kiosk run --content FOLDER, or 'content:' in kiosk.yaml\n"
-            f"没有找到内容文件夹 {config.content_dir}。从示例展览开始：kiosk init 文件夹，"
-            f"然后进入该文件夹运行 kiosk run；已有展览：kiosk run --content 文件夹，"
-            f"或在 kiosk.yaml 中设置 'content:'")
+    where = f"kiosk.yaml: {config_path}" if config_path else "no kiosk.yaml in this folder"
+    return (f"content folder {config.content_dir} does not exist",
+            f"({where}) To start from the demo exhibition: kiosk init SOME-FOLDER, then "
+            f"cd SOME-FOLDER and kiosk run. For an exhibition you have: kiosk run --content "
+            f"FOLDER, or 'content:' in kiosk.yaml.",
+            "没有内容文件夹。从示例展览开始：kiosk init 文件夹，然后进入该文件夹运行 kiosk run；"
+            "已有展览：kiosk run --content 文件夹，或在 kiosk.yaml 中设置 'content:'。")
 
 
 def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, size=None,
@@ -93,7 +92,8 @@ def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, siz
                     windowed=windowed, size=size, status_file=status_file,
                     metrics_file=metrics_file)
     except SetupError as exc:
-        log.error("%s", exc)
+        for line in exc.args:
+            log.error("%s", line)
         return 2
     finally:
         stop.restore()
@@ -131,7 +131,8 @@ def render_routes(*, out, size, lang=None, content=None, theme=None, config_path
     try:
         config, theme_obj, loader, snapshot = prepare(config_path, content, theme)
     except SetupError as exc:
-        log.error("%s", exc)
+        for line in exc.args:
+            log.error("%s", line)
         return 2
     configure_kivy(fullscreen=False, size=size, headless=True)
     from kiosk.ui.render import render_all
