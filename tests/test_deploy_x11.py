@@ -102,8 +102,9 @@ def kiosk_window(display: str) -> tuple[str, tuple[int, int, int, int]]:
     out = subprocess.run(["xwininfo", "-root", "-tree", "-display", display],
                          capture_output=True, text=True, timeout=10, check=True).stdout
     for line in out.splitlines():
-        if '"kiosk"' in line:
-            m = re.search(r"(0x[0-9a-f]+) .* (\d+)x(\d+)\+(-?\d+)\+(-?\d+)", line)
+        if '"kiosk"' in line:  # "0x400006 "kiosk": (...)  WxH+x+y  +X+Y" (X, Y: on the screen)
+            m = re.search(r"(0x[0-9a-f]+) .* (\d+)x(\d+)[+-]-?\d+[+-]-?\d+ +\+(-?\d+)\+(-?\d+)",
+                          line)
             if m:
                 return m.group(1), tuple(int(g) for g in m.groups()[1:])
     raise AssertionError(f"no kiosk window on the screen:\n{out}")
@@ -213,3 +214,25 @@ def test_turned_panel_fills_the_screen_and_stops_on_signal(xserver, tmp_path, si
         stop_kiosk(proc)
     assert status(tmp_path)["mode"] == "stopped"
     assert "\nkiosk_up 0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")
+
+
+def test_under_a_window_manager_too(xserver, tmp_path):
+    """The same kiosk.yaml on a desktop's window manager (openbox): full screen at 0,0."""
+    require("openbox", package="openbox")
+    wm = subprocess.Popen(["openbox"], env=dict(os.environ, DISPLAY=xserver),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = None
+    try:
+        time.sleep(1.0)  # openbox takes the screen over
+        assert wm.poll() is None, "openbox did not start"
+        kiosk_yaml(tmp_path)
+        proc = start_kiosk(tmp_path, xserver)
+        wait_for(tmp_path, proc, lambda d: d.get("screen") == "home")
+        assert kiosk_window(xserver)[1] == (*SCREEN, 0, 0)
+        stops_cleanly(proc, signal.SIGTERM)
+    finally:
+        if proc is not None:
+            stop_kiosk(proc)
+        wm.terminate()
+        wm.wait(10)
+    assert status(tmp_path)["mode"] == "stopped"
