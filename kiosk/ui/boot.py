@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from kiosk.config import SetupError
@@ -123,7 +124,22 @@ def _run(stop, *, config_path, content, theme, windowed, size, status_file, metr
         app.run()
     finally:
         app.reloader.stop()
+    if stop.received is not None:
+        leave_now(0)
     return 0
+
+
+def leave_now(code: int) -> None:
+    """End the process at once, after a stop signal and once ``on_stop`` has written
+    everything: pictures still being decoded (worker threads at a low priority, which
+    Python would wait for) must not hold up systemd's stop for seconds."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
 
 
 def render_routes(*, out, size, lang=None, content=None, theme=None, config_path=None,
