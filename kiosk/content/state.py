@@ -75,7 +75,8 @@ class StateError(ValueError):
 def _content_class(name: str) -> type:
     """The class named ``module:Class``, only from the content modules already loaded."""
     module_name, _, qualname = str(name).partition(":")
-    if not module_name.startswith("kiosk.content.") or module_name not in sys.modules:
+    if not module_name.startswith("kiosk.content.") or module_name == __name__ \
+            or module_name not in sys.modules:
         raise StateError(f"not a content class: {name!r}")
     obj = sys.modules[module_name]
     for part in qualname.split("."):
