@@ -24,8 +24,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from kiosk.images.decode import max_pixels as _max_pixels
 from kiosk.images.decode import HEIF_AVAILABLE
+from kiosk.images.decode import max_pixels as _max_pixels
 
 # A photo larger than this (long side, or file size) works but wastes memory and
 # time on every kiosk; docs/content.md asks for at most this much.
