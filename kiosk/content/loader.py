@@ -110,6 +110,8 @@ class ContentLoader:
         self.last_parsed: list[str] = []  # files read again by the last load
         self.last_listed: list[str] = []  # folders listed by the last load ("." is the root)
         self.last_full_walk = True  # the last load walked the whole tree
+        # the tours of the last load as built, each with what checking its steps found
+        self.last_tours: list[tuple[Tour, tuple[Problem, ...]]] = []
         self._files: dict[str, tuple[tuple, ParsedFile]] = {}
         self._stats: dict[str, tuple] = {}
         self._built: dict[str, tuple[tuple, object, list[Problem], dict[str, bool]]] = {}
@@ -576,6 +578,7 @@ class ContentLoader:
                     problems: list[Problem]) -> list[Tour]:
         tours: list[Tour] = []
         used: dict[str, str] = {}
+        self.last_tours = []
         for rel in files:
             parsed = self._parsed(rel, markdown=False)
             problems.extend(parsed.problems)
@@ -591,9 +594,10 @@ class ContentLoader:
                     f"导览名 '{tour.id}' 已被 {used[tour.id]} 使用；请给其中一个文件改名"))
                 continue
             used[tour.id] = rel
-            tour, step_problems = check_tour(tour, content)
+            checked, step_problems = check_tour(tour, content)
             problems.extend(step_problems)
-            tours.append(tour)
+            tours.append(checked)
+            self.last_tours.append((tour, tuple(step_problems)))
         return tours
 
 
