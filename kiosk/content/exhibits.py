@@ -153,9 +153,7 @@ def _check_body_images(parsed: ParsedFile, resolver: MediaResolver,
     if "![" not in parsed.body:
         return
     for match in _BODY_IMAGE.finditer(parsed.body):
-        src = match.group(1)
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src):
-            continue  # web images are left to the renderer, which does not fetch them
+        src = match.group(1)  # web addresses (http://, file://) are refused by resolve
         line = parsed.body_line + parsed.body.count("\n", 0, match.start())
         resolver.resolve(parsed.path, src, line, "body", "image", problems)
 
