@@ -132,7 +132,19 @@ def _exhibits(before: Section | None, section: Section, errors: set[str],
         if kept:
             changed = True
             notes.kept.extend(ex.source for ex in kept)
-    return tuple(out) if changed else section.exhibits
+    return _in_order(out, section.layout) if changed else section.exhibits
+
+
+def _in_order(exhibits: list[Exhibit], layout: str) -> tuple[Exhibit, ...]:
+    """In the loader's order: ``order`` then file name; a timeline by date first."""
+
+    def by_order(ex: Exhibit):
+        return (ex.order is None, ex.order or 0, ex.source.rpartition("/")[2])
+
+    if layout != "timeline":
+        return tuple(sorted(exhibits, key=by_order))
+    return tuple(sorted(exhibits, key=lambda ex: (
+        ex.date is None, ex.date.sort_key if ex.date else (0, 0, 0), by_order(ex))))
 
 
 def _folder_there(content: Content, section: Section) -> bool:
