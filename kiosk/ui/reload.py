@@ -40,6 +40,11 @@ from kiosk.watch import ContentWatcher
 
 log = logging.getLogger("kiosk.reload")
 
+# A load that lost sections is looked at again this much later, up to this many times,
+# before it is believed (a copy or deletion in progress changes in between).
+CONFIRM_DELAY = 0.25
+CONFIRM_LOOKS = 3
+
 # Kivy's caches that remember a picture by its file name.
 IMAGE_CACHES = ("kv.image", "kv.texture", "kv.loader", "kv.resourcefind")
 
@@ -170,6 +175,7 @@ class Reloader:
             # the changed paths spare the loader a walk of the whole tree; None (a full
             # rescan) walks it all
             snapshot = self.loader.load(changed=paths)
+            snapshot = self._confirmed(snapshot)
             tours = tuple(self.loader.last_tours)
             # a folder that vanished while it was read is not content either
             root_exists = root_exists and os.path.isdir(self.content_root)
@@ -181,6 +187,22 @@ class Reloader:
             # without Chinese
             theme = load_theme_or_builtin(self.theme_dir)
         return paths, (snapshot, tours), root_exists, theme, since
+
+    def _confirmed(self, snapshot: Content) -> Content:
+        """``snapshot``, or a later look at the folder when it lacks sections on screen: a folder
+        being deleted, restored or synchronised is caught half done now and then, and a
+        section gone for good is still gone a moment later (watcher thread)."""
+        shown = self.app.content  # read once; only the main thread replaces it
+        before = {s.folder for s in shown.sections} if shown is not None else None
+        for _ in range(CONFIRM_LOOKS):
+            if before is None or before <= {s.folder for s in snapshot.sections}:
+                break
+            time.sleep(CONFIRM_DELAY)
+            again = self.loader.load()  # the whole tree, as it is now
+            if again == snapshot:
+                break
+            snapshot = again
+        return snapshot
 
     # --------------------------------------------------------- main thread
 
