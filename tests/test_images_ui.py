@@ -115,7 +115,7 @@ def test_a_file_that_is_not_a_picture_is_a_content_error_not_an_empty_frame(kios
     shown = pictures_of(kiosk)
     assert [p.media.src for p in shown] == ["01-photos/images/p1.jpg", "01-photos/images/p3.jpg"]
     assert all(p.texture is not None and p.problem is None for p in shown)
-    errors = [e for e in app.content_errors if e.path == "01-photos/item2.md"]
+    errors = [e for e in app.content.errors if e.path == "01-photos/item2.md"]  # admin panel
     assert errors and errors[0].line == 3
     assert "this file holds text, not a picture" in errors[0].message
     assert "图片" in errors[0].message_zh

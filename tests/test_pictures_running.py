@@ -63,7 +63,7 @@ def test_a_broken_picture_is_in_the_status_file_as_soon_as_the_content_loads(kio
     assert any(w["path"] == "03-photos/more.md" and "not shown until" in w["message"]
                for w in status["warnings"])
     assert app.content.exhibit("photos", "more") is None  # a new file with an error
-    assert any(p.path == "03-photos/more.md" for p in app.content_errors)  # the admin panel
+    assert any(p.path == "03-photos/more.md" for p in app.content.errors)  # the admin panel
     assert kiosk.route == "home"  # nobody had to open it
 
 
