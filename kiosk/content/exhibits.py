@@ -69,13 +69,13 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
     f = Fields(main.data, main.path, problems, lang=lang, resolver=resolver)
     f.unknown(PAGE_FIELDS)
     title = f.text("title", required=True)
-    if not title:
-        return Built(None, problems)
-    common = _common(f)
+    common = _common(f)  # every field is checked, so all errors of the file show at once
     images = _images(f)
     video = _video(f)
     body = Text(((lang, main.body),), lang) if main.body.strip() else Text(default=lang)
     _check_body_images(main, resolver, problems)
+    if not title:
+        return Built(None, problems)
     summary = common.pop("summary")
     sources = [main.path]
     main_name = posixpath.basename(main.path)
