@@ -19,7 +19,7 @@ from kiosk.content.loader import ContentLoader
 from kiosk.content.model import Content, Problem
 from kiosk.content.source import problem
 from kiosk.images.decode import set_max_pixels
-from kiosk.images.verify import PictureChecks
+from kiosk.images.verify import PictureChecks, checks_file
 
 
 def _has_module(name: str) -> bool:
@@ -40,21 +40,19 @@ def _config_problems(config_path, theme_dir) -> tuple[list[Problem], object | No
 
 
 def _pictures_file(config) -> Path:
-    """Where ``kiosk check`` remembers the pictures it has proven (the cache folder)."""
+    """Where pictures proven are remembered (the cache folder, shared with the kiosk)."""
     from kiosk.config import CacheConfig
 
     folder = config.path(config.cache.dir) if config is not None \
         else Path(CacheConfig().dir).expanduser()
-    return folder / "picture-checks.json"
+    return checks_file(folder)
 
 
 def _pictures(config) -> PictureChecks:
     limit = getattr(getattr(config, "images", None), "max_pixels", None)
     if limit:
         set_max_pixels(limit)
-    pictures = PictureChecks()
-    pictures.load(_pictures_file(config))
-    return pictures
+    return PictureChecks(file=_pictures_file(config))
 
 
 def _background_problems(theme, pictures: PictureChecks) -> list[Problem]:
@@ -142,9 +140,7 @@ def collect(content_dir: str | os.PathLike, *, config_path=None, theme_dir=None,
     """Load and check everything; returns the content and (path prefix, problem) pairs."""
     config_problems, config = _config_problems(config_path, theme_dir)
     pictures = _pictures(config)
-    content = ContentLoader(content_dir, pictures=pictures).load()
-    if pictures.checked:
-        pictures.save(_pictures_file(config))
+    content = ContentLoader(content_dir, pictures=pictures).load()  # remembers what it proved
     prefix = os.fspath(content_dir).rstrip("/") or "/"
     found: list[tuple[str, Problem]] = [(prefix, p) for p in content.problems]
     found += [("", p) for p in config_problems]

@@ -49,5 +49,14 @@ def test_cache_warm_and_check_take_the_content_folder_the_same_way(tmp_path, cap
     assert main(["cache", "warm", "--content", str(content), "--cache-dir",
                  str(tmp_path / "cache"), "--jobs", "1"]) == 0
     assert "1 pictures, 1 decoded now" in capsys.readouterr().out
+    from kiosk.content.loader import ContentLoader
+    from kiosk.images.verify import PictureChecks, checks_file
+
+    pictures = PictureChecks(file=checks_file(tmp_path / "cache"))
+    (content / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    (content / "01-a" / "_section.yaml").write_text("title: A\nlayout: grid\n", encoding="utf-8")
+    (content / "01-a" / "x.md").write_text("---\ntitle: X\ncover: p.jpg\n---\n", encoding="utf-8")
+    assert not ContentLoader(content, pictures=pictures).load().problems
+    assert pictures.checked == 0  # proven by the warm-up already
     assert main(["check", "--content", str(tmp_path / "nope")]) == 1
     assert capsys.readouterr().out.startswith(f"{tmp_path}/nope: error:")

@@ -343,6 +343,7 @@ class ContentLoader:
         finally:
             self._incremental = False
             self._touched = set()
+            self.pictures.save_if_new()
             if gc_was_enabled:
                 gc.enable()
 

@@ -205,16 +205,40 @@ def _damaged(text: str) -> tuple[str, str]:
 
 # ------------------------------------------------------------------ memory
 
+_default_file: str | None = None
+
+
+def remember_in(path: str | os.PathLike | None) -> None:
+    """Every :class:`PictureChecks` made from now on keeps its answers in ``path`` (the
+    cache folder's ``picture-checks.json``), shared by the kiosk, ``kiosk check`` and
+    ``kiosk cache warm``: a picture proven by one is not decoded again by the others."""
+    global _default_file
+    _default_file = os.fspath(path) if path is not None else None
+
+
+def checks_file(cache_dir: str | os.PathLike) -> Path:
+    return Path(cache_dir).expanduser() / "picture-checks.json"
+
 
 class PictureChecks:
     """Answers of :func:`check_picture` by path, valid while size and mtime stay the same."""
 
     FORMAT = 1
 
-    def __init__(self, max_pixels: int | None = None):
+    def __init__(self, max_pixels: int | None = None, file: str | os.PathLike | None = None):
         self.max_pixels = max_pixels
         self._known: dict[str, tuple[int, int, tuple[Note, ...]]] = {}
         self.checked = 0  # pictures decoded (not answered from memory)
+        # kept between runs here (see :func:`remember_in`); read at the first question
+        self.file = os.fspath(file) if file is not None else _default_file
+        self._read = self.file is None
+        self._saved = 0
+
+    def save_if_new(self) -> None:
+        """Write the answers to :attr:`file` if pictures were decoded since the last write."""
+        if self.file is not None and self.checked != self._saved:
+            self._saved = self.checked
+            self.save(self.file)
 
     def limit(self) -> int:
         return self.max_pixels or _max_pixels()
@@ -225,6 +249,9 @@ class PictureChecks:
                 st = os.stat(path)
             except OSError:
                 return check_picture(path, self.limit())
+        if not self._read:
+            self._read = True
+            self.load(self.file)
         key = (st.st_size, st.st_mtime_ns)
         known = self._known.get(path)
         if known is not None and known[:2] == key:
@@ -233,6 +260,14 @@ class PictureChecks:
         self.checked += 1
         self._known[path] = (*key, notes)
         return notes
+
+    def remember(self, path: str, size: int, mtime_ns: int, notes) -> None:
+        """An answer found elsewhere (``kiosk cache warm``'s worker processes)."""
+        if not self._read:
+            self._read = True
+            self.load(self.file)
+        self._known[path] = (size, mtime_ns, tuple(tuple(n) for n in notes))
+        self.checked += 1
 
     # for ``kiosk check`` (a new process each time): remembered in a file
 
@@ -266,4 +301,4 @@ class PictureChecks:
 
 
 __all__ = ["MAX_ASPECT", "WARN_BYTES", "WARN_SIDE", "PictureChecks", "check_picture",
-           "heif_available"]
+           "checks_file", "heif_available", "remember_in"]

@@ -90,20 +90,24 @@ def _warm_one(path: str):
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, _limit)
     try:
+        from kiosk.images.verify import check_picture
+
+        st = os.stat(path)
+        notes = check_picture(path)  # remembered for the kiosk and kiosk check
         before = _pipeline.decodes
         _pipeline.master(path)
-        return path, _pipeline.decodes > before, None
+        return path, _pipeline.decodes > before, None, (st.st_size, st.st_mtime_ns, notes)
     except _TooSlow:
         return path, False, (f"the picture took longer than {_limit:g} s to decode; make it "
-                             f"smaller", f"图片解码超过 {_limit:g} 秒；请缩小后再用")
+                             f"smaller", f"图片解码超过 {_limit:g} 秒；请缩小后再用"), None
     except ImageError as exc:
-        return path, False, (exc.message, exc.message_zh)
+        return path, False, (exc.message, exc.message_zh), None
     except OSError as exc:
         return path, False, (f"the file cannot be read ({exc.strerror or exc})",
-                             f"文件无法读取（{exc.strerror or exc}）")
+                             f"文件无法读取（{exc.strerror or exc}）"), None
     except Exception as exc:  # whatever a damaged file does to a decoder: listed, never fatal
         return path, False, (f"the picture cannot be decoded ({type(exc).__name__}: {exc})",
-                             f"图片无法解码（{type(exc).__name__}：{exc}）")
+                             f"图片无法解码（{type(exc).__name__}：{exc}）"), None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -124,20 +128,28 @@ def warm(root: Path, cache_dir: str, disk_mb: float = 2048, processes: int | Non
     processes = processes or os.cpu_count() or 1
     made = 0
     started = time.monotonic()
+    from kiosk.images.decode import set_max_pixels
+    from kiosk.images.verify import PictureChecks, checks_file
+
+    set_max_pixels(max_pixels)
+    checks = PictureChecks(file=checks_file(cache_dir))
     if pictures:
         # "spawn": forking a process that already runs threads (a kiosk, a test run)
         # can copy a held lock into the child and hang it.
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(min(processes, len(pictures)), initializer=_start,
                       initargs=(cache_dir, disk_mb, max_pixels, limit)) as pool:
-            for done, (path, built, error) in enumerate(
+            for done, (path, built, error, proven) in enumerate(
                     pool.imap_unordered(_warm_one, pictures, chunksize=1), start=1):
                 made += bool(built)
+                if proven is not None:
+                    checks.remember(path, *proven)
                 if error:
                     problems.append((os.path.relpath(path, root), *error))
                 out.write(_bar(done, len(pictures), started))
                 out.flush()
         out.write("\n")
+        checks.save_if_new()
     problems.sort()
     return {"pictures": len(pictures), "decoded": made, "problems": problems,
             "seconds": time.monotonic() - started}
