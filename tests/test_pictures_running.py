@@ -3,6 +3,7 @@ what visitors see never breaks, and staff read why in the status file."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 
@@ -146,3 +147,30 @@ def test_a_picture_broken_on_disk_is_shown_from_its_last_good_version(kiosk, hal
     kiosk.settle()
     pictures = [p for p in kiosk.widgets(Picture, kiosk.screen) if p.source == str(target)]
     assert pictures and all(p.texture is not None for p in pictures)
+
+
+def test_a_phone_photo_shows_and_pipes_and_device_links_are_reported(kiosk, hall):
+    from badpictures import fifo, heic
+
+    app, reloader = start(kiosk, hall)
+    heic(hall / "03-photos" / "phone.heic", (640, 480))
+    fifo(hall / "03-photos" / "pipe.jpg")
+    fifo(hall / "03-photos" / "pipe.md")
+    os.symlink("/dev/urandom", hall / "03-photos" / "random.jpg")
+    page(hall / "03-photos" / "phone.md", "手机照片", "images: [phone.heic]\n")
+    page(hall / "03-photos" / "odd.md", "奇怪的文件", "images: [pipe.jpg, random.jpg]\n")
+    assert wait_until(kiosk, lambda: app.content.exhibit("photos", "phone") is not None)
+    assert wait_until(kiosk, lambda: len(kiosk.status()["content"]["errors"]) >= 3)
+    errors = {(e["path"], e["line"], e["message"].split(";")[0])
+              for e in kiosk.status()["content"]["errors"]}
+    assert ("03-photos/odd.md", 3, "image 1: 'pipe.jpg' is not an ordinary file (a pipe, a "
+            "device or a socket)") in errors
+    assert ("03-photos/odd.md", 3, "image 2: 'random.jpg' is a link to a place outside the "
+            "content folder") in errors
+    assert ("03-photos/pipe.md", None, "this is not an ordinary file (a pipe, a device or a "
+            "socket)") in errors
+    app.go("exhibit/photos/phone")
+    kiosk.settle()
+    target = str(hall / "03-photos" / "phone.heic")
+    assert wait_until(kiosk, lambda: any(p.source == target and p.texture is not None
+                                         for p in kiosk.widgets(Picture, kiosk.screen)))
