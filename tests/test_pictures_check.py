@@ -219,3 +219,14 @@ def test_folders_print_plainly(tmp_path, capsys):
                        f"{tmp_path}/nope"
     code, lines = check(f"{tmp_path}/nope/", capsys)
     assert lines[0].startswith(f"{tmp_path}/nope: error:")
+
+
+def test_a_folder_spelt_in_other_letter_case_gets_a_hint(tmp_path, capsys):
+    root, sec = hall(tmp_path)
+    photo(sec / "Images" / "a.jpg")
+    photo(root / "_shared" / "Logo.PNG")
+    page(sec / "a.md", "A", "cover: images/a.jpg\nimages: ../_shared/logo.png\n")
+    code, lines = check(root, capsys)
+    assert code == 1
+    assert "did you mean 'Images/a.jpg'?" in lines[0]
+    assert "did you mean '_shared/Logo.PNG'?" in lines[1]

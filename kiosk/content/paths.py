@@ -52,19 +52,26 @@ def media_kind(name: str) -> str | None:
     return None
 
 
-def _other_case(abspath: str) -> str | None:
-    """The name of a file beside ``abspath`` that differs only in letter case, with the
-    folders on the way spelled as they are on disk (None if there is none)."""
-    head, name = os.path.split(abspath)
-    try:
-        names = os.listdir(head)
-    except OSError:
-        return None
-    low = name.lower()
-    for other in sorted(names):
-        if other.lower() == low and other != name:
-            return other
-    return None
+def _other_case(root: str, rel: str) -> str | None:
+    """``rel`` (root-relative) as it is spelled on disk when only letter case differs, in
+    the file name or any folder on the way (None if there is no such file)."""
+    folder, parts, changed = root, [], False
+    for name in rel.split("/"):
+        if os.path.lexists(os.path.join(folder, name)):
+            found = name
+        else:
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError:
+                return None
+            low = name.lower()
+            found = next((n for n in names if n.lower() == low), None)
+            if found is None:
+                return None
+            changed = True
+        parts.append(found)
+        folder = os.path.join(folder, found)
+    return "/".join(parts) if changed else None
 
 
 class MediaResolver:
@@ -252,9 +259,10 @@ class MediaResolver:
                     f"put a picture or video file there",
                     f"'{src}' 不是普通文件（而是管道、设备或套接字）；请放入图片或视频文件")
             else:
-                guess = _other_case(abspath)
-                if guess and "/" in src:
-                    guess = f"{src.rpartition('/')[0]}/{guess}"
+                guess = _other_case(self.root, rel)
+                folder = source.rpartition("/")[0]
+                if guess and folder and guess.startswith(folder + "/"):
+                    guess = guess[len(folder) + 1:]  # as written: from the file's folder
                 if guess:
                     bad(f"file not found: {src} — did you mean '{guess}'? "
                         f"(capital and small letters must match)",
