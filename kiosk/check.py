@@ -169,7 +169,10 @@ def run_check(content_dir: str | os.PathLike, *, config_path=None, theme_dir=Non
     if as_json:
         def item(pre: str, p: Problem) -> dict:
             d = p.as_dict()
-            d["file"] = f"{pre.rstrip('/')}/{p.path}" if pre and p.path else p.path
+            if pre and p.path == ".":  # the content folder itself
+                d["file"] = pre
+            else:
+                d["file"] = f"{pre.rstrip('/')}/{p.path}" if pre and p.path else p.path
             return d
 
         payload = {

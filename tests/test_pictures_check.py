@@ -230,3 +230,9 @@ def test_a_folder_spelt_in_other_letter_case_gets_a_hint(tmp_path, capsys):
     assert code == 1
     assert "did you mean 'Images/a.jpg'?" in lines[0]
     assert "did you mean '_shared/Logo.PNG'?" in lines[1]
+
+
+def test_folders_print_plainly_in_json_too(tmp_path, capsys):
+    assert main(["check", f"{tmp_path}/nope/", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["errors"][0]["file"] == f"{tmp_path}/nope"
