@@ -61,8 +61,8 @@ def _background_problems(theme, pictures: PictureChecks) -> list[Problem]:
     if not background or not os.path.isfile(background):
         return []
     source = str(Path(getattr(theme, "folder", Path(background).parent)) / "theme.yaml")
-    return [problem(source, None, severity, f"'background': {en}", f"'background'：{zh}",
-                    "background")
+    return [problem(source, None, severity, f"'background.image': {en}",
+                    f"'background.image'：{zh}", "background.image")
             for severity, en, zh in pictures.get(os.fspath(background))]
 
 

@@ -236,3 +236,16 @@ def test_folders_print_plainly_in_json_too(tmp_path, capsys):
     assert main(["check", f"{tmp_path}/nope/", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["errors"][0]["file"] == f"{tmp_path}/nope"
+
+
+def test_a_broken_theme_background_is_named(tmp_path, capsys):
+    import shutil
+
+    from conftest import ROOT
+
+    root, sec = hall(tmp_path)
+    theme = shutil.copytree(ROOT / "themes" / "party-red", tmp_path / "theme")
+    truncated(theme / "images" / "background.jpg", (1080, 1920))
+    assert main(["check", str(root), "--theme", str(theme), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert f"{theme}/theme.yaml: error: 'background.image': the picture is incomplete" in out

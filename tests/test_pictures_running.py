@@ -174,3 +174,15 @@ def test_a_phone_photo_shows_and_pipes_and_device_links_are_reported(kiosk, hall
     target = str(hall / "03-photos" / "phone.heic")
     assert wait_until(kiosk, lambda: any(p.source == target and p.texture is not None
                                          for p in kiosk.widgets(Picture, kiosk.screen)))
+
+
+def test_a_broken_theme_background_is_in_the_status_file(kiosk, hall, tmp_path):
+    from conftest import ROOT
+
+    theme = shutil.copytree(ROOT / "themes" / "party-red", tmp_path / "theme")
+    truncated(theme / "images" / "background.jpg", (540, 960))
+    app = kiosk.start(hall, theme=str(theme))
+    app.reloader = Reloader(app, "off")
+    errors = kiosk.status()["content"]["errors"]
+    assert [(e["path"], e["message"][:60]) for e in errors] == [
+        (f"{theme}/theme.yaml", "'background.image': the picture is incomplete (the file was ")]

@@ -28,6 +28,7 @@ import stat
 import threading
 import time
 from functools import partial
+from pathlib import Path
 
 from kivy.cache import Cache
 from kivy.clock import Clock
@@ -36,6 +37,7 @@ from kivy.uix.image import Image
 from kiosk.content.lastgood import is_incomplete_problem, keep_last_good
 from kiosk.content.model import Content, Problem
 from kiosk.content.paths import media_kind
+from kiosk.content.source import problem
 from kiosk.watch import ContentWatcher
 
 log = logging.getLogger("kiosk.reload")
@@ -139,7 +141,8 @@ class Reloader:
             self.watcher = ContentWatcher(paths, self._changed, mode=watcher_mode,
                                           settle=settle, rescan_every=rescan_every,
                                           poll_interval=poll_interval, check_every=check_every)
-        app.content_errors = list(app.content.errors) if app.content else []
+        self._background = self._background_problems(getattr(app, "theme", None))
+        app.content_errors = (list(app.content.errors) if app.content else []) + self._background
 
     def start(self) -> Reloader:
         if self.watcher is not None:
@@ -260,7 +263,7 @@ class Reloader:
         content = keep_last_good(app.content, snapshot, root_exists=root_exists,
                                  tours=tours)
         self._log(content, root_exists)
-        app.content_errors = list(content.errors)
+        app.content_errors = list(content.errors) + self._background
         if content == app.content:
             return False
         app.apply_content(content)
@@ -283,10 +286,29 @@ class Reloader:
                 (log.error if p.is_error else log.warning)(p.format(self.content_root))
         self._logged = set(content.problems)
 
+    def _background_problems(self, theme) -> list[Problem]:
+        """The theme's background picture, proven like the content's (errors only: the
+        theme falls back to its plain colour)."""
+        background = getattr(theme, "background", None)
+        if not background or not os.path.isfile(background):
+            return []
+        source = str(Path(getattr(theme, "folder", Path(background).parent)) / "theme.yaml")
+        found = [problem(source, None, "error", f"'background.image': {en}",
+                         f"'background.image'：{zh}",
+                         "background.image")
+                 for severity, en, zh in self.loader.pictures.get(os.fspath(background))
+                 if severity == "error"]
+        for p in found:
+            log.error(p.format())
+        return found
+
     def _apply_theme(self, theme, problems) -> None:
         app = self.app
         for p in problems:
             log.warning(p.format())
+        self._background = self._background_problems(theme)
+        app.content_errors = [p for p in app.content_errors
+                              if p.key != "background.image"] + self._background
         if theme == app.theme:
             return
         from kiosk.ui import style
