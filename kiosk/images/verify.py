@@ -290,7 +290,7 @@ class PictureChecks:
             payload = json.dumps({"format": self.FORMAT, "limit": self.limit(),
                                   "heif": heif_available(),
                                   "pictures": {k: [s, m, [list(n) for n in notes]]
-                                               for k, (s, m, notes) in self._known.items()}},
+                                               for k, (s, m, notes) in list(self._known.items())}},
                                  ensure_ascii=False)
             fd, tmp = tempfile.mkstemp(prefix=".picture-checks-", dir=target.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
