@@ -55,7 +55,8 @@ class Instance:
                     "globalAnnounceEnabled": "false", "localAnnounceEnabled": "false",
                     "relaysEnabled": "false", "natEnabled": "false", "urAccepted": "-1",
                     "autoUpgradeIntervalH": "0", "crashReportingEnabled": "false",
-                    "startBrowser": "false", "reconnectionIntervalS": "1"}
+                    "startBrowser": "false", "reconnectionIntervalS": "1",
+                    "setLowPriority": "false"}  # not starved by the test's own frames
         for key, value in settings.items():
             node = options.find(key)
             if node is None:
@@ -164,8 +165,12 @@ def test_a_batch_synchronised_by_syncthing_ends_as_a_fresh_load(kiosk, tmp_path,
     expected = ContentLoader(staging).load()
     assert not expected.errors, expected.errors
 
-    assert wait_until(kiosk, lambda: tree_of(shown) == tree_of(staging), 40), \
-        "Syncthing did not bring the kiosk's folder up to date within 40 s"
+    # about 15 s here; the limit leaves room for a machine busy with other work
+    if not wait_until(kiosk, lambda: tree_of(shown) == tree_of(staging), 90):
+        logs = "".join(log.read_text(errors="replace")[-1500:]
+                       for log in (tmp_path / "staging.log", tmp_path / "kiosk.log")
+                       if log.exists())
+        pytest.fail(f"Syncthing did not bring the kiosk's folder up to date within 90 s:\n{logs}")
     fresh = ContentLoader(shown)
     assert wait_until(kiosk, lambda: app.content == fresh.load(), 10)
     assert [s.id for s in app.content.sections] == ["history", "photos"]
