@@ -99,6 +99,11 @@ def tree_of(folder: Path) -> dict[str, bytes]:
     return out
 
 
+def _logs(tmp_path: Path) -> str:
+    return "".join(log.read_text(errors="replace")[-1500:]
+                   for log in (tmp_path / "staging.log", tmp_path / "kiosk.log") if log.exists())
+
+
 def wait_until(kiosk, condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
@@ -124,11 +129,17 @@ def test_a_batch_synchronised_by_syncthing_ends_as_a_fresh_load(kiosk, tmp_path,
                                                                syncthing_pair):
     a, b = syncthing_pair
     staging = shutil.copytree(FIXTURES / "content-good", tmp_path / "staging")
-    shown = shutil.copytree(FIXTURES / "content-good", tmp_path / "kiosk-content")
+    shown = tmp_path / "kiosk-content"  # empty: the first sync fills it, as on a new kiosk
+    shown.mkdir()
     a.configure(staging, "sendonly", b)
     b.configure(shown, "receiveonly", a)
     a.start(tmp_path / "staging.log")
     b.start(tmp_path / "kiosk.log")
+    deadline = time.monotonic() + 60
+    while tree_of(shown) != tree_of(staging) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if tree_of(shown) != tree_of(staging):
+        pytest.fail(f"the first sync did not finish within 60 s:\n{_logs(tmp_path)}")
 
     app = kiosk.start(shown)
     reloader = Reloader(app, "native", settle=0.3, check_every=0.5, poll_interval=0.5)
@@ -167,10 +178,8 @@ def test_a_batch_synchronised_by_syncthing_ends_as_a_fresh_load(kiosk, tmp_path,
 
     # about 15 s here; the limit leaves room for a machine busy with other work
     if not wait_until(kiosk, lambda: tree_of(shown) == tree_of(staging), 90):
-        logs = "".join(log.read_text(errors="replace")[-1500:]
-                       for log in (tmp_path / "staging.log", tmp_path / "kiosk.log")
-                       if log.exists())
-        pytest.fail(f"Syncthing did not bring the kiosk's folder up to date within 90 s:\n{logs}")
+        pytest.fail(f"Syncthing did not bring the kiosk's folder up to date within 90 s:\n"
+                    f"{_logs(tmp_path)}")
     fresh = ContentLoader(shown)
     assert wait_until(kiosk, lambda: app.content == fresh.load(), 10)
     assert [s.id for s in app.content.sections] == ["history", "photos"]
