@@ -60,3 +60,15 @@ def test_cache_warm_and_check_take_the_content_folder_the_same_way(tmp_path, cap
     assert pictures.checked == 0  # proven by the warm-up already
     assert main(["check", "--content", str(tmp_path / "nope")]) == 1
     assert capsys.readouterr().out.startswith(f"{tmp_path}/nope: error:")
+
+
+def test_a_picture_over_the_time_limit_is_listed_not_waited_for(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = tmp_path / "content"
+    photo(content / "01-a" / "slow.jpg", (3000, 2000))
+    code = main(["cache", "warm", "--content", str(content), "--cache-dir",
+                 str(tmp_path / "cache"), "--jobs", "1", "--time-limit", "0.001"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{content}/01-a/slow.jpg: error: 图片解码超过 0.001 秒；请缩小后再用 / the picture " \
+           f"took longer than 0.001 s to decode; make it smaller" in out

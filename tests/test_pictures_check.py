@@ -249,3 +249,14 @@ def test_a_broken_theme_background_is_named(tmp_path, capsys):
     assert main(["check", str(root), "--theme", str(theme), "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert f"{theme}/theme.yaml: error: 'background.image': the picture is incomplete" in out
+
+
+def test_without_pillow_heif_a_heic_photo_is_refused_clearly(tmp_path, monkeypatch):
+    from kiosk.images import verify
+
+    path = heic(tmp_path / "phone.heic")
+    monkeypatch.setattr(verify, "HEIF_AVAILABLE", False)
+    assert verify.check_picture(str(path)) == (("error",
+        "this is a HEIC photo from a phone, and this kiosk cannot read HEIC (the pillow-heif "
+        "package is missing); save it as JPEG",
+        "这是手机拍的 HEIC 格式照片，本机无法读取 HEIC（缺少 pillow-heif）；请另存为 JPEG"),)
