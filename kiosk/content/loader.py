@@ -107,6 +107,7 @@ class ContentLoader:
         self.root = os.path.abspath(os.fspath(root))
         # every picture named is opened and decoded once per (size, mtime)
         self.pictures = pictures if pictures is not None else PictureChecks()
+        self._proved_ahead = False
         self.last_parsed: list[str] = []  # files read again by the last load
         self.last_listed: list[str] = []  # folders listed by the last load ("." is the root)
         self.last_full_walk = True  # the last load walked the whole tree
@@ -303,6 +304,15 @@ class ContentLoader:
                     "未使用：tours 文件夹里只放 NAME.yaml 文件"))
         return listing
 
+    def _pictures_in_tree(self) -> list[str]:
+        """Every picture file below the root (hidden and ignored names left out)."""
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if not is_ignored(d)]
+            found.extend(os.path.join(folder, f) for f in files
+                         if media_kind(f) == "image" and not is_ignored(f))
+        return found
+
     def _linked(self) -> bool:
         """Does anything loaded depend on a symbolic link? (a change to its target is
         reported under the target's path, not the link's)"""
@@ -364,6 +374,9 @@ class ContentLoader:
             self._listings[TOURS_FOLDER] = self._list_tours()
         for name in root.sections:
             self._listings[name] = self._list_section(name)
+        if not self._proved_ahead:  # the first load: every picture at once, on every core
+            self._proved_ahead = True
+            self.pictures.prove_ahead(self._pictures_in_tree())
         content = self._assemble(folder_name, None)
         self._forget_vanished()
         return content
