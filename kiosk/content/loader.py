@@ -304,13 +304,17 @@ class ContentLoader:
                     "未使用：tours 文件夹里只放 NAME.yaml 文件"))
         return listing
 
-    def _pictures_in_tree(self) -> list[str]:
-        """Every picture file below the root (hidden and ignored names left out)."""
+    def _pictures_in_tree(self, limit: int = 5_000) -> list[str]:
+        """Every picture file below the root (hidden and ignored names left out); none
+        when there are more than ``limit`` (heaps of leftovers rather than an exhibition:
+        each picture named is then proven as it is met)."""
         found = []
         for folder, dirs, files in os.walk(self.root):
             dirs[:] = [d for d in dirs if not is_ignored(d)]
             found.extend(os.path.join(folder, f) for f in files
                          if media_kind(f) == "image" and not is_ignored(f))
+            if len(found) > limit:
+                return []
         return found
 
     def _linked(self) -> bool:

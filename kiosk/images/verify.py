@@ -280,7 +280,7 @@ class PictureChecks:
             except OSError:
                 continue
             known = self._known.get(path)
-            if stat.S_ISREG(st.st_mode) and (known is None
+            if stat.S_ISREG(st.st_mode) and st.st_size and (known is None
                                               or known[:2] != (st.st_size, st.st_mtime_ns)):
                 unknown.append(path)
         if len(unknown) < 2:
