@@ -123,3 +123,13 @@ def test_deleting_one_section_still_removes_it(tree):
     shutil.rmtree(root / "03-photos")
     shown = merged(loader, first)
     assert [s.id for s in shown.sections] == ["history", "figures"]
+
+
+def test_home_naming_a_section_kept_from_its_last_version_has_no_error(tree):
+    root, loader, first = tree
+    (root / "02-figures" / "_section.yaml").write_text("title: [\n", encoding="utf-8")
+    new = loader.load()
+    assert any(p.path == "site.yaml" and p.key == "home" for p in new.errors)  # the loader
+    shown = merged(loader, first)
+    assert [p.path for p in shown.errors] == ["02-figures/_section.yaml"]
+    assert shown.section("figures") == first.section("figures")

@@ -20,6 +20,7 @@ Plain Python; ``kiosk check`` never uses this (it reports every file as it is).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -147,6 +148,16 @@ def _in_order(exhibits: list[Exhibit], layout: str) -> tuple[Exhibit, ...]:
         ex.date is None, ex.date.sort_key if ex.date else (0, 0, 0), by_order(ex))))
 
 
+_HOME_MISSING = re.compile(r"^'home' lists '(.+?)', but there is no such section")
+
+
+def _home_names_shown(p: Problem, content: Content, shown: set[str]) -> bool:
+    if p.key != "home" or p.path != (content.site.source or "site.yaml"):
+        return False
+    match = _HOME_MISSING.match(p.message)
+    return match is not None and match[1] in shown
+
+
 def _folder_there(content: Content, section: Section) -> bool:
     folder = section.folder or section.source.rpartition("/")[0]
     return bool(folder) and os.path.isdir(os.path.join(str(content.root), folder))
@@ -193,7 +204,9 @@ def keep_last_good(previous: Content | None, new: Content, *, root_exists: bool 
         lambda s: s.id)
     notes.kept.extend(s.source for s in kept_sections)
     merged = replace(new, sections=tuple(sections))
-    problems = list(new.problems)
+    shown_ids = {s.id for s in sections}
+    # 'home' naming a section shown from its last good version is not an error either
+    problems = [p for p in new.problems if not _home_names_shown(p, new, shown_ids)]
     tour_list = list(new.tours)
     if tours is not None:  # check the steps against what is shown now
         stale = {p for _, found in tours for p in found}
