@@ -158,6 +158,21 @@ def test_only_ordinary_files_inside_the_content_folder(tmp_path, capsys):
            f"socket); it is not used" in lines
 
 
+def test_a_device_file_named_like_a_picture_is_refused(tmp_path, capsys):
+    import stat
+
+    root, sec = hall(tmp_path)
+    try:
+        os.mknod(sec / "null.jpg", 0o644 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("only root can make a device file here")
+    page(sec / "a.md", "A", "cover: null.jpg\n")
+    code, lines = check(root, capsys)
+    assert code == 1
+    assert lines[0] == f"{root}/01-photos/a.md:3: error: 'cover': 'null.jpg' is not an ordinary " \
+                       f"file (a pipe, a device or a socket); put a picture or video file there"
+
+
 def test_section_covers_posters_honors_logo_and_web_pictures(tmp_path, capsys):
     root, sec = hall(tmp_path)
     truncated(root / "_shared" / "logo.png")
