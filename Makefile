@@ -33,8 +33,9 @@ test: $(STAMP)
 soak: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q -m slow -s tests/test_soak.py
 
+CONTENT ?= content
 check: $(STAMP)
-	$(BIN)/kiosk check content
+	$(BIN)/kiosk check $(CONTENT)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -18,6 +18,8 @@ from kiosk.content.glyphs import font_charset, missing_glyphs
 from kiosk.content.loader import ContentLoader
 from kiosk.content.model import Content, Problem
 from kiosk.content.source import problem
+from kiosk.images.decode import set_max_pixels
+from kiosk.images.verify import PictureChecks, checks_file
 
 
 def _has_module(name: str) -> bool:
@@ -37,7 +39,35 @@ def _config_problems(config_path, theme_dir) -> tuple[list[Problem], object | No
     return list(problems), config
 
 
-def _theme_fonts(theme_dir, config) -> tuple[list[str], list[Problem]]:
+def _pictures_file(config) -> Path:
+    """Where pictures proven are remembered (the cache folder, shared with the kiosk)."""
+    from kiosk.config import CacheConfig
+
+    folder = config.path(config.cache.dir) if config is not None \
+        else Path(CacheConfig().dir).expanduser()
+    return checks_file(folder)
+
+
+def _pictures(config) -> PictureChecks:
+    limit = getattr(getattr(config, "images", None), "max_pixels", None)
+    if limit:
+        set_max_pixels(limit)
+    return PictureChecks(file=_pictures_file(config))
+
+
+def _background_problems(theme, pictures: PictureChecks) -> list[Problem]:
+    """The theme's background picture, proven like the content's pictures."""
+    background = getattr(theme, "background", None)
+    if not background or not os.path.isfile(background):
+        return []
+    source = str(Path(getattr(theme, "folder", Path(background).parent)) / "theme.yaml")
+    return [problem(source, None, severity, f"'background.image': {en}",
+                    f"'background.image'：{zh}", "background.image")
+            for severity, en, zh in pictures.get(os.fspath(background))]
+
+
+def _theme_fonts(theme_dir, config, pictures: PictureChecks | None = None
+                 ) -> tuple[list[str], list[Problem]]:
     """Font files of the theme given (folder or name), or of the configured theme."""
     if not _has_module("kiosk.theme"):
         return [], []
@@ -60,6 +90,8 @@ def _theme_fonts(theme_dir, config) -> tuple[list[str], list[Problem]]:
         return [], problems
     theme, theme_problems = load_theme(folder)
     problems.extend(theme_problems)
+    if pictures is not None:
+        problems.extend(_background_problems(theme, pictures))
     fonts = getattr(theme, "fonts", None)
     paths = [getattr(fonts, "regular", None), getattr(fonts, "bold", None)]
     return [p for p in dict.fromkeys(paths) if p and os.path.isfile(p)], problems
@@ -106,14 +138,15 @@ def collect(content_dir: str | os.PathLike, *, config_path=None, theme_dir=None,
             fonts: Iterable[str | os.PathLike] | None = None
             ) -> tuple[Content, list[tuple[str, Problem]]]:
     """Load and check everything; returns the content and (path prefix, problem) pairs."""
-    content = ContentLoader(content_dir).load()
-    prefix = os.fspath(content_dir)
-    found: list[tuple[str, Problem]] = [(prefix, p) for p in content.problems]
     config_problems, config = _config_problems(config_path, theme_dir)
+    pictures = _pictures(config)
+    content = ContentLoader(content_dir, pictures=pictures).load()  # remembers what it proved
+    prefix = os.fspath(content_dir).rstrip("/") or "/"
+    found: list[tuple[str, Problem]] = [(prefix, p) for p in content.problems]
     found += [("", p) for p in config_problems]
     font_paths = [os.fspath(f) for f in fonts or ()]
     if not font_paths:
-        font_paths, theme_problems = _theme_fonts(theme_dir, config)
+        font_paths, theme_problems = _theme_fonts(theme_dir, config, pictures)
         found += [("", p) for p in theme_problems]
     found += [(prefix, p) for p in glyph_problems(content, font_paths)]
     return content, found
@@ -136,7 +169,10 @@ def run_check(content_dir: str | os.PathLike, *, config_path=None, theme_dir=Non
     if as_json:
         def item(pre: str, p: Problem) -> dict:
             d = p.as_dict()
-            d["file"] = f"{pre.rstrip('/')}/{p.path}" if pre and p.path else p.path
+            if pre and p.path == ".":  # the content folder itself
+                d["file"] = pre
+            else:
+                d["file"] = f"{pre.rstrip('/')}/{p.path}" if pre and p.path else p.path
             return d
 
         payload = {

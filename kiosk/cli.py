@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check content, tours, theme and kiosk.yaml")
     check.add_argument("dir", nargs="?", default=None, help="content folder (default: from kiosk.yaml)")
+    check.add_argument("--content", default=None, help="content folder (the same as DIR)")
     check.add_argument("--config", default=None, help="kiosk.yaml to check too")
     check.add_argument("--theme", default=None, help="theme whose font must draw every character")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.check import run_check
 
         config_path = args.config or _default_config()
-        content_dir = args.dir
+        content_dir = args.content or args.dir
         if content_dir is None:
             from kiosk.config import load_config
 

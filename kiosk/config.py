@@ -59,6 +59,11 @@ class CacheConfig:
 
 
 @dataclass(frozen=True)
+class ImagesConfig:
+    max_pixels: int = 120_000_000  # pictures with more pixels are refused (errors, never decoded)
+
+
+@dataclass(frozen=True)
 class AdminConfig:
     # PINs are kept only as salted hashes (kiosk/pin.py; `kiosk pin` sets them)
     pin_hash: str | None = None  # the staff PIN
@@ -89,6 +94,7 @@ class Config:
     analytics_db: str | None = None  # SQLite file of visitor figures; None: not recorded
     idle: IdleConfig = field(default_factory=IdleConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
+    images: ImagesConfig = field(default_factory=ImagesConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths are read from here
 
@@ -136,11 +142,12 @@ def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="
 
 TOP_KEYS = (
     "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
-    "status_file", "watch", "transitions", "idle", "cache", "admin",
+    "status_file", "watch", "transitions", "idle", "cache", "images", "admin",
     "name", "state_dir", "metrics_file", "analytics_db",
 )
 IDLE_KEYS = ("reset_after", "countdown", "attract_after")
 CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
+IMAGES_KEYS = ("max_pixels",)
 ADMIN_KEYS = ("pin_hash", "guide_pin_hash", "pin_file", "pin", "guide_pin")
 
 
@@ -189,6 +196,7 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     _monitoring(f, values, defaults)
     values["idle"] = _section(f, "idle", IDLE_KEYS, IdleConfig, number=True)
     values["cache"] = _section(f, "cache", CACHE_KEYS, CacheConfig)
+    values["images"] = _section(f, "images", IMAGES_KEYS, ImagesConfig)
     values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
     _plain_pins(f, values["admin"])
     config = Config(**values)

@@ -40,16 +40,27 @@ def build_status(
     language: str,
     content_version: int,
     errors: list[dict],
-    warnings: int = 0,
+    warnings: int | list[dict] = 0,
+    sections: list[str] | None = None,
     extra: dict | None = None,
 ) -> dict:
+    """``errors`` and ``warnings`` (each a path, line and message in both languages) are
+    the content's; ``sections`` the ids of the sections on screen."""
+    content: dict = {"version": content_version, "errors": errors}
+    if isinstance(warnings, list):
+        content["warnings"] = warnings
+        content["warning_count"] = len(warnings)
+    else:
+        content["warnings"] = warnings
+    if sections is not None:
+        content["sections"] = list(sections)
     doc = {
         "pid": os.getpid(),
         "updated_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "mode": mode,
         "screen": screen,
         "language": language,
-        "content": {"version": content_version, "errors": errors, "warnings": warnings},
+        "content": content,
         "memory_rss_mb": memory_rss_mb(),
     }
     if extra:

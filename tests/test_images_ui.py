@@ -107,19 +107,18 @@ def test_textures_stay_within_the_budget_and_far_ones_are_dropped(kiosk, tmp_pat
     assert len(photo_screens) <= 2  # swiping on refills two photo screens, turn about
 
 
-def test_a_file_that_is_not_a_picture_is_a_content_error_not_a_crash(kiosk, tmp_path):
+def test_a_file_that_is_not_a_picture_is_a_content_error_not_an_empty_frame(kiosk, tmp_path):
     hall = photo_hall(tmp_path / "content", n=3, bad=(2,))
     app = kiosk.start(hall)
     app.go("section/photos")
     kiosk.frames(3)
     shown = pictures_of(kiosk)
-    assert len(shown) == 3
-    broken = [p for p in shown if p.problem is not None]
-    assert [p.media.src for p in broken] == ["01-photos/images/p2.jpg"]
-    assert broken[0].empty and broken[0].texture is None
-    assert all(p.texture is not None for p in shown if p not in broken)
-    errors = [e for e in app.content_errors if e.path == "01-photos/images/p2.jpg"]
-    assert errors and "not a picture" in errors[0].message and "图片" in errors[0].message_zh
+    assert [p.media.src for p in shown] == ["01-photos/images/p1.jpg", "01-photos/images/p3.jpg"]
+    assert all(p.texture is not None and p.problem is None for p in shown)
+    errors = [e for e in app.content.errors if e.path == "01-photos/item2.md"]  # admin panel
+    assert errors and errors[0].line == 3
+    assert "this file holds text, not a picture" in errors[0].message
+    assert "图片" in errors[0].message_zh
 
 
 def test_fitted_pictures_crop_through_texture_coordinates():

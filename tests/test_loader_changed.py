@@ -32,8 +32,8 @@ GOOD = FIXTURES / "content-good"
 EXAMPLES = int(os.environ.get("KIOSK_FUZZ_EXAMPLES", "40"))
 
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f"
+    "15c4890000000d49444154789c63f8cfc0f01f00050001ff89993d1d0000000049454e44ae426082")
 
 SITE = ["title: 展厅\nlanguages: [zh, en]\nhome: [history, figures, photos]\nlogo: _shared/logo.png\n",
         "title: {zh: 展厅, en: Hall}\nlanguages: [zh]\nhome: [photos, history]\n",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from kiosk.content import load_content
 
@@ -54,7 +55,7 @@ RULES = [
     ("01-history/bad-fields.md", 11, "error",
      "image 2: the path '/etc/passwd.jpg' is absolute; write it relative to this file"),
     ("01-history/bad-fields.md", 12, "error",
-     "image 3: 'notes.txt' is not an image file (.jpg .jpeg .png .webp .gif .bmp)"),
+     "image 3: 'notes.txt' is not an image file (.jpg .jpeg .png .webp .gif .bmp .heic .heif)"),
     ("01-history/bad-fields.md", 13, "error", "'video': file not found: clip.mp4"),
     ("01-history/bad-fields.md", 17, "error", "file not found: images/gone.png"),
     ("01-history/tabs.md", 4, "error", "a tab is used for indentation; use spaces"),
@@ -292,7 +293,7 @@ def test_yes_no_words_stay_text_and_booleans_accept_them(tmp_path):
 
 def test_video_must_be_a_video_and_single_image_is_accepted(tmp_path):
     (tmp_path / "01-a").mkdir()
-    (tmp_path / "01-a" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (4, 3), "white").save(tmp_path / "01-a" / "a.png")
     content = tree(tmp_path, {"site.yaml": "title: T\n", **SECTION,
                               "01-a/x.md": "---\ntitle: X\nimages: a.png\nvideo: a.png\n---\n"})
     assert messages(content) == [

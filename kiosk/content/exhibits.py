@@ -69,13 +69,13 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
     f = Fields(main.data, main.path, problems, lang=lang, resolver=resolver)
     f.unknown(PAGE_FIELDS)
     title = f.text("title", required=True)
-    if not title:
-        return Built(None, problems)
-    common = _common(f)
+    common = _common(f)  # every field is checked, so all errors of the file show at once
     images = _images(f)
     video = _video(f)
     body = Text(((lang, main.body),), lang) if main.body.strip() else Text(default=lang)
     _check_body_images(main, resolver, problems)
+    if not title:
+        return Built(None, problems)
     summary = common.pop("summary")
     sources = [main.path]
     main_name = posixpath.basename(main.path)
@@ -153,9 +153,7 @@ def _check_body_images(parsed: ParsedFile, resolver: MediaResolver,
     if "![" not in parsed.body:
         return
     for match in _BODY_IMAGE.finditer(parsed.body):
-        src = match.group(1)
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", src):
-            continue  # web images are left to the renderer, which does not fetch them
+        src = match.group(1)  # web addresses (http://, file://) are refused by resolve
         line = parsed.body_line + parsed.body.count("\n", 0, match.start())
         resolver.resolve(parsed.path, src, line, "body", "image", problems)
 

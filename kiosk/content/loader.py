@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from kiosk.images.verify import PictureChecks
+
 from .exhibits import TRANSLATION_NAME, Built, build_page, build_structured, exhibit_id
 from .fields import did_you_mean
 from .model import Content, Exhibit, Problem, Section, Tour
@@ -63,6 +65,12 @@ def _dead_link(path: str) -> Problem:
                    "这个链接指向的位置不存在（目标缺失或指向自身）；不会使用")
 
 
+def _not_a_file(path: str) -> Problem:
+    return problem(path, None, "error",
+                   "this is not an ordinary file (a pipe, a device or a socket); it is not used",
+                   "这不是普通文件（而是管道、设备或套接字）；不会使用")
+
+
 class _Folder:
     """What one section folder holds, by kind of file."""
 
@@ -95,15 +103,20 @@ class _FullWalk(Exception):
 class ContentLoader:
     """Loads a content folder, re-reading only what changed since the last load."""
 
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike, pictures: PictureChecks | None = None):
         self.root = os.path.abspath(os.fspath(root))
+        # every picture named is opened and decoded once per (size, mtime)
+        self.pictures = pictures if pictures is not None else PictureChecks()
+        self._proved_ahead = False
         self.last_parsed: list[str] = []  # files read again by the last load
         self.last_listed: list[str] = []  # folders listed by the last load ("." is the root)
         self.last_full_walk = True  # the last load walked the whole tree
+        # the tours of the last load as built, each with what checking its steps found
+        self.last_tours: list[tuple[Tour, tuple[Problem, ...]]] = []
         self._files: dict[str, tuple[tuple, ParsedFile]] = {}
         self._stats: dict[str, tuple] = {}
         self._built: dict[str, tuple[tuple, object, list[Problem], dict[str, bool]]] = {}
-        self._resolver = MediaResolver(self.root)
+        self._resolver = MediaResolver(self.root, self.pictures)
         # What a load of changed paths starts from: the previous load's folders,
         # sections and snapshot, and who uses which media file.
         self._listings: dict[str, _Listing] = {}  # "" (the root), "tours", section folders
@@ -233,10 +246,14 @@ class ContentLoader:
                         listing.problems.append(_dead_link(rel))
                         continue
                 is_file = entry.is_file()
+                is_dir = not is_file and entry.is_dir()
                 if is_file:
                     self._stats[rel] = _stat_key(entry.stat())
                     listing.files.append(rel)
-                listing.entries.append((entry.name, entry.is_dir(), is_file))
+                elif not is_dir:
+                    listing.problems.append(_not_a_file(rel))
+                    continue
+                listing.entries.append((entry.name, is_dir, is_file))
             except OSError:
                 continue  # vanished while we looked (a sync tool at work)
         return listing
@@ -287,6 +304,19 @@ class ContentLoader:
                     "未使用：tours 文件夹里只放 NAME.yaml 文件"))
         return listing
 
+    def _pictures_in_tree(self, limit: int = 5_000) -> list[str]:
+        """Every picture file below the root (hidden and ignored names left out); none
+        when there are more than ``limit`` (heaps of leftovers rather than an exhibition:
+        each picture named is then proven as it is met)."""
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if not is_ignored(d)]
+            found.extend(os.path.join(folder, f) for f in files
+                         if media_kind(f) == "image" and not is_ignored(f))
+            if len(found) > limit:
+                return []
+        return found
+
     def _linked(self) -> bool:
         """Does anything loaded depend on a symbolic link? (a change to its target is
         reported under the target's path, not the link's)"""
@@ -327,6 +357,7 @@ class ContentLoader:
         finally:
             self._incremental = False
             self._touched = set()
+            self.pictures.save_if_new()
             if gc_was_enabled:
                 gc.enable()
 
@@ -336,7 +367,7 @@ class ContentLoader:
         self._stats = {}
         self._listings = {}
         self._content = None
-        self._resolver = MediaResolver(self.root)  # media are looked at afresh each load
+        self._resolver = MediaResolver(self.root, self.pictures)  # media are looked at afresh each load
         folder_name = os.path.basename(self.root.rstrip(os.sep))
         if not os.path.isdir(self.root):
             return Content(root=Path(self.root), site=default_site(folder_name), problems=(
@@ -347,6 +378,9 @@ class ContentLoader:
             self._listings[TOURS_FOLDER] = self._list_tours()
         for name in root.sections:
             self._listings[name] = self._list_section(name)
+        if not self._proved_ahead:  # the first load: every picture at once, on every core
+            self._proved_ahead = True
+            self.pictures.prove_ahead(self._pictures_in_tree())
         content = self._assemble(folder_name, None)
         self._forget_vanished()
         return content
@@ -377,7 +411,7 @@ class ContentLoader:
         self._content = None
         self._incremental = True
         self._reparsed = set()
-        self._resolver = MediaResolver(self.root)
+        self._resolver = MediaResolver(self.root, self.pictures)
         touched: set[str] = set()
         folders: set[str] = set()  # folders the changed paths lie in, or are
         for rel in rels:
@@ -562,6 +596,7 @@ class ContentLoader:
                     problems: list[Problem]) -> list[Tour]:
         tours: list[Tour] = []
         used: dict[str, str] = {}
+        self.last_tours = []
         for rel in files:
             parsed = self._parsed(rel, markdown=False)
             problems.extend(parsed.problems)
@@ -577,9 +612,10 @@ class ContentLoader:
                     f"导览名 '{tour.id}' 已被 {used[tour.id]} 使用；请给其中一个文件改名"))
                 continue
             used[tour.id] = rel
-            tour, step_problems = check_tour(tour, content)
+            checked, step_problems = check_tour(tour, content)
             problems.extend(step_problems)
-            tours.append(tour)
+            tours.append(checked)
+            self.last_tours.append((tour, tuple(step_problems)))
         return tours
 
 

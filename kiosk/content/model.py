@@ -320,7 +320,10 @@ class Problem:
         return self.severity == "error"
 
     def format(self, prefix: str = "", lang: str = "both") -> str:
-        path = f"{prefix.rstrip('/')}/{self.path}" if prefix and self.path else self.path
+        if prefix and self.path == ".":  # the content folder itself
+            path = prefix.rstrip("/") or "/"
+        else:
+            path = f"{prefix.rstrip('/')}/{self.path}" if prefix and self.path else self.path
         where = f"{path}:{self.line}" if self.line else path
         if lang == "zh" and self.message_zh:
             text = self.message_zh

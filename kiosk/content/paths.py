@@ -12,7 +12,7 @@ from pathlib import Path
 from .model import Media, Problem, Text
 from .source import problem
 
-IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp")
+IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".heic", ".heif")
 VIDEO_EXTS = (".mp4", ".webm", ".mov", ".mkv", ".avi")
 
 _PREFIX = re.compile(r"^\d{1,3}[-_]")
@@ -52,6 +52,28 @@ def media_kind(name: str) -> str | None:
     return None
 
 
+def _other_case(root: str, rel: str) -> str | None:
+    """``rel`` (root-relative) as it is spelled on disk when only letter case differs, in
+    the file name or any folder on the way (None if there is no such file)."""
+    folder, parts, changed = root, [], False
+    for name in rel.split("/"):
+        if os.path.lexists(os.path.join(folder, name)):
+            found = name
+        else:
+            try:
+                names = sorted(os.listdir(folder))
+            except OSError:
+                return None
+            low = name.lower()
+            found = next((n for n in names if n.lower() == low), None)
+            if found is None:
+                return None
+            changed = True
+        parts.append(found)
+        folder = os.path.join(folder, found)
+    return "/".join(parts) if changed else None
+
+
 class MediaResolver:
     """Turns a path written in a content file into a :class:`Media`, or a problem.
 
@@ -62,12 +84,16 @@ class MediaResolver:
     the answer would still be the same.
     """
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, pictures=None):
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
-        self.checked: dict[str, bool | str] = {}
+        self.checked: dict[str, bool | str | tuple] = {}
+        # Opens and decodes each picture (a PictureChecks, remembering answers by
+        # size and time); None: pictures are only looked at from outside.
+        self.pictures = pictures
         # Shared by every fork: answers stay valid for one load of the content.
         self._usable: dict[str, bool] = {}
+        self._verdicts: dict[str, tuple] = {}
         self._links: set[str] = set()
         self._escapes: dict[str, bool] = {}
         self._linked_dirs: dict[str, bool] = {}
@@ -105,10 +131,16 @@ class MediaResolver:
         self._usable[abspath] = found
         return found
 
-    def state(self, abspath: str) -> bool | str:
+    def state(self, abspath: str) -> bool | str | tuple:
         """True for a usable file, False for a missing one, else why not ("dangling",
-        "empty", "unreadable"): the reason decides the message staff see."""
+        "empty", "unreadable"): the reason decides the message staff see. A picture
+        that opens with remarks gives them instead of True: ((severity, en, zh), ...)."""
         if self.usable(abspath):
+            if self.pictures is not None and media_kind(abspath) == "image":
+                notes = self._verdicts.get(abspath)
+                if notes is None:
+                    notes = self._verdicts[abspath] = self.pictures.get(abspath)
+                return notes or True
             return True
         if os.path.islink(abspath) and not os.path.exists(abspath):
             return "dangling"
@@ -206,8 +238,8 @@ class MediaResolver:
                 f"'{src}' 不是{what_zh}文件（{exts}）")
             return None
         abspath = os.path.join(self.root, rel)
-        self.checked[abspath] = self.state(abspath)
-        usable = self.checked[abspath] is True
+        state = self.checked[abspath] = self.state(abspath)
+        usable = state is True or isinstance(state, tuple)
         if self.escapes(rel):
             bad(f"'{src}' is a link to a place outside the content folder; it is not used",
                 f"'{src}' 是指向内容文件夹以外的链接；不会使用")
@@ -220,11 +252,30 @@ class MediaResolver:
             elif os.path.isfile(abspath) and os.path.getsize(abspath) == 0:
                 bad(f"the file '{src}' is empty (0 bytes); copy it again",
                     f"文件 '{src}' 是空的（0 字节）；请重新复制")
-            elif os.path.exists(abspath) and not os.path.isdir(abspath):
+            elif os.path.isfile(abspath):
                 bad(f"the file '{src}' cannot be read", f"文件 '{src}' 无法读取")
+            elif os.path.exists(abspath) and not os.path.isdir(abspath):
+                bad(f"'{src}' is not an ordinary file (a pipe, a device or a socket); "
+                    f"put a picture or video file there",
+                    f"'{src}' 不是普通文件（而是管道、设备或套接字）；请放入图片或视频文件")
             else:
-                bad(f"file not found: {src}", f"找不到文件 {src}")
+                guess = _other_case(self.root, rel)
+                folder = source.rpartition("/")[0]
+                if guess and folder and guess.startswith(folder + "/"):
+                    guess = guess[len(folder) + 1:]  # as written: from the file's folder
+                if guess:
+                    bad(f"file not found: {src} — did you mean '{guess}'? "
+                        f"(capital and small letters must match)",
+                        f"找不到文件 {src}，是不是 '{guess}'？（大小写必须一致）")
+                else:
+                    bad(f"file not found: {src}", f"找不到文件 {src}")
             return None
+        if isinstance(state, tuple):
+            for severity, en, zh in state:
+                problems.append(problem(source, line, severity, f"{pre_en}'{src}': {en}",
+                                        f"{pre_zh}'{src}'：{zh}", key))
+            if any(severity == "error" for severity, _, _ in state):
+                return None
         return Media(src=rel, path=Path(abspath), kind=kind,
                      caption=caption if caption is not None else Text(),
                      poster=poster)

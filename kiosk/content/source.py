@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 
@@ -351,6 +351,47 @@ def find_tab_lines(text: str, line_base: int = 1) -> list[int]:
     return out
 
 
+# Full-width punctuation typed with a Chinese input method where YAML needs ASCII.
+_FW_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*：")
+_FW_INDENT = re.compile(r"^ *\u3000")
+_FW_FLOW_COMMA = re.compile(r"[\[{][^\]}\n]*，")
+_FW_QUOTE = re.compile(r"^[ \t]*(?:-[ \t]+)?[^:\n#]*:[ \t]+[“”‘’]")
+
+
+def fullwidth_problems(text: str, path: str, line_base: int = 1,
+                       severity: str = "error") -> list[Problem]:
+    """Lines where full-width punctuation stands where YAML needs ASCII: a colon after a
+    name, a space in the indentation, a comma in a [ ] list, curly quotes around a value."""
+    out: list[Problem] = []
+    if not any(c in text for c in "：\u3000，“”‘’"):
+        return out
+    for i, raw in enumerate(text.split("\n")):
+        line = i + line_base
+        if raw.lstrip().startswith("#"):
+            continue
+        if _FW_KEY.match(raw):
+            out.append(problem(path, line, severity,
+                               "full-width colon '：' after a name; YAML needs the ASCII colon "
+                               "':' followed by a space (switch the input method to English)",
+                               "全角冒号 '：' / 名称后面必须用英文冒号 ':' 加一个空格"
+                               "（请把输入法切换到英文）"))
+        elif _FW_INDENT.match(raw):
+            out.append(problem(path, line, severity,
+                               "a full-width space is used for indentation; use ordinary spaces",
+                               "全角空格 / 这一行用全角空格缩进；请改用英文（半角）空格"))
+        elif _FW_FLOW_COMMA.search(raw):
+            out.append(problem(path, line, severity,
+                               "full-width comma '，' in a [ ] list; items are separated by the "
+                               "ASCII comma ','",
+                               "全角逗号 '，' / [ ] 列表里的各项要用英文逗号 ',' 分隔"))
+        elif _FW_QUOTE.match(raw):
+            out.append(problem(path, line, severity,
+                               "curly quotes “ ” or ‘ ’ do not quote a value in YAML; use "
+                               "straight quotes \" \" (or none)",
+                               "中文引号 “ ” / YAML 里不能用中文引号把值括起来；请用英文引号 \" \"（或不用引号）"))
+    return out
+
+
 @dataclass
 class YamlResult:
     data: object = None
@@ -376,7 +417,15 @@ def load_yaml(text: str, path: str, line_base: int = 1) -> YamlResult:
         result.data = None if node is None else _to_python(
             loader, node, line_base, set(), duplicates)
     except yaml.MarkedYAMLError as exc:
-        result.problems.append(_syntax_problem(exc, path, line_base))
+        syntax = _syntax_problem(exc, path, line_base)
+        hints = fullwidth_problems(text, path, line_base)
+        result.problems.extend(hints)
+        # the parser stops at the first line it cannot read: the full-width mark above
+        # it (or on it) is the cause, not what the parser saw next
+        if not any(h.line is not None and syntax.line is not None and h.line <= syntax.line
+                   for h in hints):
+            result.problems.append(syntax)
+        result.problems.sort(key=lambda p: p.line or 0)
         return result
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         result.problems.append(problem(path, None, "error", f"YAML error: {exc}",
@@ -385,6 +434,9 @@ def load_yaml(text: str, path: str, line_base: int = 1) -> YamlResult:
     finally:
         loader.dispose()
     result.ok = True
+    if _FW_FLOW_COMMA.search(text) or "：" in text:  # read, but perhaps not as meant
+        result.problems.extend(p for p in fullwidth_problems(text, path, line_base, "warning")
+                               if "，" in p.message or "：" in p.message)
     for key, line in duplicates:
         result.problems.append(problem(
             path, line, "warning",
@@ -465,19 +517,28 @@ def parse_file(abspath: str, path: str, markdown: bool) -> ParsedFile:
         parsed = load_yaml(fm.yaml_text, path, fm.yaml_line)
         if parsed.ok and parsed.data is not None and not isinstance(parsed.data, LineDict):
             parsed.ok = False
-            parsed.problems.append(_not_mapping(path, fm.yaml_line))
+            parsed.problems.extend(filter(None, [_not_mapping(path, fm.yaml_line,
+                                                              parsed.problems)]))
     else:
         parsed = load_yaml(text, path, 1)
         if parsed.ok and parsed.data is not None and not isinstance(parsed.data, LineDict):
             parsed.ok = False
-            parsed.problems.append(_not_mapping(path, getattr(parsed.data, "line", 1)))
+            parsed.problems.extend(filter(None, [_not_mapping(
+                path, getattr(parsed.data, "line", 1), parsed.problems)]))
     out.problems.extend(parsed.problems)
     out.data = parsed.data if parsed.ok else None
     out.readable = parsed.ok
     return out
 
 
-def _not_mapping(path: str, line: int | None) -> Problem:
+def _not_mapping(path: str, line: int | None, found: list[Problem]) -> Problem | None:
+    """The error for YAML that is not 'name: value' lines; None when full-width colons
+    (already in ``found``, made errors here) are the cause: 'title：…' reads as text."""
+    colons = [i for i, p in enumerate(found) if "：" in p.message and p.severity == "warning"]
+    for i in colons:
+        found[i] = replace(found[i], severity="error")
+    if colons:
+        return None
     return problem(path, line, "error",
                    "this should be a set of 'name: value' lines (such as 'title: ...')",
                    "这里应为“名称: 值”形式的多行内容（例如 'title: ...'）")

@@ -21,6 +21,26 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 logging.getLogger("PIL").setLevel(logging.INFO)  # not a line per PNG chunk in the kiosk's log
 
+try:  # HEIC/HEIF photos from phones: Pillow opens them once pillow-heif is registered
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_AVAILABLE = True
+except Exception:  # not installed, or no wheel for this machine: HEIC is refused clearly
+    HEIF_AVAILABLE = False
+
+
+def set_max_pixels(limit: int | None) -> None:
+    """The pixel limit (``images.max_pixels`` in kiosk.yaml) for every later picture."""
+    global MAX_PIXELS
+    if limit and limit > 0:
+        MAX_PIXELS = int(limit)
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def max_pixels() -> int:
+    return MAX_PIXELS
+
 FIT_MODES = ("contain", "cover")
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 _ORIENTATION = 0x0112
@@ -76,9 +96,10 @@ def _refuse_unreadable(path: str, exc: Exception | None = None):
     with open(path, "rb") as fh:
         head = fh.read(32)
     if b"ftypheic" in head or b"ftypheix" in head or b"ftypmif1" in head or b"ftyphevc" in head:
-        raise ImageError("this is a HEIC photo (from an iPhone), which cannot be shown; "
-                         "save it as JPEG",
-                         "这是 HEIC 格式的照片（苹果手机），无法显示；请另存为 JPEG") from exc
+        raise ImageError("this is a HEIC photo from a phone, which this kiosk cannot read "
+                         "(the pillow-heif package is missing); save it as JPEG",
+                         "这是手机拍的 HEIC 格式照片，本机无法读取（缺少 pillow-heif）；"
+                         "请另存为 JPEG") from exc
     raise ImageError("this file is not a picture that can be read (is it really a JPEG or PNG?)",
                      "该文件不是可识别的图片（请确认它确实是 JPEG 或 PNG 图片）") from exc
 
@@ -103,6 +124,9 @@ def open_image(path: str) -> Image.Image:
     except OSError as exc:
         _refuse_unreadable(path, exc)
         raise
+    except ValueError as exc:  # a PNG text chunk beyond Pillow's safety limit
+        raise ImageError(f"the picture carries too much extra data to be read safely ({exc})",
+                         f"图片附带的额外数据太多，无法安全读取（{exc}）") from exc
     w, h = im.size
     if w * h > MAX_PIXELS:
         im.close()

@@ -238,6 +238,7 @@ class Pipeline:
         self.decodes = 0  # originals decoded (cache misses), for tests and benchmarks
         self.cache_errors = 0  # writes to the disk cache that failed
         self._no_cache_until = 0.0  # after a failed write the cache is left alone a while
+        self._good: dict[str, str] = {}  # path -> digest of its last version that decoded
 
     def _lock_for(self, digest: str) -> threading.Lock:
         with self._locks_guard:
@@ -287,9 +288,25 @@ class Pipeline:
              digest: str | None = None) -> Decoded:
         """Pixels of ``path`` fitted to ``box`` (``contain`` or ``cover``).
 
-        Raises :class:`ImageError` if the file is not a usable picture, and
+        A file that is broken now (being written, cut off) but decoded before gives
+        its last good pixels, from the cached master of that version. Raises
+        :class:`ImageError` if the file is not a usable picture and never was, and
         ``OSError`` if it vanished meanwhile.
         """
+        try:
+            decoded = self._load(path, box, mode, digest)
+        except ImageError:
+            old = self._good.get(path)
+            master = self.disk.get(f"{old}-master.img") if old else None
+            if master is None:
+                raise
+            log.info("%s cannot be shown as it is now; its last good version is shown", path)
+            return decode(str(master), box, mode)
+        self._good[path] = digest or self.hashes.get(path)
+        return decoded
+
+    def _load(self, path: str, box: tuple[int, int], mode: str = "contain",
+              digest: str | None = None) -> Decoded:
         if mode not in FIT_MODES:
             mode = "contain"
         if self._no_cache_until > time.monotonic():  # the cache cannot be written just now

@@ -368,17 +368,21 @@ class KioskApp(App):
     # ---------------------------------------------------------------- status
     def status_document(self) -> dict:
         content = self.content
-        errors = [
-            {"path": p.path, "line": p.line, "message": p.message, "message_zh": p.message_zh}
-            for p in (content.errors if content else ())
-        ]
+        def listed(problems):
+            return [{"path": p.path, "line": p.line, "message": p.message,
+                     "message_zh": p.message_zh} for p in problems]
+
+        # errors found since the content loaded (a picture failing on screen) count too
+        errors = list(content.errors) if content else []
+        errors += [p for p in self.content_errors if p not in errors]
         return build_status(
             mode="stopped" if self.stopped else self.mode,
             screen=self.route,
             language=self.lang,
             content_version=int(self.content_version),
-            errors=errors,
-            warnings=len(content.warnings) if content else 0,
+            errors=listed(errors),
+            warnings=listed(content.warnings if content else ()),
+            sections=[s.id for s in content.home_sections()] if content else [],
             extra={"large_text": bool(self.large_text),
                    "window": {"width": int(Window.width), "height": int(Window.height),
                               "rotation": int(Window.rotation)},

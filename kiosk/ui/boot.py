@@ -49,6 +49,8 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
     """Read kiosk.yaml, the theme and the content. Nothing here needs a window."""
     from kiosk.config import load_config, refuse_own_files_inside_content
     from kiosk.content.state import STATE_FILE, load_with_state
+    from kiosk.images.decode import set_max_pixels
+    from kiosk.images.verify import checks_file, remember_in
     from kiosk.theme import load_theme_or_builtin
 
     config, problems = load_config(config_path)
@@ -63,6 +65,8 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
         log.warning(p.format())
     # what was parsed at the last start is kept in the state folder: only changes are read
     state_file = config.path(str(Path(config.state_dir) / STATE_FILE)) if config.state_dir else None
+    set_max_pixels(config.images.max_pixels)  # pictures are proven against it as they load
+    remember_in(checks_file(config.path(config.cache.dir)))  # shared with kiosk check
     loader, snapshot = load_with_state(config.content_dir, state_file)
     for p in snapshot.problems:
         log.warning(p.format(str(config.content_dir)))

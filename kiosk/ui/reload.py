@@ -24,108 +24,31 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 import time
-from dataclasses import replace
 from functools import partial
+from pathlib import Path
 
 from kivy.cache import Cache
 from kivy.clock import Clock
 from kivy.uix.image import Image
 
+from kiosk.content.lastgood import is_incomplete_problem, keep_last_good
 from kiosk.content.model import Content, Problem
 from kiosk.content.paths import media_kind
-from kiosk.content.source import parse_file, problem
+from kiosk.content.source import problem
 from kiosk.watch import ContentWatcher
 
 log = logging.getLogger("kiosk.reload")
 
+# A load that lost sections is looked at again this much later, up to this many times,
+# before it is believed (a copy or deletion in progress changes in between).
+CONFIRM_DELAY = 0.25
+CONFIRM_LOOKS = 3
+
 # Kivy's caches that remember a picture by its file name.
 IMAGE_CACHES = ("kv.image", "kv.texture", "kv.loader", "kv.resourcefind")
-
-
-# --------------------------------------------------------------- last good
-
-
-def _still_shown(path: str) -> Problem:
-    return problem(path, None, "warning",
-                   "this file has an error; the last version that worked is still shown",
-                   "该文件有错误；屏幕上仍显示上一次正确的版本")
-
-
-def _merge(previous: list, current: list, keep, key) -> tuple[list, list]:
-    """``current`` plus the items of ``previous`` that ``keep`` says to keep, each
-    placed after the neighbour it followed before. Returns (items, kept)."""
-    out = list(current)
-    kept = []
-    for i, item in enumerate(previous):
-        if any(key(x) == key(item) for x in out) or not keep(item):
-            continue
-        pos = 0
-        for before in reversed(previous[:i]):
-            idx = next((n for n, x in enumerate(out) if key(x) == key(before)), None)
-            if idx is not None:
-                pos = idx + 1
-                break
-        out.insert(pos, item)
-        kept.append(item)
-    return out, kept
-
-
-def _site_unreadable(content: Content, errors: set[str]) -> bool:
-    rel = content.site.source or "site.yaml"
-    if rel not in errors:
-        return False
-    path = os.path.join(str(content.root), *rel.split("/"))
-    return os.path.isfile(path) and not parse_file(path, rel, markdown=False).readable
-
-
-def keep_last_good(previous: Content | None, new: Content, *, root_exists: bool = True) -> Content:
-    """``new``, except that what failed to load now keeps its previous version.
-
-    An exhibit, section or tour missing from ``new`` while its file has an
-    error is taken from ``previous`` (a deleted file has no error, so deleting
-    still removes). A ``site.yaml`` that cannot be read keeps the previous
-    site settings. A content folder that is gone keeps everything. The errors
-    stay in the problems, with a warning that the last good version is shown.
-    """
-    if previous is None:
-        return new
-    if not root_exists:
-        return replace(previous, problems=new.problems)
-    errors = {p.path for p in new.problems if p.is_error}
-    if not errors:
-        return new
-    shown: list[str] = []
-    sections = []
-    new_ids = {s.id for s in new.sections}
-    for section in new.sections:
-        before = previous.section(section.id)
-        if before is not None:
-            exhibits, kept = _merge(list(before.exhibits), list(section.exhibits),
-                                    lambda ex: ex.source in errors, lambda ex: ex.id)
-            if kept:
-                section = replace(section, exhibits=tuple(exhibits))
-                shown.extend(ex.source for ex in kept)
-        sections.append(section)
-    sections, kept_sections = _merge(
-        list(previous.sections), sections,
-        lambda s: s.id not in new_ids and s.source in errors, lambda s: s.id)
-    shown.extend(s.source for s in kept_sections)
-    tours, kept_tours = _merge(list(previous.tours), list(new.tours),
-                               lambda t: t.source in errors, lambda t: t.id)
-    shown.extend(t.source for t in kept_tours)
-    site = new.site
-    if _site_unreadable(new, errors) and previous.site.source:
-        site = previous.site
-        shown.append(site.source)
-    if not shown:
-        return new
-    notes = [_still_shown(p) for p in dict.fromkeys(shown)]
-    # each note comes right after the errors of its file
-    problems = sorted([*new.problems, *notes], key=lambda p: (p.path, p in notes, p.line or 0))
-    return replace(new, site=site, sections=tuple(sections), tours=tuple(tours),
-                   problems=tuple(problems))
 
 
 # ------------------------------------------------------------------ images
@@ -168,6 +91,19 @@ def forget_images(paths, since_ns: int | None = None) -> int:
     return removed
 
 
+def _swap_picture(picture) -> None:
+    """Show the new file of ``picture``, keeping the old pixels until the new ones are
+    ready (a pipeline picture); a plain Kivy image is reloaded."""
+    loader = getattr(picture, "_loader", None)
+    if loader is None or not hasattr(picture, "_shown") or not hasattr(picture, "image_refresh"):
+        picture.reload()
+        return
+    picture._shown = None  # what is shown is no longer what the file holds
+    picture._asked = None
+    picture.problem = None  # a picture that was broken may be whole again
+    loader.want(picture)
+
+
 # ---------------------------------------------------------------- reloader
 
 
@@ -205,7 +141,8 @@ class Reloader:
             self.watcher = ContentWatcher(paths, self._changed, mode=watcher_mode,
                                           settle=settle, rescan_every=rescan_every,
                                           poll_interval=poll_interval, check_every=check_every)
-        app.content_errors = list(app.content.errors) if app.content else []
+        self._background = self._background_problems(getattr(app, "theme", None))
+        app.content_errors = (list(app.content.errors) if app.content else []) + self._background
 
     def start(self) -> Reloader:
         if self.watcher is not None:
@@ -235,12 +172,16 @@ class Reloader:
         theme_hit = bool(self.theme_dir) and (
             paths is None or any(_under(p, [self.theme_dir]) for p in paths))
         since, self._since = self._since, time.time_ns()
-        snapshot, root_exists, theme = None, True, None
+        snapshot, root_exists, theme, tours = None, True, None, ()
         if content_hit:
             root_exists = os.path.isdir(self.content_root)
             # the changed paths spare the loader a walk of the whole tree; None (a full
             # rescan) walks it all
             snapshot = self.loader.load(changed=paths)
+            snapshot = self._confirmed(snapshot)
+            tours = tuple(self.loader.last_tours)
+            # a folder that vanished while it was read is not content either
+            root_exists = root_exists and os.path.isdir(self.content_root)
             self.loads += 1
         if theme_hit:
             from kiosk.theme import load_theme_or_builtin
@@ -248,7 +189,23 @@ class Reloader:
             # a theme broken while running gives way to the built-in one, never to a font
             # without Chinese
             theme = load_theme_or_builtin(self.theme_dir)
-        return paths, snapshot, root_exists, theme, since
+        return paths, (snapshot, tours), root_exists, theme, since
+
+    def _confirmed(self, snapshot: Content) -> Content:
+        """``snapshot``, or a later look at the folder when it lacks sections on screen: a folder
+        being deleted, restored or synchronised is caught half done now and then, and a
+        section gone for good is still gone a moment later (watcher thread)."""
+        shown = self.app.content  # read once; only the main thread replaces it
+        before = {s.folder for s in shown.sections} if shown is not None else None
+        for _ in range(CONFIRM_LOOKS):
+            if before is None or before <= {s.folder for s in snapshot.sections}:
+                break
+            time.sleep(CONFIRM_DELAY)
+            again = self.loader.load()  # the whole tree, as it is now
+            if again == snapshot:
+                break
+            snapshot = again
+        return snapshot
 
     # --------------------------------------------------------- main thread
 
@@ -268,7 +225,8 @@ class Reloader:
             log.exception("applying the reloaded content failed; the screen keeps what it shows")
             return False
 
-    def _apply(self, paths, snapshot, root_exists, theme, since) -> bool:
+    def _apply(self, paths, loaded, root_exists, theme, since) -> bool:
+        snapshot, tours = loaded
         if paths is None:  # a full rescan: pictures written since the last look
             images = [self.content_root] + ([self.theme_dir] if self.theme_dir else [])
         else:  # pictures, and folders that may hold some
@@ -282,17 +240,30 @@ class Reloader:
             forget_images(images, since)
         if theme is not None:
             self._apply_theme(*theme)
-        changed = snapshot is not None and self._apply_content(snapshot, root_exists)
+        changed = snapshot is not None and self._apply_content(snapshot, root_exists, tours)
         for picture in stale:
-            if picture.parent is not None and os.path.isfile(picture.source):
-                picture.reload()
+            if picture.parent is not None and self._settled(picture.source):
+                _swap_picture(picture)
         return changed
 
-    def _apply_content(self, snapshot: Content, root_exists: bool) -> bool:
+    def _settled(self, path: str) -> bool:
+        """Is the picture at ``path`` a whole picture now? One still being written (in
+        chunks, over a share) is not: what the screen shows stays until it is."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            return False
+        notes = self.loader.pictures.get(path, st)  # proven by the load already, mostly
+        return not any(severity == "error" for severity, _, _ in notes)
+
+    def _apply_content(self, snapshot: Content, root_exists: bool, tours=None) -> bool:
         app = self.app
-        content = keep_last_good(app.content, snapshot, root_exists=root_exists)
+        content = keep_last_good(app.content, snapshot, root_exists=root_exists,
+                                 tours=tours)
         self._log(content, root_exists)
-        app.content_errors = list(content.errors)
+        app.content_errors = list(content.errors) + self._background
         if content == app.content:
             return False
         app.apply_content(content)
@@ -307,15 +278,37 @@ class Reloader:
         if not root_exists:
             log.error("the content folder %s is gone; the last content stays on screen",
                       self.content_root)
+        elif any(is_incomplete_problem(p) for p in content.problems):
+            log.error("the content folder %s is incomplete; the last content stays on screen",
+                      self.content_root)
         for p in content.problems:
             if p not in self._logged:
                 (log.error if p.is_error else log.warning)(p.format(self.content_root))
         self._logged = set(content.problems)
 
+    def _background_problems(self, theme) -> list[Problem]:
+        """The theme's background picture, proven like the content's (errors only: the
+        theme falls back to its plain colour)."""
+        background = getattr(theme, "background", None)
+        if not background or not os.path.isfile(background):
+            return []
+        source = str(Path(getattr(theme, "folder", Path(background).parent)) / "theme.yaml")
+        found = [problem(source, None, "error", f"'background.image': {en}",
+                         f"'background.image'：{zh}",
+                         "background.image")
+                 for severity, en, zh in self.loader.pictures.get(os.fspath(background))
+                 if severity == "error"]
+        for p in found:
+            log.error(p.format())
+        return found
+
     def _apply_theme(self, theme, problems) -> None:
         app = self.app
         for p in problems:
             log.warning(p.format())
+        self._background = self._background_problems(theme)
+        app.content_errors = [p for p in app.content_errors
+                              if p.key != "background.image"] + self._background
         if theme == app.theme:
             return
         from kiosk.ui import style
