@@ -7,13 +7,15 @@ import gc
 import pytest
 from conftest import FIXTURES
 from kivy.core.window import Window
+from kivy.uix.label import Label
+from PIL import Image
+from shots import shots_dir, shows_picture, shows_text
 from trees import one_long_section
 
 from kiosk.ui.widgets import Card, Picture
 
 FIXTURE = FIXTURES / "ui-exhibit"
 MARKUP_TITLE = "[color=ff0000]红色[/color] [b]粗体[/b]"
-SHOTS = FIXTURES.parent.parent / "build" / "screenshots"
 
 
 def release_window(app):
@@ -308,10 +310,11 @@ def test_large_text_rebuilds_the_page_bigger(kiosk, monkeypatch, demo_content):
     assert kiosk.screen.body.children[-1].font_size > body_size * 1.3
 
 
-def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content):
-    """Pictures for a person to look at (build/screenshots/)."""
+def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content, tmp_path):
+    """The exhibit page and the reading list, as drawn: title, photo and rows are on the
+    picture in both orientations and both text sizes (KIOSK_SHOTS keeps the pictures)."""
     no_video(monkeypatch)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    folder = shots_dir(tmp_path)
     for size, tag in (((1080, 1920), "portrait"), ((1920, 1080), "landscape")):
         app = kiosk.start(demo_content, size=size)
         for large in (False, True):
@@ -320,7 +323,17 @@ def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content):
                 app.go(route)
                 kiosk.settle()
                 name = route.replace("/", "-")
-                path = kiosk.screenshot(SHOTS / f"{name}-{tag}{'-large' if large else ''}.png")
-                assert path.stat().st_size > 10_000
+                path = kiosk.screenshot(folder / f"{name}-{tag}{'-large' if large else ''}.png")
+                with Image.open(path) as im:
+                    assert im.size == size
+                ids = kiosk.screen.ids
+                if route.startswith("exhibit/"):
+                    assert shows_text(path, ids.title), (route, tag, large)
+                    assert shows_picture(path, ids.hero), (route, tag, large)
+                else:
+                    first = ids.rows.children[-1]
+                    title = next(w for w in kiosk.widgets(Label, first)
+                                 if w.text.replace("\n", "") == first.title)
+                    assert shows_text(path, title), (tag, large)
         release_window(app)
         kiosk.stop()
