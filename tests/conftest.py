@@ -19,6 +19,15 @@ os.environ["KIVY_LOG_MODE"] = "MIXED"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-kivy-home-"))
 # defaults such as ~/.local/state/kiosk must not reach the real home folder
 os.environ["HOME"] = tempfile.mkdtemp(prefix="kiosk-test-home-")
+# Pictures are decoded once per test run: every test process (pytest-xdist's workers
+# inherit the environment) keeps its decoded pictures in one folder, found by content hash.
+IMAGE_CACHE = os.environ.setdefault("KIOSK_TEST_IMAGE_CACHE",
+                                    tempfile.mkdtemp(prefix="kiosk-test-images-"))
+os.makedirs(os.path.join(os.environ["HOME"], ".cache"))
+os.symlink(IMAGE_CACHE, os.path.join(os.environ["HOME"], ".cache", "kiosk"))  # the default
+# nothing a test run leaves behind goes into the source tree
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      tempfile.mkdtemp(prefix="kiosk-test-hypothesis-"))
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

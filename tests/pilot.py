@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-import tempfile
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,7 +41,7 @@ class FakeTime:
 
 
 FAKE_TIME = FakeTime()
-IMAGE_CACHE = tempfile.mkdtemp(prefix="kiosk-test-images-")  # one per test process
+IMAGE_CACHE = os.environ["KIOSK_TEST_IMAGE_CACHE"]  # one per test run (conftest.py)
 Clock.time = FAKE_TIME
 Clock._max_fps = 0
 FRAME = 1 / 60
