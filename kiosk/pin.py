@@ -15,13 +15,13 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.fileio import write_json
 
 ROLES = ("admin", "guide")
 SCHEME = "scrypt"
@@ -135,16 +135,7 @@ def write_pin_file(path: str | Path, role: str, stored: str | None) -> Path:
         if parse_hash(stored) is None:
             raise ValueError("not a PIN hash")
         data[role] = stored
-    fd, tmp = tempfile.mkstemp(prefix=".pins-", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_json(path, data, permissions=0o600)
     return path
 
 

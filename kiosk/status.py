@@ -1,7 +1,7 @@
 """The status file: a small JSON document that monitoring and tests read.
 
-It is written atomically (temporary file, then rename) so a reader never sees
-half a document. No Kivy here: the app hands over plain values.
+It is written atomically (:mod:`kiosk.fileio`) so a reader never sees half a
+document. No Kivy here: the app hands over plain values.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import json
 import os
 import resource
 import sys
-from pathlib import Path
+
+from kiosk.fileio import write_json
 
 MODES = ("attract", "browse", "tour", "admin")
 
@@ -53,14 +54,8 @@ def build_status(
 
 
 def write_status(path: str | os.PathLike, doc: dict) -> None:
-    """Write ``doc`` as JSON to ``path`` atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    os.replace(tmp, target)
+    """Write ``doc`` as JSON to ``path`` atomically (:mod:`kiosk.fileio`)."""
+    write_json(path, doc)
 
 
 def read_status(path: str | os.PathLike) -> dict:
