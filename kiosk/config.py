@@ -183,7 +183,7 @@ def _monitoring(f, values: dict, defaults: Config) -> None:
 
 def _plain_pins(f, admin: AdminConfig) -> None:
     """A PIN written in plain text is not used: only salted hashes are (``kiosk pin``)."""
-    from kiosk.pin import parse_hash
+    from kiosk.pinhash import parse_hash
 
     raw = f.get("admin")
     lines = getattr(raw, "lines", {})

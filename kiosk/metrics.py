@@ -7,8 +7,8 @@ node_exporter publishes it with the machine's own metrics, so an existing
 Prometheus and Grafana watch every kiosk of the fleet without a port opened by
 the kiosk itself.
 
-The text is prometheus-client's own exposition of a registry, written atomically
-(:mod:`kiosk.fileio`): node_exporter never reads half a file. When the kiosk stops cleanly,
+The file is written atomically (temporary file in the same folder, then
+rename): node_exporter never reads half a file. When the kiosk stops cleanly,
 ``kiosk_up`` is written as 0; if it dies, the file stops changing, which
 node_exporter shows as ``node_textfile_mtime_seconds`` (alert on its age).
 No Kivy here.
@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from pathlib import Path
 
 from kiosk import __version__
-from kiosk.fileio import write_text
 from kiosk.status import memory_rss_mb
 
 log = logging.getLogger("kiosk.metrics")
@@ -60,16 +60,19 @@ def registry_for(values: dict, labels: dict[str, dict[str, str]] | None = None):
 
 
 def render_metrics(values: dict, labels: dict[str, dict[str, str]] | None = None) -> str:
-    """The text-format document for ``values`` (prometheus-client's own exposition)."""
+    """The text-format document for ``values``: prometheus-client's own exposition."""
     from prometheus_client import generate_latest
 
     return generate_latest(registry_for(values, labels)).decode("utf-8")
 
 
 def write_metrics(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (:mod:`kiosk.fileio`: temporary file in the
-    same folder, flushed, renamed): node_exporter never reads half a file."""
-    write_text(path, text)
+    """Write ``text`` to ``path`` atomically (:mod:`kiosk.fileio`: a temporary file in the
+    same folder, flushed, renamed): node_exporter never reads half a file. (prometheus-
+    client's ``write_to_textfile`` renames too, but flushes nothing to the disk.)"""
+    from kiosk.fileio import write_text
+
+    write_text(Path(path), text)
 
 
 def app_values(app, up: bool = True) -> tuple[dict, dict]:

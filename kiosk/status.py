@@ -1,7 +1,7 @@
 """The status file: a small JSON document that monitoring and tests read.
 
-It is written atomically (:mod:`kiosk.fileio`) so a reader never sees half a
-document. No Kivy here: the app hands over plain values.
+It is written atomically (temporary file, then rename) so a reader never sees
+half a document. No Kivy here: the app hands over plain values.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import json
 import os
 import resource
 import sys
-
-from kiosk.fileio import write_json
+from pathlib import Path
 
 MODES = ("attract", "browse", "tour", "admin")
 
@@ -55,7 +54,9 @@ def build_status(
 
 def write_status(path: str | os.PathLike, doc: dict) -> None:
     """Write ``doc`` as JSON to ``path`` atomically (:mod:`kiosk.fileio`)."""
-    write_json(path, doc)
+    from kiosk.fileio import write_json
+
+    write_json(Path(path), doc)
 
 
 def read_status(path: str | os.PathLike) -> dict:

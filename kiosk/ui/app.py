@@ -14,7 +14,6 @@ from pathlib import Path
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
     DictProperty,
@@ -35,6 +34,7 @@ from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
+from kiosk.ui.kv import load_kv  # noqa: F401  (its old home; import it from kiosk.ui.kv)
 from kiosk.ui.memory import MemoryTrim
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen, screen_key
@@ -395,11 +395,3 @@ class KioskApp(App):
                 log.info("the status file %s is written again", path)
             self._status_failed = ""
 
-
-def load_kv(module_file: str, name: str):
-    """Load the .kv file beside a module once (screens call this at import)."""
-    from pathlib import Path
-
-    path = str(Path(module_file).with_name(name))
-    if path not in Builder.files:
-        Builder.load_file(path)

@@ -16,7 +16,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.content.paths import MediaResolver
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.markdown import MarkdownStyle
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KLabel

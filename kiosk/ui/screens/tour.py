@@ -21,7 +21,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.tour import parse_tour_route
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens import create_screen
 from kiosk.ui.screens.base import KioskScreen
 
