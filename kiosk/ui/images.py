@@ -416,13 +416,11 @@ def problem_for(media, error: ImageError) -> Problem:
 def pictures_settled(root) -> bool:
     """True when no picture is being loaded and every picture on screen shows its file
     (or has been found unusable)."""
-    from kiosk.ui.widgets.common import Picture
-
     if _loader is not None and (_loader.jobs or _loader._dirty):
         return False
-    for widget in root.walk(restrict=True):
-        if isinstance(widget, Picture) and widget.image_active and widget.texture is None \
-                and widget.problem is None:
+    for widget in root.walk(restrict=True):  # pictures: what asks this loader for images
+        if getattr(widget, "image_active", False) and widget.texture is None \
+                and getattr(widget, "problem", None) is None:
             return False
     return True
 

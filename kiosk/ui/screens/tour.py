@@ -131,7 +131,7 @@ class TourScreen(KioskScreen):
         from kivy.app import App
 
         from kiosk.ui.markdown import build_markdown
-        from kiosk.ui.screens.exhibit import image_resolver, markdown_style
+        from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
 
         app = App.get_running_app()
         key = (self._notes_text, app.text_scale, app.lang)

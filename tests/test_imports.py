@@ -1,0 +1,96 @@
+"""The modules of kiosk/ import one another one way only: no module needs itself, however far
+round. Every import counts (at the top, inside a function, or in a ``.kv`` file a module
+loads), since each is a place where one module assumes another is ready."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "kiosk"
+KV_IMPORT = re.compile(r"^#:import\s+\S+\s+([\w.]+)", re.M)
+
+
+def module_names() -> dict[str, Path]:
+    names = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names[".".join(parts)] = path
+    return names
+
+
+def imports_of(path: Path, names: dict[str, Path]) -> set[str]:
+    """The kiosk modules ``path`` imports, wherever in it."""
+
+    def known(name: str) -> str | None:
+        while name and name not in names:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    found: set[str] = set()
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(filter(None, (known(a.name) for a in node.names)))
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the module's own package
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(up + ([base] if base else []))
+            for alias in node.names:  # `from kiosk.ui import style` imports kiosk.ui.style
+                found.update(filter(None, [known(f"{base}.{alias.name}")
+                                           if f"{base}.{alias.name}" in names else known(base)]))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "load_kv" \
+                and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
+            kv = path.with_name(node.args[1].value).read_text("utf-8")
+            found.update(filter(None, (known(m) for m in KV_IMPORT.findall(kv))))
+    return found
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a list of modules (first == last), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(name: str) -> list[str] | None:
+        state[name] = 1
+        path.append(name)
+        for other in sorted(graph.get(name, ())):
+            if state.get(other) == 1:
+                return path[path.index(other):] + [other]
+            if other not in state and (cycle := visit(other)):
+                return cycle
+        path.pop()
+        state[name] = 2
+        return None
+
+    for name in sorted(graph):
+        if name not in state and (cycle := visit(name)):
+            return cycle
+    return None
+
+
+def test_no_module_of_the_kiosk_imports_itself_round_a_cycle():
+    names = module_names()
+    graph = {name: imports_of(path, names) - {name} for name, path in names.items()}
+    assert len(graph) > 50 and "kiosk.ui.app" in graph["kiosk.ui.boot"]  # the walk sees imports
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_widgets_and_screens_find_their_layouts_without_the_app():
+    names = module_names()
+    for name, path in names.items():
+        if name.startswith(("kiosk.ui.widgets", "kiosk.ui.screens")):
+            assert "kiosk.ui.app" not in imports_of(path, names), name
