@@ -6,7 +6,6 @@ suggestion; all problems are collected at once, each with file, line and key.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -91,11 +90,6 @@ def parse_size(text: str) -> tuple[int, int] | None:
         return None
     w, h = (int(p) for p in parts)
     return (w, h) if w > 0 and h > 0 else None
-
-
-def suggest(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else ""
 
 
 def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="error") -> Problem:
