@@ -130,6 +130,11 @@ def transition(theme) -> tuple[str, float]:
 
 
 def register_fonts(theme) -> None:
+    """Point the layouts' font name at the theme's font files; what was measured with
+    the previous files is forgotten (:mod:`kiosk.ui.textmeasure`)."""
+    from kiosk.ui import textmeasure
+
+    textmeasure.clear()
     regular = getattr(theme, "font_regular", None)
     bold = getattr(theme, "font_bold", None) or regular
     if regular:
