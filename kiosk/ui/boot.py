@@ -77,10 +77,6 @@ def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, siz
 
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
     app.reloader = Reloader(app, config.watch).start()
-    if os.environ.get("KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME"):  # bench/bench_startup.py
-        from kiosk.ui.images import exit_when_drawn
-
-        exit_when_drawn(app, pictures=os.environ["KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME"] == "pictures")
     try:
         app.run()
     finally:

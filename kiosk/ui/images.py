@@ -425,29 +425,6 @@ def pictures_settled(root) -> bool:
     return True
 
 
-def exit_when_drawn(app, pictures: bool = False) -> None:
-    """For the start-up benchmark: print when Home is first drawn (``HOME_DRAWN <unix time>``)
-    and, with ``pictures``, when its pictures are too (``PICTURES_DRAWN``); then stop."""
-    from kivy.core.window import Window
-
-    state = {"home": False}
-
-    def flipped(*_):
-        if app.route != "home" or app.root is None:
-            return
-        now = time.time()
-        if not state["home"]:
-            state["home"] = True
-            print(f"HOME_DRAWN {now:.6f}", flush=True)
-        if not pictures or pictures_settled(app.root):
-            if pictures:
-                print(f"PICTURES_DRAWN {now:.6f}", flush=True)
-            Window.unbind(on_flip=flipped)
-            app.stop()
-
-    Window.bind(on_flip=flipped)
-
-
 __all__ = [
     "ImageLoader", "TextureCache", "current_loader", "get_loader", "on_screen", "preload",
     "release", "wait_idle",
