@@ -17,6 +17,7 @@ from kivy.core.window import Window
 from kivy.properties import (
     BooleanProperty,
     DictProperty,
+    ListProperty,
     NumericProperty,
     ObjectProperty,
     StringProperty,
@@ -64,6 +65,14 @@ class KioskApp(App):
     font_name = StringProperty("Roboto")
     background_image = StringProperty("")  # the theme's picture behind every screen
     background_ratio = NumericProperty(0.5625)  # its width / height
+    # State the services share, declared here so that each can bind to it and none has to
+    # guess whether it exists (docs/architecture.md):
+    manager = ObjectProperty(None, allownone=True)  # the ScreenManager, once built
+    content_errors = ListProperty()  # errors in the content on screen, for staff
+    content_changed_at = NumericProperty(0)  # wall-clock time the content last changed
+    tour_completed = BooleanProperty(False)  # the last tour ended with Finish on its last step
+    reloader = ObjectProperty(None, allownone=True)  # kiosk.ui.reload.Reloader, hot reload
+    analytics = ObjectProperty(None, allownone=True)  # kiosk.analytics.Analytics, if recording
 
     def __init__(self, config: Config, theme, content: Content | None = None, *,
                  windowed: bool = True, loader=None, **kwargs):
@@ -310,7 +319,7 @@ class KioskApp(App):
 
     def refresh_current(self):
         """Rebuild the visible screen in place (language, text size or content changed)."""
-        if not hasattr(self, "manager") or self.content is None:
+        if self.manager is None or self.content is None:
             return
         route = self.route
         if not route_exists(self.content, route):
