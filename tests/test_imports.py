@@ -24,8 +24,9 @@ def module_names() -> dict[str, Path]:
     return names
 
 
-def imports_of(path: Path, names: dict[str, Path]) -> set[str]:
-    """The kiosk modules ``path`` imports, wherever in it."""
+def imports_of(path: Path, names: dict[str, Path], packages: bool = False) -> set[str]:
+    """The kiosk modules ``path`` imports, wherever in it (with ``packages``, also the
+    packages Python runs first: importing a.b.c runs a and a.b)."""
 
     def known(name: str) -> str | None:
         while name and name not in names:
@@ -50,6 +51,11 @@ def imports_of(path: Path, names: dict[str, Path]) -> set[str]:
                 and len(node.args) == 2 and isinstance(node.args[1], ast.Constant):
             kv = path.with_name(node.args[1].value).read_text("utf-8")
             found.update(filter(None, (known(m) for m in KV_IMPORT.findall(kv))))
+    for module in list(found) if packages else ():
+        while "." in module:
+            module = module.rpartition(".")[0]
+            if module in names:
+                found.add(module)
     return found
 
 
@@ -94,3 +100,44 @@ def test_widgets_and_screens_find_their_layouts_without_the_app():
     for name, path in names.items():
         if name.startswith(("kiosk.ui.widgets", "kiosk.ui.screens")):
             assert "kiosk.ui.app" not in imports_of(path, names), name
+
+
+KV_WIDGET = re.compile(r"^\s*([A-Z]\w*):\s*$", re.M)  # a child widget or canvas instruction
+KV_RULE = re.compile(r"^<([^>]+)>:", re.M)  # <Name>, <Name@Base>, <A,B>
+
+
+def test_every_class_a_layout_names_comes_with_the_module_that_loads_it():
+    """A .kv file may only name classes its module brings along (by importing them), not
+    ones that happen to be loaded already because another screen was shown first."""
+    from kivy.factory import Factory
+
+    names = module_names()
+    graph = {name: imports_of(path, names, packages=True) - {name}
+             for name, path in names.items()}
+    defined: dict[str, set[str]] = {}
+    layouts: dict[str, list[str]] = {}
+    for name, path in names.items():
+        tree = ast.parse(path.read_text("utf-8"))
+        defined[name] = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+        layouts[name] = [path.with_name(n.args[1].value).read_text("utf-8")
+                         for n in ast.walk(tree)
+                         if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "load_kv"
+                         and len(n.args) == 2 and isinstance(n.args[1], ast.Constant)]
+        for kv in layouts[name]:
+            for header in KV_RULE.findall(kv):
+                defined[name].update(part.split("@")[0].strip() for part in header.split(","))
+    checked = 0
+    for name, kvs in layouts.items():
+        parents = [name.rsplit(".", n)[0] for n in range(1, name.count(".") + 1)]
+        seen, todo = set(), [name, *(p for p in parents if p in names)]
+        while todo:  # everything importing this module brings along (its packages first)
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])
+        known = set(Factory.classes).union(*(defined[m] for m in seen))
+        for kv in kvs:
+            checked += 1
+            missing = sorted(set(KV_WIDGET.findall(kv)) - known)
+            assert not missing, f"{name}'s layout names {missing} without importing them"
+    assert checked > 10

@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.exhibit import WrapLabel  # noqa: F401  (article.kv uses it)
 from kiosk.ui.widgets import TapArea
 
 

@@ -11,6 +11,7 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import KLabel, Picture, TextBlock  # noqa: F401  (attract.kv uses them)
 
 
 class AttractScreen(KioskScreen):

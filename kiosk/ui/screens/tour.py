@@ -24,6 +24,7 @@ from kiosk.tour import parse_tour_route
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens import create_screen
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import KButton, KLabel  # noqa: F401  (tour.kv uses them)
 
 SWIPE_MIN = 0.15  # of the screen width
 SWIPE_MAX_TIME = 0.9  # seconds
