@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # command:Debian package, for the end-to-end tests
 DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotool:xdotool \
-  chromium:chromium chromedriver:chromium-driver
+  chromium:chromium chromedriver:chromium-driver cage:cage Xwayland:xwayland openbox:openbox \
+  systemd-analyze:systemd
 
 .PHONY: run test soak lint bench render check clean
 
@@ -20,7 +21,8 @@ run: $(STAMP)
 test: $(STAMP)
 	@# end-to-end tests use real tools from Debian (installed when root and missing):
 	@# rsync and syncthing (content distribution), Xvfb, xwininfo and xdotool (the real
-	@# window, taps, signals), chromium and chromedriver (web pages)
+	@# window, taps, signals; openbox: under a window manager), cage and Xwayland (the Wayland unit), systemd-analyze (the
+	@# units), chromium and chromedriver (web pages)
 	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t##*:}"; done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing:$$missing"; \

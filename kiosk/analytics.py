@@ -35,6 +35,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk import recovery
+
 log = logging.getLogger("kiosk.analytics")
 
 SCHEMA_VERSION = 1
@@ -86,16 +88,43 @@ CREATE INDEX IF NOT EXISTS views_started ON views (started);
 """
 
 
-def connect(path: str | os.PathLike) -> sqlite3.Connection:
-    """Open (creating if needed) an analytics database."""
+def damaged(exc: BaseException) -> bool:
+    """True for SQLite's words for a file that is not (or no longer) a sound database."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        "not a database" in text or "malformed" in text or "corrupt" in text)
+
+
+def connect(path: str | os.PathLike, *, recover: bool = False) -> sqlite3.Connection:
+    """Open (creating if needed) an analytics database. ``recover``: a damaged file is
+    moved aside with the date in its name (:mod:`kiosk.recovery`) and a new one started."""
     path = Path(path).expanduser()
+    try:
+        return _connect(path)
+    except sqlite3.DatabaseError as exc:
+        if not (recover and damaged(exc)):
+            raise
+        recovery.move_aside(path, "visitor figures database", str(exc),
+                            companions=("-wal", "-shm", "-journal"))
+        return _connect(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.executescript(SCHEMA)
-    db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-    db.commit()
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(SCHEMA)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                   (str(SCHEMA_VERSION),))
+        db.commit()
+        problem = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if problem != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {problem}")
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -158,7 +187,7 @@ class Analytics:
         self._day_counts: dict[str, int] = {}  # day → sessions ended, for sessions_today
         self._rows: list[tuple[str, tuple]] = []  # (table, row) waiting for the disk
         self._lock = threading.Lock()  # guards _rows and the connection
-        self._db = connect(self.path)
+        self._db = connect(self.path, recover=True)  # a damaged file: set aside, a new one
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -287,6 +316,13 @@ class Analytics:
             except sqlite3.Error as exc:
                 log.error("cannot write visitor figures to %s: %s", self.path, exc)
                 self._rows[:0] = rows  # try again next time
+                if damaged(exc):  # damaged while running: set aside, the rows go to a new one
+                    self._db.close()
+                    try:
+                        self._db = connect(self.path, recover=True)
+                    except sqlite3.Error as again:
+                        log.error("visitor figures are off: %s", again)
+                        self._db = None
                 return 0
         return len(rows)
 

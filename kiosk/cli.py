@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_parser(sub)
     # --- end operations ---
 
+    # --- kiosk init (kiosk/init.py) ---
+    from kiosk import init
+
+    init.add_parser(sub)
+    # --- end kiosk init ---
+
     # --- kiosk cache warm (kiosk/images/warm.py) ---
     from kiosk.images import warm
 
@@ -129,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk import doctor, stats
 
         return {"stats": stats, "doctor": doctor}[args.command].run(args)
+    if args.command == "init":  # kiosk init
+        from kiosk import init
+
+        return init.run(args)
     if args.command == "cache":  # kiosk cache warm
         from kiosk.images import warm
 

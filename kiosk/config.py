@@ -6,6 +6,7 @@ suggestion; all problems are collected at once, each with file, line and key.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,6 +15,32 @@ from kiosk.content.model import Problem
 WATCH_MODES = ("native", "polling", "off")
 TRANSITION_MODES = ("auto", "theme", "none")
 ROTATIONS = (0, 90, 180, 270)
+
+
+def _systemd_dir(variable: str) -> str | None:
+    """The first folder systemd names in ``$STATE_DIRECTORY``/``$CACHE_DIRECTORY``."""
+    value = os.environ.get(variable, "").split(":")[0]
+    return value or None
+
+
+def default_state_dir() -> str:
+    """Where the kiosk keeps its own state (figures, PINs, the loader's memory):
+    systemd's ``StateDirectory=`` when it runs as a service, else the system's usual
+    place (``~/.local/state/kiosk`` on Linux)."""
+    import platformdirs
+
+    return _systemd_dir("STATE_DIRECTORY") or platformdirs.user_state_dir("kiosk", appauthor=False)
+
+
+def default_cache_dir() -> str:
+    """Resized pictures: systemd's ``CacheDirectory=``, else ``~/.cache/kiosk`` on Linux."""
+    import platformdirs
+
+    return _systemd_dir("CACHE_DIRECTORY") or platformdirs.user_cache_dir("kiosk", appauthor=False)
+
+
+class SetupError(Exception):
+    """kiosk.yaml asks for something the kiosk refuses to do (the message says what)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +53,7 @@ class IdleConfig:
 @dataclass(frozen=True)
 class CacheConfig:
     texture_mb: int = 48  # what one 1080x1920 screen shows, its neighbours and the way back
-    dir: str = "~/.cache/kiosk"
+    dir: str = field(default_factory=default_cache_dir)
     disk_mb: int = 2048
 
 
@@ -56,7 +83,7 @@ class Config:
     transitions: str = "auto"
     # monitoring and visitor figures
     name: str | None = None  # this kiosk's name in merged figures (default: the host name)
-    state_dir: str = "~/.local/state/kiosk"
+    state_dir: str = field(default_factory=default_state_dir)
     metrics_file: str | None = None  # Prometheus text file for node_exporter
     analytics_db: str | None = None  # SQLite file of visitor figures; None: not recorded
     idle: IdleConfig = field(default_factory=IdleConfig)
@@ -77,7 +104,12 @@ class Config:
         direct = self.path(self.theme)
         if (direct / "theme.yaml").exists():
             return direct
-        return self.path(self.themes_dir) / self.theme
+        folder = self.path(self.themes_dir) / self.theme
+        if not (folder / "theme.yaml").exists():
+            from kiosk.resources import builtin_theme
+
+            return builtin_theme(self.theme) or folder  # a theme shipped with the kiosk
+        return folder
 
     def with_overrides(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -154,11 +186,87 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
     _plain_pins(f, values["admin"])
     config = Config(**values)
+    problems += own_files_problems(config, shown, data)
     if config.idle.countdown >= config.idle.reset_after:
         f.error("idle.countdown", "'idle.countdown' must be shorter than 'idle.reset_after'",
                 "'idle.countdown' 必须小于 'idle.reset_after'")
         config = replace(config, idle=replace(config.idle, countdown=min(10.0, config.idle.reset_after / 2)))
     return config, problems
+
+
+OWN_FILES = (  # (key in kiosk.yaml, what it is)
+    ("state_dir", "state folder", "状态文件夹"),
+    ("cache.dir", "picture cache folder", "图片缓存文件夹"),
+    ("analytics_db", "visitor figures database", "参观统计数据库"),
+    ("admin.pin_file", "PIN file", "密码文件"),
+)
+
+
+def pin_file_path(config) -> Path:
+    """``admin.pin_file``, or ``pins.json`` in the kiosk's state folder."""
+    value = getattr(config.admin, "pin_file", None)
+    if not value:
+        state_dir = getattr(config, "state_dir", None)
+        if not state_dir:
+            state_dir = default_state_dir()
+        value = str(Path(state_dir) / "pins.json")
+    return config.path(value)
+
+
+def own_paths(config: Config) -> dict[str, Path]:
+    """The kiosk's own files and folders, by their key in kiosk.yaml."""
+    paths = {"state_dir": config.path(config.state_dir), "cache.dir": config.path(config.cache.dir),
+             "admin.pin_file": pin_file_path(config)}
+    if config.analytics_db:
+        paths["analytics_db"] = config.path(config.analytics_db)
+    return paths
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return False
+
+
+def own_files_problems(config: Config, shown: str = "kiosk.yaml", data=None) -> list[Problem]:
+    """The kiosk's own files must not be in the content folder or the theme's (the folders
+    it watches, which whoever edits the content can write): an error for each, naming
+    its key in kiosk.yaml."""
+    watched = [("content", config.content_dir, "content folder", "内容文件夹")]
+    watched.append(("theme", config.theme_dir, "theme folder", "主题文件夹"))
+    paths = own_paths(config)
+    problems = []
+    for key, en_what, zh_what in OWN_FILES:
+        path = paths.get(key)
+        if path is None:
+            continue
+        for _, folder, en_folder, zh_folder in watched:
+            if not _inside(path, folder):
+                continue
+            line = None
+            top, _, sub = key.partition(".")
+            lines = getattr(data, "lines", {}) if data is not None else {}
+            line = lines.get(top)
+            if sub and data is not None:
+                line = getattr(data.get(top), "lines", {}).get(sub, line)
+            problems.append(_problem(
+                shown, line, key,
+                f"'{key}' ({path}) is inside the {en_folder} {folder}: the kiosk's own "
+                f"{en_what} must not be where content is put (whoever can change the content "
+                f"could change it); choose a folder outside it, or leave '{key}' out for the default",
+                f"'{key}'（{path}）位于{zh_folder} {folder} 之内：展机自己的{zh_what}不能放在"
+                f"内容所在的地方（能修改内容的人就能改动它）；请改用其外的位置，或删去 '{key}' 使用默认位置"))
+            break
+    return problems
+
+
+def refuse_own_files_inside_content(config: Config) -> None:
+    """Raise :class:`SetupError` when :func:`own_files_problems` finds any (``kiosk run``
+    and ``kiosk render`` stop before reading any of those files)."""
+    problems = own_files_problems(config)
+    if problems:
+        raise SetupError(*(p.format() for p in problems))
 
 
 def _monitoring(f, values: dict, defaults: Config) -> None:

@@ -34,7 +34,12 @@ import json, os, sys
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ["KIVY_NO_FILELOG"] = "1"
 os.environ["KIVY_NO_CONSOLELOG"] = "1"
+from kiosk.ui.display import screen_size
+screen = screen_size()  # as kiosk run opens its window: at the screen's size
 from kivy.config import Config
+if screen:
+    Config.set("graphics", "width", str(screen[0]))
+    Config.set("graphics", "height", str(screen[1]))
 Config.set("graphics", "fullscreen", "auto")
 Config.set("graphics", "borderless", "1")
 Config.set("graphics", "show_cursor", "0")
@@ -47,7 +52,7 @@ def text(v):
 print("KIOSK-PROBE " + json.dumps({
     "version": text(glGetString(GL_VERSION)),
     "renderer": text(glGetString(GL_RENDERER)),
-    "size": list(Window.system_size),
+    "size": list(screen or Window.system_size),
 }))
 sys.stdout.flush()
 os._exit(0)

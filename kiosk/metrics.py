@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import time
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def app_values(app, up: bool = True) -> tuple[dict, dict]:
         "kiosk_info": 1,
     }
     config = getattr(app, "kiosk_config", None)
-    name = getattr(config, "name", None) or os.uname().nodename
+    name = getattr(config, "name", None) or platform.node() or "kiosk"
     labels = {"kiosk_info": {"version": __version__, "kiosk": name}}
     return values, labels
 

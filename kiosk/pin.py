@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.config import pin_file_path
 from kiosk.fileio import write_json
 from kiosk.pinhash import (  # noqa: F401  (part of this module's interface)
     HASH_BYTES,
@@ -39,15 +40,6 @@ MAX_LOCK = 15 * 60.0
 
 
 # ------------------------------------------------------------------ storage
-DEFAULT_STATE_DIR = "~/.local/state/kiosk"
-
-
-def pin_file_path(config) -> Path:
-    """``admin.pin_file``, or ``pins.json`` in the kiosk's state folder."""
-    value = getattr(config.admin, "pin_file", None)
-    if not value:
-        value = str(Path(getattr(config, "state_dir", None) or DEFAULT_STATE_DIR) / "pins.json")
-    return config.path(value)
 
 
 def read_pin_file(path: str | Path) -> dict[str, str]:

@@ -182,7 +182,12 @@ GRID = (225, 210, 190)
 
 def chart_font_path() -> Path | None:
     """The party-red theme's Chinese font (bundled with the kiosk), if present."""
-    here = Path(__file__).resolve().parent.parent / "themes" / "party-red" / "fonts"
+    from kiosk.resources import builtin_theme
+
+    theme = builtin_theme("party-red")
+    if theme is None:
+        return None
+    here = theme / "fonts"
     for name in ("NotoSansSC-Regular.otf", "NotoSansSC-Bold.otf"):
         if (here / name).is_file():
             return here / name

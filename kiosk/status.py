@@ -9,23 +9,28 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import resource
 import sys
 from pathlib import Path
 
-MODES = ("attract", "browse", "tour", "admin")
+MODES = ("attract", "browse", "tour", "admin", "stopped")
 
 
 def memory_rss_mb() -> float:
-    """Resident memory of this process in MiB (current, not peak, where the OS tells)."""
+    """Resident memory of this process in MiB: the current figure on Linux, the peak on
+    other Unix systems, 0 where the system does not tell (Windows)."""
     try:
-        with open("/proc/self/statm") as fh:
+        with open("/proc/self/statm") as fh:  # Linux
             pages = int(fh.read().split()[1])
         return round(pages * os.sysconf("SC_PAGE_SIZE") / 1048576, 1)
-    except (OSError, ValueError, IndexError):
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        scale = 1 if sys.platform == "darwin" else 1024
-        return round(peak * scale / 1048576, 1)
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource  # Unix only
+    except ImportError:
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return round(peak * scale / 1048576, 1)
 
 
 def build_status(

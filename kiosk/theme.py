@@ -24,6 +24,7 @@ from pathlib import Path
 from kiosk.content.fields import did_you_mean
 from kiosk.content.model import Problem
 from kiosk.content.source import LineDict, load_yaml, problem, read_text
+from kiosk.resources import builtin_theme, themes_dir
 
 THEME_FILE = "theme.yaml"
 TRANSITIONS = ("slide", "fade", "none")
@@ -266,7 +267,7 @@ def find_theme(name: str, themes_root: Path | str) -> Path | None:
     for candidate in (Path(themes_root) / name, Path(name)):
         if (candidate / THEME_FILE).is_file():
             return candidate
-    return None
+    return builtin_theme(str(name))  # the themes shipped with the kiosk
 
 
 def list_themes(themes_root: Path | str) -> list[str]:
@@ -282,7 +283,7 @@ def load_theme(theme_dir: Path | str) -> tuple[Theme, list[Problem]]:
 
 
 # The theme shipped with the kiosk: what is shown when the chosen one cannot be read.
-BUILTIN_THEME_DIR = Path(__file__).resolve().parent.parent / "themes" / "party-red"
+BUILTIN_THEME_DIR = (themes_dir() or Path(__file__).resolve().parent.parent / "themes") / "party-red"
 
 
 def load_theme_or_builtin(theme_dir: Path | str,

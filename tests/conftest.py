@@ -64,3 +64,13 @@ def _event_loop_outlives_apps():
     base = sys.modules.get("kivy.base")
     if base is not None:
         base.EventLoop.quit = False
+
+
+@pytest.fixture(autouse=True)
+def _no_recovery_notices_from_earlier_tests():
+    """Damaged files set aside are remembered for the admin panel for the whole process:
+    what one test set aside must not show up in the next test's panel."""
+    from kiosk import recovery
+
+    recovery.clear()
+    yield

@@ -21,7 +21,7 @@ def hall(tmp_path):
 
 
 def test_a_restart_reads_nothing_when_nothing_changed(tmp_path):
-    root, saved = hall(tmp_path), tmp_path / "state" / "content-state.pickle"
+    root, saved = hall(tmp_path), tmp_path / "state" / "content-state.json"
     first_loader, first = load_with_state(root, saved)
     assert first_loader.last_parsed and saved.is_file()
     loader, snapshot = load_with_state(root, saved)  # the next start
@@ -31,7 +31,7 @@ def test_a_restart_reads_nothing_when_nothing_changed(tmp_path):
 
 
 def test_a_restart_reads_the_files_changed_meanwhile(tmp_path):
-    root, saved = hall(tmp_path), tmp_path / "state.pickle"
+    root, saved = hall(tmp_path), tmp_path / "state.json"
     load_with_state(root, saved)
     page = next(root.glob("01-history/*.md"))
     time.sleep(0.01)
@@ -48,7 +48,7 @@ def test_a_restart_reads_the_files_changed_meanwhile(tmp_path):
 
 
 def test_a_damaged_or_foreign_state_is_not_used(tmp_path, monkeypatch):
-    root, saved = hall(tmp_path), tmp_path / "state.pickle"
+    root, saved = hall(tmp_path), tmp_path / "state.json"
     fresh = ContentLoader(root).load()
     saved.write_bytes(b"not a pickle at all")
     loader, snapshot = load_with_state(root, saved)
@@ -64,6 +64,6 @@ def test_an_unwritable_state_folder_only_costs_time(tmp_path):
     root = hall(tmp_path)
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the folder should be", encoding="utf-8")
-    loader, snapshot = load_with_state(root, blocker / "state.pickle")
+    loader, snapshot = load_with_state(root, blocker / "state.json")
     assert snapshot == ContentLoader(root).load()
-    assert not (blocker / "state.pickle").exists() and os.path.isfile(blocker)
+    assert not (blocker / "state.json").exists() and os.path.isfile(blocker)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from kiosk import recovery
 from kiosk.images.decode import (
     FIT_MODES,
     Decoded,
@@ -220,11 +221,9 @@ def _read_cached(path: Path) -> Decoded | None:
             if im.mode not in ("RGB", "RGBA"):
                 im = im.convert("RGB")
             return Decoded(im.width, im.height, im.mode, im.tobytes())
-    except Exception:  # a damaged cache file is simply made again
-        try:
-            path.unlink()
-        except OSError:
-            pass
+    except Exception as exc:  # a damaged cache file: kept aside (dated), made again
+        # the dated file stays in the cache folder, so the size cap removes it in time
+        recovery.move_aside(path, "picture cache entry", str(exc))
         return None
 
 

@@ -25,6 +25,7 @@ from kivy.properties import (
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager, SlideTransition
 from kivy.utils import escape_markup
 
+from kiosk import recovery
 from kiosk.config import Config
 from kiosk.content.model import Content, Text
 from kiosk.metrics import write_app_metrics
@@ -93,6 +94,7 @@ class KioskApp(App):
         self.frame_sync = FrameSync()
         self.memory_trim = MemoryTrim()  # freed memory goes back to the system when things are quiet
         self.title = "kiosk"
+        self.stopped = False  # on_stop ran: the status file says so
         if content is not None:
             self.content = content
             self.content_version = 1
@@ -139,6 +141,9 @@ class KioskApp(App):
         self.tour_control.stop()  # a tour never outlives the app: restarts come back browsing
         if self._status_event is not None:
             self._status_event.cancel()
+        # the last word: the status file says stopped, the metrics file kiosk_up 0
+        self.stopped = True
+        self.write_status()
 
     def _transition(self):
         kind, duration = style.transition(self.theme)
@@ -377,18 +382,22 @@ class KioskApp(App):
             for p in (content.errors if content else ())
         ]
         return build_status(
-            mode=self.mode,
+            mode="stopped" if self.stopped else self.mode,
             screen=self.route,
             language=self.lang,
             content_version=int(self.content_version),
             errors=errors,
             warnings=len(content.warnings) if content else 0,
             extra={"large_text": bool(self.large_text),
-                   **({"tour": self.tour_control.status()} if self.tour_control.running else {})},
+                   "window": {"width": int(Window.width), "height": int(Window.height),
+                              "rotation": int(Window.rotation)},
+                   **({"tour": self.tour_control.status()} if self.tour_control.running else {}),
+                   # the kiosk's own files found damaged and set aside since the start
+                   **({"recovered": notes} if (notes := recovery.notices()) else {})},
         )
 
     def write_status(self):
-        write_app_metrics(self)  # the Prometheus file, when kiosk.yaml names one
+        write_app_metrics(self, up=not self.stopped)  # the Prometheus file, when kiosk.yaml names one
         path = self.kiosk_config.status_file
         if not path:
             return

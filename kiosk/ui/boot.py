@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
+
+from kiosk.config import SetupError
+from kiosk.ui.display import window_size
 
 log = logging.getLogger("kiosk")
 
@@ -34,6 +38,8 @@ def configure_kivy(*, fullscreen: bool, size=None, rotation: int = 0, headless: 
         KivyConfig.set("graphics", "width", str(size[0]))
         KivyConfig.set("graphics", "height", str(size[1]))
     KivyConfig.set("input", "mouse", "mouse,disable_on_activity")
+    # stop signals are the kiosk's own (kiosk/ui/stopsignals.py), not turned into close requests
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     if headless:
         for key in [k for k, _ in KivyConfig.items("input") if k != "mouse"]:
             KivyConfig.remove_option("input", key)
@@ -41,7 +47,7 @@ def configure_kivy(*, fullscreen: bool, size=None, rotation: int = 0, headless: 
 
 def prepare(config_path=None, content=None, theme=None, status_file=None, metrics_file=None):
     """Read kiosk.yaml, the theme and the content. Nothing here needs a window."""
-    from kiosk.config import load_config
+    from kiosk.config import load_config, refuse_own_files_inside_content
     from kiosk.content.state import STATE_FILE, load_with_state
     from kiosk.theme import load_theme_or_builtin
 
@@ -50,6 +56,8 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
                                    metrics_file=metrics_file)
     for p in problems:
         log.warning(p.format())
+    # nothing of the kiosk's own may be read from where content is written
+    refuse_own_files_inside_content(config)
     theme_obj, theme_problems = load_theme_or_builtin(config.theme_dir)
     for p in theme_problems:
         log.warning(p.format())
@@ -58,35 +66,86 @@ def prepare(config_path=None, content=None, theme=None, status_file=None, metric
     loader, snapshot = load_with_state(config.content_dir, state_file)
     for p in snapshot.problems:
         log.warning(p.format(str(config.content_dir)))
+    if not Path(config.content_dir).is_dir():
+        raise SetupError(*no_content_message(config, config_path))
     return config, theme_obj, loader, snapshot
+
+
+def no_content_message(config, config_path) -> tuple[str, ...]:
+    """What to do when there is no exhibition to show."""
+    where = f"kiosk.yaml: {config_path}" if config_path else "no kiosk.yaml in this folder"
+    return (f"content folder {config.content_dir} does not exist",
+            f"({where}) To start from the demo exhibition: kiosk init SOME-FOLDER, then "
+            f"cd SOME-FOLDER and kiosk run. For an exhibition you have: kiosk run --content "
+            f"FOLDER, or 'content:' in kiosk.yaml.",
+            "没有内容文件夹。从示例展览开始：kiosk init 文件夹，然后进入该文件夹运行 kiosk run；"
+            "已有展览：kiosk run --content 文件夹，或在 kiosk.yaml 中设置 'content:'。")
 
 
 def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, size=None,
               status_file=None, metrics_file=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from kiosk.ui.stopsignals import StopSignals
+
+    stop = StopSignals().install()  # SIGTERM, SIGINT, SIGHUP: a clean stop, exit code 0
+    try:
+        return _run(stop, config_path=config_path, content=content, theme=theme,
+                    windowed=windowed, size=size, status_file=status_file,
+                    metrics_file=metrics_file)
+    except SetupError as exc:
+        for line in exc.args:
+            log.error("%s", line)
+        return 2
+    finally:
+        stop.restore()
+
+
+def _run(stop, *, config_path, content, theme, windowed, size, status_file, metrics_file) -> int:
     config, theme_obj, loader, snapshot = prepare(config_path, content, theme, status_file,
                                                   metrics_file)
-    if not Path(config.content_dir).is_dir():
-        log.error("content folder %s does not exist", config.content_dir)
-        return 2
+    if stop.received is not None:
+        return 0
     fullscreen = config.fullscreen and not windowed
-    size = size or config.size or ((540, 960) if windowed else None)
+    # full screen: the window opens at the screen's size, so it covers the screen even
+    # where nobody carries out the full-screen request (an X server with no window manager)
+    size = window_size(fullscreen=fullscreen, configured=size or config.size)
     configure_kivy(fullscreen=fullscreen, size=size, rotation=config.rotation)
     from kiosk.ui.app import KioskApp
     from kiosk.ui.reload import Reloader
 
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
     app.reloader = Reloader(app, config.watch).start()
+    stop.watch(app)
     try:
         app.run()
     finally:
         app.reloader.stop()
+    if stop.received is not None:
+        leave_now(0)
     return 0
+
+
+def leave_now(code: int) -> None:
+    """End the process at once, after a stop signal and once ``on_stop`` has written
+    everything: pictures still being decoded (worker threads at a low priority, which
+    Python would wait for) must not hold up systemd's stop for seconds."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
 
 
 def render_routes(*, out, size, lang=None, content=None, theme=None, config_path=None,
                   routes=None, sheet=None) -> int:
-    config, theme_obj, loader, snapshot = prepare(config_path, content, theme)
+    try:
+        config, theme_obj, loader, snapshot = prepare(config_path, content, theme)
+    except SetupError as exc:
+        for line in exc.args:
+            log.error("%s", line)
+        return 2
     configure_kivy(fullscreen=False, size=size, headless=True)
     from kiosk.ui.render import render_all
 

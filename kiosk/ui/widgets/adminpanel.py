@@ -23,6 +23,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk import recovery
 from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.common import KButton, KLabel
 
@@ -43,6 +44,20 @@ def problem_text(problem, lang: str) -> str:
     where = problem.path + (f":{problem.line}" if problem.line else "")
     message = problem.message_zh if lang == "zh" and problem.message_zh else problem.message
     return f"{where}  {message}"
+
+
+RECOVERED_WHAT = {"visitor figures database": "参观统计数据库", "content state": "内容加载记录",
+                  "picture cache entry": "图片缓存"}
+
+
+def recovered_text(note: dict, lang: str) -> str:
+    """A damaged file of the kiosk's own, set aside (:mod:`kiosk.recovery`), in a line."""
+    kept = note.get("moved_to") or "—"
+    if lang == "zh":
+        what = RECOVERED_WHAT.get(note["what"], note["what"])
+        return f"{note['at'][:19].replace('T', ' ')}  {what}已损坏，另存为 {kept}，已重新开始"
+    return (f"{note['at'][:19].replace('T', ' ')}  the {note['what']} was damaged; "
+            f"kept as {kept}, a new one was started")
 
 
 def reload_time(app) -> str:
@@ -155,6 +170,8 @@ class AdminSections(BoxLayout):
         if len(problems) > MAX_ERRORS_SHOWN:
             more = ui("panel_more_errors").format(n=len(problems) - MAX_ERRORS_SHOWN)
             box.add_widget(ProblemLine(text=more))
+        for note in recovery.notices():  # the kiosk's own files, found damaged
+            box.add_widget(ProblemLine(text=recovered_text(note, app.lang)))
         w, h = Window.size
         self.display_text = ui("panel_size").format(w=int(w), h=int(h), r=int(Window.rotation))
         gl = gl_info()
