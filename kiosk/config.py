@@ -6,7 +6,6 @@ suggestion; all problems are collected at once, each with file, line and key.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -131,11 +130,6 @@ def parse_size(text: str) -> tuple[int, int] | None:
     return (w, h) if w > 0 and h > 0 else None
 
 
-def suggest(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else ""
-
-
 def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="error") -> Problem:
     return Problem(path, line, severity, en, zh, key)
 
@@ -216,10 +210,19 @@ OWN_FILES = (  # (key in kiosk.yaml, what it is)
 )
 
 
+def pin_file_path(config) -> Path:
+    """``admin.pin_file``, or ``pins.json`` in the kiosk's state folder."""
+    value = getattr(config.admin, "pin_file", None)
+    if not value:
+        state_dir = getattr(config, "state_dir", None)
+        if not state_dir:
+            state_dir = default_state_dir()
+        value = str(Path(state_dir) / "pins.json")
+    return config.path(value)
+
+
 def own_paths(config: Config) -> dict[str, Path]:
     """The kiosk's own files and folders, by their key in kiosk.yaml."""
-    from kiosk.pin import pin_file_path
-
     paths = {"state_dir": config.path(config.state_dir), "cache.dir": config.path(config.cache.dir),
              "admin.pin_file": pin_file_path(config)}
     if config.analytics_db:
@@ -290,7 +293,7 @@ def _monitoring(f, values: dict, defaults: Config) -> None:
 
 def _plain_pins(f, admin: AdminConfig) -> None:
     """A PIN written in plain text is not used: only salted hashes are (``kiosk pin``)."""
-    from kiosk.pin import parse_hash
+    from kiosk.pinhash import parse_hash
 
     raw = f.get("admin")
     lines = getattr(raw, "lines", {})

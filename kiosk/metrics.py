@@ -43,43 +43,37 @@ METRICS = (
 )
 
 
-def escape_label(value: str) -> str:
-    return str(value).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+def registry_for(values: dict, labels: dict[str, dict[str, str]] | None = None):
+    """A prometheus-client registry holding ``values`` (metric name → number), each metric
+    with its help text and labels. Metrics missing from ``values`` are left out."""
+    from prometheus_client import CollectorRegistry, Gauge
 
-
-def _number(value: float) -> str:
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
+    labels = labels or {}
+    registry = CollectorRegistry(auto_describe=True)
+    for name, kind, text in METRICS:
+        if values.get(name) is None:
+            continue
+        assert kind == "gauge"
+        tags = labels.get(name) or {}
+        gauge = Gauge(name, text, list(tags), registry=registry)
+        (gauge.labels(**tags) if tags else gauge).set(float(values[name]))
+    return registry
 
 
 def render_metrics(values: dict, labels: dict[str, dict[str, str]] | None = None) -> str:
-    """The text-format document for ``values`` (metric name → number).
-    Metrics missing from ``values`` are left out."""
-    labels = labels or {}
-    lines = []
-    for name, kind, text in METRICS:
-        if name not in values or values[name] is None:
-            continue
-        lines.append(f"# HELP {name} {text}")
-        lines.append(f"# TYPE {name} {kind}")
-        tags = labels.get(name)
-        tag_text = ""
-        if tags:
-            tag_text = "{" + ",".join(f'{k}="{escape_label(v)}"' for k, v in tags.items()) + "}"
-        lines.append(f"{name}{tag_text} {_number(values[name])}")
-    return "\n".join(lines) + "\n"
+    """The text-format document for ``values``: prometheus-client's own exposition."""
+    from prometheus_client import generate_latest
+
+    return generate_latest(registry_for(values, labels)).decode("utf-8")
 
 
 def write_metrics(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (same folder, then rename)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
+    """Write ``text`` to ``path`` atomically (:mod:`kiosk.fileio`: a temporary file in the
+    same folder, flushed, renamed): node_exporter never reads half a file. (prometheus-
+    client's ``write_to_textfile`` renames too, but flushes nothing to the disk.)"""
+    from kiosk.fileio import write_text
+
+    write_text(Path(path), text)
 
 
 def app_values(app, up: bool = True) -> tuple[dict, dict]:
@@ -132,4 +126,5 @@ def write_app_metrics(app, up: bool = True) -> bool:
     return False
 
 
-__all__ = ["METRICS", "app_values", "render_metrics", "write_app_metrics", "write_metrics"]
+__all__ = ["METRICS", "app_values", "registry_for", "render_metrics", "write_app_metrics",
+           "write_metrics"]

@@ -69,14 +69,10 @@ def build_status(
 
 
 def write_status(path: str | os.PathLike, doc: dict) -> None:
-    """Write ``doc`` as JSON to ``path`` atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    os.replace(tmp, target)
+    """Write ``doc`` as JSON to ``path`` atomically (:mod:`kiosk.fileio`)."""
+    from kiosk.fileio import write_json
+
+    write_json(Path(path), doc)
 
 
 def read_status(path: str | os.PathLike) -> dict:

@@ -15,13 +15,13 @@ a 1080x1920 portrait panel and a 1920x1080 landscape one alike::
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.util
 import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from kiosk.content.fields import did_you_mean
 from kiosk.content.model import Problem
 from kiosk.content.source import LineDict, load_yaml, problem, read_text
 from kiosk.resources import builtin_theme, themes_dir
@@ -398,14 +398,14 @@ class _ThemeReader:
         for key in data:
             if key in known or key in aliases:
                 continue
-            guess = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+            guess = did_you_mean(str(key), known)
             place_en = f" in {where}" if where else ""
             place_zh = f"{where} 中" if where else ""
             en = f"unknown key '{key}'{place_en}"
             zh = f"{place_zh}有未知的设置 '{key}'"
             if guess:
-                en += f" — did you mean '{guess[0]}'?"
-                zh += f"，是否应为 '{guess[0]}'？"
+                en += f" — did you mean '{guess}'?"
+                zh += f"，是否应为 '{guess}'？"
             else:
                 en += f" (known: {', '.join(known)})"
                 zh += f"（可用：{', '.join(known)}）"

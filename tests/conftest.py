@@ -19,6 +19,15 @@ os.environ["KIVY_LOG_MODE"] = "MIXED"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-kivy-home-"))
 # defaults such as ~/.local/state/kiosk must not reach the real home folder
 os.environ["HOME"] = tempfile.mkdtemp(prefix="kiosk-test-home-")
+# Pictures are decoded once per test run: every test process (pytest-xdist's workers
+# inherit the environment) keeps its decoded pictures in one folder, found by content hash.
+IMAGE_CACHE = os.environ.setdefault("KIOSK_TEST_IMAGE_CACHE",
+                                    tempfile.mkdtemp(prefix="kiosk-test-images-"))
+os.makedirs(os.path.join(os.environ["HOME"], ".cache"))
+os.symlink(IMAGE_CACHE, os.path.join(os.environ["HOME"], ".cache", "kiosk"))  # the default
+# nothing a test run leaves behind goes into the source tree
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      tempfile.mkdtemp(prefix="kiosk-test-hypothesis-"))
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -55,3 +64,13 @@ def _event_loop_outlives_apps():
     base = sys.modules.get("kivy.base")
     if base is not None:
         base.EventLoop.quit = False
+
+
+@pytest.fixture(autouse=True)
+def _no_recovery_notices_from_earlier_tests():
+    """Damaged files set aside are remembered for the admin panel for the whole process:
+    what one test set aside must not show up in the next test's panel."""
+    from kiosk import recovery
+
+    recovery.clear()
+    yield

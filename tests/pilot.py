@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-import tempfile
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +24,7 @@ KivyConfig.set("graphics", "height", "1920")
 from kivy.base import EventLoop, runTouchApp  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
+from kivy.lang import Builder  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
 
@@ -40,7 +41,7 @@ class FakeTime:
 
 
 FAKE_TIME = FakeTime()
-IMAGE_CACHE = tempfile.mkdtemp(prefix="kiosk-test-images-")  # one per test process
+IMAGE_CACHE = os.environ["KIOSK_TEST_IMAGE_CACHE"]  # one per test run (conftest.py)
 Clock.time = FAKE_TIME
 Clock._max_fps = 0
 FRAME = 1 / 60
@@ -84,34 +85,65 @@ class Pilot:
             self.app = None
 
     # --------------------------------------------------------------- time
-    def frames(self, n: int = 3, dt: float = FRAME):
-        from kiosk.ui.images import wait_idle
-
-        for _ in range(n):
-            FAKE_TIME.now += dt
-            EventLoop.idle()
-            wait_idle()  # pictures decode on threads: a test sees them finished
+    def frames(self, n: int = 3, dt: float = FRAME, draw: bool = True):
+        """Run ``n`` frames ``dt`` apart. Only the last one is drawn (when anything changed,
+        and unless ``draw`` is False): the others do everything else a frame does (clock,
+        input, layout, canvas updates). On the software renderer drawing is most of what a
+        frame costs, and a test looks at the screen only after its frames."""
+        for i in range(n):
+            self._frame(dt, draw=draw and i == n - 1)
 
     def advance(self, seconds: float, step: float = 0.1):
-        """Let ``seconds`` of fake time pass, a frame every ``step``."""
-        remaining = seconds
-        while remaining > 1e-9:
-            dt = min(step, remaining)
-            self.frames(1, dt)
-            remaining -= dt
+        """Let ``seconds`` of fake time pass, a frame every ``step`` while anything moves or
+        is due (an animation, a screen transition, a timer of the app); while nothing is,
+        time jumps to the next timer. The last frame is drawn."""
+        end = FAKE_TIME.now + seconds
+        while True:
+            remaining = end - FAKE_TIME.now
+            if remaining <= 1e-9:
+                return
+            if self._animating():
+                dt = min(step, remaining)
+            else:
+                due = _next_due()
+                dt = remaining if due is None else min(remaining, max(step, due - FAKE_TIME.now))
+            self._frame(dt, draw=dt >= remaining - 1e-9)
 
     def settle(self):
-        """Let transitions and short animations finish."""
+        """Let transitions and short animations finish (0.8 s of fake time)."""
         self.advance(0.8, 0.1)
+
+    def _animating(self) -> bool:
+        from kivy.animation import Animation
+
+        if Animation._instances:
+            return True
+        manager = getattr(self.app, "manager", None)
+        return bool(manager is not None and manager.transition.is_active)
+
+    @staticmethod
+    def _frame(dt: float, draw: bool):
+        from kiosk.ui.images import wait_idle
+
+        FAKE_TIME.now += dt
+        if draw:
+            EventLoop.idle()
+        else:  # EventLoop.idle() without the window's on_draw and on_flip
+            Clock.tick()
+            EventLoop.dispatch_input()
+            Builder.sync()
+            Clock.tick_draw()
+            Builder.sync()
+        wait_idle()  # pictures decode on threads: a test sees them finished
 
     # -------------------------------------------------------------- input
     def tap(self, target, settle: bool = True):
         x, y = self._point(target)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.frames(2)
+        self.frames(2, draw=False)
         touch.touch_up()
-        self.frames(3)
+        self.frames(3, draw=not settle)
         if settle:
             self.settle()
 
@@ -120,12 +152,12 @@ class Pilot:
         x1, y1 = self._point(end)
         touch = UnitTestTouch(x0, y0)
         touch.touch_down()
-        self.frames(1)
+        self.frames(1, draw=False)
         for i in range(1, steps + 1):
             touch.touch_move(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
-            self.frames(1)
+            self.frames(1, draw=False)
         touch.touch_up()
-        self.frames(2)
+        self.frames(2, draw=not settle)
         if settle:
             self.settle()
 
@@ -137,12 +169,12 @@ class Pilot:
         b.id = f"{a.id}-b"
         a.touch_down()
         b.touch_down()
-        self.frames(1)
+        self.frames(1, draw=False)
         for i in range(1, steps + 1):
             gap = start_gap + (end_gap - start_gap) * i / steps
             a.touch_move(cx - gap / 2, cy)
             b.touch_move(cx + gap / 2, cy)
-            self.frames(1)
+            self.frames(1, draw=False)
         a.touch_up()
         b.touch_up()
         self.frames(3)
@@ -153,7 +185,7 @@ class Pilot:
         code = key if isinstance(key, int) else Keyboard.keycodes[key]
         text = key if isinstance(key, str) and len(key) == 1 else None
         Window.dispatch("on_key_down", code, 0, text, list(modifiers))
-        self.frames(1)
+        self.frames(1, draw=False)
         Window.dispatch("on_key_up", code, 0)
         self.frames(2)
 
@@ -199,6 +231,12 @@ class Pilot:
         self.frames(2)
         save_png(self.app.root, path)  # as `kiosk render` does: over the window's clear colour
         return path
+
+
+def _next_due() -> float | None:
+    """The fake time at which the Clock's next timer is due, or None."""
+    due = [ev._last_dt + max(ev.timeout, 0.0) for ev in Clock.get_events() if ev.is_triggered]
+    return min(due) if due else None
 
 
 def _shown(widget) -> bool:

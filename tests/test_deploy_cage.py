@@ -124,7 +124,7 @@ def test_under_cage_the_kiosk_fills_the_output_and_stops_cleanly():
             pytest.fail("the kiosk (or cage) still runs 2 s after systemctl stop")
         assert code == 0
         assert json.loads((work / "status.json").read_text("utf-8"))["mode"] == "stopped"
-        assert "\nkiosk_up 0\n" in (work / "kiosk.prom").read_text("utf-8")
+        assert "\nkiosk_up 0.0\n" in (work / "kiosk.prom").read_text("utf-8")
     finally:
         if cage is not None:
             try:

@@ -189,7 +189,7 @@ def test_full_screen_without_window_manager_taps_and_a_clean_sigterm(xserver, tm
     # on_stop ran: status and metrics say stopped, the visit was written
     final = status(tmp_path)
     assert final["mode"] == "stopped" and final["updated_at"] >= before
-    assert "\nkiosk_up 0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")
+    assert "\nkiosk_up 0.0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")
     db = sqlite3.connect(tmp_path / "state" / "analytics.sqlite")
     try:
         ended = db.execute("SELECT end_reason FROM sessions").fetchall()
@@ -212,7 +212,7 @@ def test_turned_panel_fills_the_screen_and_stops_on_sighup(xserver, tmp_path):
     finally:
         stop_kiosk(proc)
     assert status(tmp_path)["mode"] == "stopped"
-    assert "\nkiosk_up 0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")
+    assert "\nkiosk_up 0.0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")
 
 
 def test_under_a_window_manager_too_and_ctrl_c(xserver, tmp_path):
@@ -236,4 +236,4 @@ def test_under_a_window_manager_too_and_ctrl_c(xserver, tmp_path):
         wm.terminate()
         wm.wait(10)
     assert status(tmp_path)["mode"] == "stopped"
-    assert "\nkiosk_up 0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")
+    assert "\nkiosk_up 0.0\n" in (tmp_path / "kiosk.prom").read_text("utf-8")

@@ -48,3 +48,43 @@ def test_a_long_chinese_article_asks_the_font_once_per_piece(kiosk, tmp_path, mo
     assert "第29段" in shown and shown.count("党建引领发展") >= 600
     assert len(used) > 10_000  # Kivy lays markup out piece by piece ...
     assert len(asked) < len(used) / 20  # ... and the font is asked once for each different piece
+
+
+def test_a_theme_font_reload_changes_the_measured_widths(kiosk, tmp_path):
+    import shutil
+
+    from conftest import FIXTURES, ROOT
+
+    from kiosk.text import kivy_measure
+    from kiosk.ui.reload import Reloader
+    from kiosk.ui.style import FONT_NAME
+
+    theme = shutil.copytree(ROOT / "themes" / "party-red", tmp_path / "theme")
+    app = kiosk.start(shutil.copytree(FIXTURES / "ui-basic", tmp_path / "content"),
+                      theme=str(theme))
+    text = "Qishan 党建引领 1+5+N"
+
+    def widths():
+        label = CoreLabel(font_name=FONT_NAME, font_size=40)
+        label.resolve_font_name()
+        wrap = kivy_measure.measure_for(FONT_NAME, 40)
+        return label.get_extents(text)[0], sum(wrap(ch) for ch in text)
+
+    def direct(font_file):
+        label = CoreLabel(font_name=font_file, font_size=40)
+        label.resolve_font_name()
+        return textmeasure._measure(label, text)[0]
+
+    regular, bold = theme / "fonts" / "NotoSansSC-Regular.otf", theme / "fonts" / "NotoSansSC-Bold.otf"
+    before = widths()
+    assert before[0] == direct(str(regular))
+    yaml = (theme / "theme.yaml").read_text(encoding="utf-8")
+    (theme / "theme.yaml").write_text(
+        yaml.replace("regular: fonts/NotoSansSC-Regular.otf", "regular: fonts/NotoSansSC-Bold.otf"),
+        encoding="utf-8")
+    Reloader(app, "off").reload_now()  # as the watcher does when theme.yaml changes
+    assert app.theme.fonts.regular == str(bold.resolve())
+    after = widths()
+    assert after[0] == direct(str(bold)) != before[0]  # the new font's widths, not remembered ones
+    assert after[1] != before[1]  # pre-wrapping too
+    assert abs(after[1] - after[0]) < 0.05 * after[0]

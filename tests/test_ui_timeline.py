@@ -7,12 +7,12 @@ import gc
 import pytest
 from conftest import FIXTURES
 from kivy.core.window import Window
+from shots import shots_dir, shows_picture, shows_text
 from trees import one_long_section
 
-from kiosk.ui.widgets import Card
+from kiosk.ui.widgets import Card, Picture
 
 FIXTURE = FIXTURES / "ui-exhibit"
-SHOTS = FIXTURES.parent.parent / "build" / "screenshots"
 
 
 def release_window(app):
@@ -193,16 +193,21 @@ def test_cards_fit_between_the_line_and_the_edges_in_large_text(kiosk, demo_cont
     assert on_screen(screen.markers[0])
 
 
-def test_screenshots_timeline(kiosk, demo_content):
-    """Pictures for a person to look at (build/screenshots/)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_timeline(kiosk, demo_content, tmp_path):
+    """The timeline as drawn: its title, the first year marker and the first card's picture
+    are on the picture in both orientations and text sizes (KIOSK_SHOTS keeps the pictures)."""
+    folder = shots_dir(tmp_path)
     for size, tag in (((1080, 1920), "portrait"), ((1920, 1080), "landscape")):
         app = kiosk.start(demo_content, size=size)
         for large in (False, True):
             app.large_text = large
             app.go("section/history")
             kiosk.settle()
-            path = kiosk.screenshot(SHOTS / f"section-history-{tag}{'-large' if large else ''}.png")
-            assert path.stat().st_size > 10_000
+            path = kiosk.screenshot(folder / f"section-history-{tag}{'-large' if large else ''}.png")
+            screen = kiosk.screen
+            assert shows_text(path, screen.ids.title), (tag, large)
+            assert shows_text(path, next(m for m in screen.markers if m.text == "2015年")), (tag, large)
+            pictures = [p for p in kiosk.widgets(Picture, screen.cards[0]) if p.texture is not None]
+            assert pictures and shows_picture(path, pictures[0]), (tag, large)
         release_window(app)
         kiosk.stop()

@@ -30,6 +30,8 @@ _DATETIME = re.compile(
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` was most likely meant to be (a typo), or None: the one
+    suggestion used for content, kiosk.yaml and themes alike."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 

@@ -219,12 +219,13 @@ def _decode_open(im: Image.Image, box, mode) -> Decoded:
 def save_decoded(decoded: Decoded, path: str) -> None:
     """Write ``decoded`` for later (JPEG for photos, PNG for transparent or lossless
     pictures), atomically."""
+    from kiosk.fileio import atomic_write
+
     im = Image.frombytes(decoded.mode, (decoded.width, decoded.height), decoded.data)
-    tmp = f"{path}.{os.getpid()}.{id(decoded)}.tmp"
-    if decoded.mode == "RGB" and not decoded.lossless:
-        im.save(tmp, "JPEG", quality=92)
-    else:
-        im.save(tmp, "PNG", compress_level=1)
-    os.replace(tmp, path)
+    with atomic_write(path, "wb") as fh:
+        if decoded.mode == "RGB" and not decoded.lossless:
+            im.save(fh, "JPEG", quality=92)
+        else:
+            im.save(fh, "PNG", compress_level=1)
 
 

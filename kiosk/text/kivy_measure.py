@@ -14,6 +14,7 @@ Prewrap plain text, then escape it for markup if the Label uses ``markup``
 from __future__ import annotations
 
 from kivy.core.text import Label as CoreLabel
+from kivy.core.text import LabelBase
 
 from kiosk.text.linebreak import CharWidths, wrap
 
@@ -23,9 +24,10 @@ _measures: dict[tuple[str, float, bool], CharWidths] = {}
 def measure_for(font: str, size: float, bold: bool = False) -> CharWidths:
     """A width function for ``font`` (file path or Kivy font name) at ``size`` px.
 
-    Widths are cached per (font, size, character) for the life of the process.
+    Widths are cached per (font file, size, character) until :func:`clear_cache`
+    (:func:`kiosk.ui.textmeasure.clear`, when the theme's fonts change).
     """
-    key = (str(font), float(size), bool(bold))
+    key = (font_file(font, bold), float(size), bool(bold))
     found = _measures.get(key)
     if found is not None:
         return found
@@ -37,6 +39,12 @@ def measure_for(font: str, size: float, bold: bool = False) -> CharWidths:
     found = CharWidths(extent)
     _measures[key] = found
     return found
+
+
+def font_file(font: str, bold: bool = False) -> str:
+    """The file a Kivy font name stands for now (itself when it is not a registered name)."""
+    files = LabelBase._fonts.get(str(font))
+    return files[2 if bold else 0] if files else str(font)
 
 
 def prewrap(text: str, width: float, font: str, size: float, bold: bool = False) -> str:

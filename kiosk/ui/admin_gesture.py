@@ -25,7 +25,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from kiosk.pin import PinGate, configured_pins
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.adminpanel import AdminSections, ScreenTest
 from kiosk.ui.widgets.common import TapArea
 from kiosk.ui.widgets.pinpad import PinPad  # noqa: F401  (registers the kv rule)

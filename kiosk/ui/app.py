@@ -14,10 +14,10 @@ from pathlib import Path
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
     DictProperty,
+    ListProperty,
     NumericProperty,
     ObjectProperty,
     StringProperty,
@@ -36,6 +36,7 @@ from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
+from kiosk.ui.kv import load_kv  # noqa: F401  (its old home; import it from kiosk.ui.kv)
 from kiosk.ui.memory import MemoryTrim
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen, screen_key
@@ -65,6 +66,14 @@ class KioskApp(App):
     font_name = StringProperty("Roboto")
     background_image = StringProperty("")  # the theme's picture behind every screen
     background_ratio = NumericProperty(0.5625)  # its width / height
+    # State the services share, declared here so that each can bind to it and none has to
+    # guess whether it exists (docs/architecture.md):
+    manager = ObjectProperty(None, allownone=True)  # the ScreenManager, once built
+    content_errors = ListProperty()  # errors in the content on screen, for staff
+    content_changed_at = NumericProperty(0)  # wall-clock time the content last changed
+    tour_completed = BooleanProperty(False)  # the last tour ended with Finish on its last step
+    reloader = ObjectProperty(None, allownone=True)  # kiosk.ui.reload.Reloader, hot reload
+    analytics = ObjectProperty(None, allownone=True)  # kiosk.analytics.Analytics, if recording
 
     def __init__(self, config: Config, theme, content: Content | None = None, *,
                  windowed: bool = True, loader=None, **kwargs):
@@ -315,7 +324,7 @@ class KioskApp(App):
 
     def refresh_current(self):
         """Rebuild the visible screen in place (language, text size or content changed)."""
-        if not hasattr(self, "manager") or self.content is None:
+        if self.manager is None or self.content is None:
             return
         route = self.route
         if not route_exists(self.content, route):
@@ -408,11 +417,3 @@ class KioskApp(App):
                 log.info("the status file %s is written again", path)
             self._status_failed = ""
 
-
-def load_kv(module_file: str, name: str):
-    """Load the .kv file beside a module once (screens call this at import)."""
-    from pathlib import Path
-
-    path = str(Path(module_file).with_name(name))
-    if path not in Builder.files:
-        Builder.load_file(path)

@@ -120,10 +120,6 @@ def _run(stop, *, config_path, content, theme, windowed, size, status_file, metr
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
     app.reloader = Reloader(app, config.watch).start()
     stop.watch(app)
-    if os.environ.get("KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME"):  # bench/bench_startup.py
-        from kiosk.ui.images import exit_when_drawn
-
-        exit_when_drawn(app, pictures=os.environ["KIOSK_BENCH_EXIT_AFTER_FIRST_FRAME"] == "pictures")
     try:
         app.run()
     finally:

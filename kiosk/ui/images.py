@@ -416,38 +416,13 @@ def problem_for(media, error: ImageError) -> Problem:
 def pictures_settled(root) -> bool:
     """True when no picture is being loaded and every picture on screen shows its file
     (or has been found unusable)."""
-    from kiosk.ui.widgets.common import Picture
-
     if _loader is not None and (_loader.jobs or _loader._dirty):
         return False
-    for widget in root.walk(restrict=True):
-        if isinstance(widget, Picture) and widget.image_active and widget.texture is None \
-                and widget.problem is None:
+    for widget in root.walk(restrict=True):  # pictures: what asks this loader for images
+        if getattr(widget, "image_active", False) and widget.texture is None \
+                and getattr(widget, "problem", None) is None:
             return False
     return True
-
-
-def exit_when_drawn(app, pictures: bool = False) -> None:
-    """For the start-up benchmark: print when Home is first drawn (``HOME_DRAWN <unix time>``)
-    and, with ``pictures``, when its pictures are too (``PICTURES_DRAWN``); then stop."""
-    from kivy.core.window import Window
-
-    state = {"home": False}
-
-    def flipped(*_):
-        if app.route != "home" or app.root is None:
-            return
-        now = time.time()
-        if not state["home"]:
-            state["home"] = True
-            print(f"HOME_DRAWN {now:.6f}", flush=True)
-        if not pictures or pictures_settled(app.root):
-            if pictures:
-                print(f"PICTURES_DRAWN {now:.6f}", flush=True)
-            Window.unbind(on_flip=flipped)
-            app.stop()
-
-    Window.bind(on_flip=flipped)
 
 
 __all__ = [

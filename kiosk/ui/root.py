@@ -16,7 +16,7 @@ from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
 from kiosk.ui.admin_gesture import AdminGesture  # noqa: F401  (the hidden staff gesture, root.kv)
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 
 SWIPE_MIN = 0.18  # of the window width
 SWIPE_MAX_TIME = 0.9  # seconds

@@ -9,43 +9,15 @@ from __future__ import annotations
 from kivy.core.text import LabelBase
 from kivy.utils import get_color_from_hex
 
+from kiosk.theme import DEFAULT_COLOURS, DEFAULT_SPACE_SIZES, DEFAULT_TEXT_SIZES, Transition
+
 FONT_NAME = "KioskSans"
 
-DEFAULT_COLORS = {
-    "background": "#7a0c12",
-    "surface": "#8f1219",
-    "primary": "#b71c1c",
-    "accent": "#e8c26a",
-    "text": "#fff6e5",
-    "text_muted": "#f0d9b5",
-    "on_primary": "#fff6e5",
-    "on_accent": "#5a0a0e",
-    "card": "#fffaf0",
-    "on_card": "#3a1a12",
-    "card_muted": "#7a5a4a",
-    "divider": "#e8c26a66",
-    "pressed": "#ffffff33",
-    "overlay": "#000000b3",
-}
-# fractions of the screen's short side
-DEFAULT_FONT_SIZES = {
-    "display": 0.056,
-    "title": 0.044,
-    "heading": 0.034,
-    "subheading": 0.027,
-    "body": 0.024,
-    "caption": 0.019,
-    "stat": 0.085,
-    "button": 0.024,
-}
-DEFAULT_SPACES = {
-    "margin": 0.045,
-    "gap": 0.022,
-    "touch": 0.075,  # >= 70 px on a 1080 px short side
-    "bar": 0.105,
-    "radius": 0.014,
-    "card_height": 0.30,
-}
+# The theme's defaults (kiosk/theme.py, the one place they are written), under the names
+# the layouts use: ``app.colors``, ``app.font`` and ``app.space`` start from these.
+DEFAULT_COLORS = dict(DEFAULT_COLOURS)
+DEFAULT_FONT_SIZES = dict(DEFAULT_TEXT_SIZES)  # fractions of the screen's short side
+DEFAULT_SPACES = {**DEFAULT_SPACE_SIZES, "touch": DEFAULT_SPACE_SIZES["touch_min"]}
 
 UI_TEXT = {
     "back": ("返回", "Back"),
@@ -153,13 +125,16 @@ def spaces(theme, w: float, h: float) -> dict:
 
 
 def transition(theme) -> tuple[str, float]:
-    t = getattr(theme, "transition", None)
-    if t is None:
-        return "slide", 0.25
-    return getattr(t, "kind", "slide"), float(getattr(t, "duration", 0.25))
+    t = getattr(theme, "transition", None) or Transition()
+    return t.kind, float(t.duration)
 
 
 def register_fonts(theme) -> None:
+    """Point the layouts' font name at the theme's font files; what was measured with
+    the previous files is forgotten (:mod:`kiosk.ui.textmeasure`)."""
+    from kiosk.ui import textmeasure
+
+    textmeasure.clear()
     regular = getattr(theme, "font_regular", None)
     bold = getattr(theme, "font_bold", None) or regular
     if regular:

@@ -10,6 +10,16 @@ remember each piece's size per font (the font's file, size and style, and the
 options that change glyph metrics), so a piece is measured once.
 
 The memory is bounded: past :data:`LIMIT` pieces it starts afresh.
+
+This module is the one place the kiosk changes how Kivy measures text, and the
+one place measurements are forgotten: :func:`clear` is called whenever the
+theme's fonts are registered (:func:`kiosk.ui.style.register_fonts`, at start
+and on every theme reload), and forgets both this table and the pre-wrapping
+widths of :mod:`kiosk.text.kivy_measure`. Both are keyed by the font *file*
+(never the theme's font name, which stays the same when the files change) and
+size. A font file overwritten in place under the same name is not re-read by
+SDL_ttf either (it keeps fonts open by file and size): name a new file in the
+theme, or restart.
 """
 
 from __future__ import annotations
@@ -50,3 +60,11 @@ def install() -> bool:
     CoreLabel.get_extents = _remembered
     return True
 
+
+
+def clear() -> None:
+    """Forget every remembered measurement (the theme's fonts have changed)."""
+    _sizes.clear()
+    from kiosk.text import kivy_measure
+
+    kivy_measure.clear_cache()

@@ -10,8 +10,9 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.exhibit import WrapLabel  # noqa: F401  (article.kv uses it)
 from kiosk.ui.widgets import TapArea
 
 

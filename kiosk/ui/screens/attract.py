@@ -9,8 +9,9 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import KLabel, Picture, TextBlock  # noqa: F401  (attract.kv uses them)
 
 
 class AttractScreen(KioskScreen):

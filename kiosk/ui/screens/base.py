@@ -65,7 +65,7 @@ class KioskScreen(Screen):
     def fill_intro(self, app, content, section, width_hint=None):
         """Render the section's Markdown intro into ``ids.intro_holder`` (empty if none)."""
         from kiosk.ui.markdown import build_markdown
-        from kiosk.ui.screens.exhibit import image_resolver, markdown_style
+        from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
 
         holder = self.ids.intro_holder
         holder.clear_widgets()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.photo import photo_caption
 from kiosk.ui.widgets import TapArea

@@ -18,7 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.content.model import Honor
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.stats import add_links, balanced
 from kiosk.ui.widgets import RowFitGrid, TapArea

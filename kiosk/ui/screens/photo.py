@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.zoom import ZoomView  # noqa: F401  (registers the kv rule)
 

@@ -24,7 +24,7 @@ from kivy.uix.layout import Layout
 
 from kiosk.content.model import StatItem
 from kiosk.text.kivy_measure import wrap_lines
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Card, RowFitGrid
 

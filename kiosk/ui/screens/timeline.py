@@ -15,8 +15,9 @@ from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, Strin
 from kivy.uix.label import Label
 from kivy.uix.relativelayout import RelativeLayout
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.exhibit import WrapLabel  # noqa: F401  (timeline.kv uses it)
 from kiosk.ui.widgets import TapArea
 
 CARD_SHARE_PORTRAIT = 0.58  # card width as a share of the visible width

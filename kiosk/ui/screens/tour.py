@@ -21,9 +21,10 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.tour import parse_tour_route
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.screens import create_screen
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import KButton, KLabel  # noqa: F401  (tour.kv uses them)
 
 SWIPE_MIN = 0.15  # of the screen width
 SWIPE_MAX_TIME = 0.9  # seconds
@@ -131,7 +132,7 @@ class TourScreen(KioskScreen):
         from kivy.app import App
 
         from kiosk.ui.markdown import build_markdown
-        from kiosk.ui.screens.exhibit import image_resolver, markdown_style
+        from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
 
         app = App.get_running_app()
         key = (self._notes_text, app.text_scale, app.lang)

@@ -24,7 +24,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import recovery
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.common import KButton, KLabel
 
 log = logging.getLogger("kiosk.admin")

@@ -20,7 +20,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 
 
 class KLabel(Label):

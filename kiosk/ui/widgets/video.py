@@ -16,7 +16,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 
 
 def video_provider() -> str | None:

@@ -28,7 +28,7 @@ from kivy.graphics import (
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.widget import Widget
 
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 
 MIN_SCALE = 1.0
 MAX_SCALE = 4.0
