@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -21,7 +22,29 @@ def _default_config() -> str | None:
     return "kiosk.yaml" if Path("kiosk.yaml").exists() else None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command(argv: list[str] | None) -> str | None:
+    """The subcommand named on the command line (its first word that is not a flag)."""
+    words = sys.argv[1:] if argv is None else argv
+    return next((w for w in words if not w.startswith("-")), None)
+
+
+def _add_parsers(sub, command: str | None, *modules: str) -> None:
+    """Add the subcommands that live in ``modules`` (each has ``add_parser(sub)``), importing
+    a module only when its command is the one asked for, or for help and errors (``command``
+    None or unknown): ``kiosk run`` starts without them."""
+    if command in CORE_COMMANDS:
+        return
+    for name in modules:
+        importlib.import_module(name).add_parser(sub)
+
+
+# built here in build_parser itself; every other command comes from its own module
+CORE_COMMANDS = ("run", "check", "render", "pin")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``command`` (the subcommand about to run) spares the other commands'
+    modules from being imported."""
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Touchscreen kiosk for a party-building exhibition center."
     )
@@ -69,28 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
     # --- end kiosk pin ---
 
     # --- operations: kiosk stats, kiosk doctor (kiosk/stats.py, kiosk/doctor.py) ---
-    from kiosk import doctor, stats
-
-    stats.add_parser(sub)
-    doctor.add_parser(sub)
+    _add_parsers(sub, command, "kiosk.stats", "kiosk.doctor")
     # --- end operations ---
 
     # --- kiosk init (kiosk/init.py) ---
-    from kiosk import init
-
-    init.add_parser(sub)
+    _add_parsers(sub, command, "kiosk.init")
     # --- end kiosk init ---
 
     # --- kiosk cache warm (kiosk/images/warm.py) ---
-    from kiosk.images import warm
-
-    warm.add_parser(sub)
+    _add_parsers(sub, command, "kiosk.images.warm")
     # --- end kiosk cache ---
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(_command(argv)).parse_args(argv)
     if args.command == "check":
         from kiosk.check import run_check
 

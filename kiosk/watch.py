@@ -37,6 +37,7 @@ if logging.getLogger("watchdog").level == logging.NOTSET:
     logging.getLogger("watchdog").setLevel(logging.WARNING)
 
 MODES = ("native", "polling")
+POLL_INTERVAL = 0.5  # seconds between two looks in polling mode
 # Event types that mean a file's content or presence may have changed. Opening
 # and reading a file (which the loader itself does) are not among them.
 _CHANGE_EVENTS = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
@@ -116,18 +117,23 @@ class ContentWatcher:
     quiet time after the last event while a changed file may still be open for
     writing (written to, and not yet closed); then sizes and modification times
     are read twice, ``settle / 2`` apart, and must agree before a change is
-    reported. When every changed file has been closed, renamed into place or
-    deleted (native watching reports each close), the shorter ``quick`` time
-    is used instead, for the quiet and the two reads alike: a finished save shows
-    in about a tenth of a second, a copy in progress is still waited for. After
-    ``rescan_every`` seconds without a report, ``on_change(None)`` asks for a
-    full rescan.
+    reported. A file that was closed after writing, renamed into place or
+    deleted (native watching reports each) is complete when its event arrives:
+    it is not read twice. One such file alone is reported after ``instant``
+    seconds of quiet (long enough to gather the events of the same save); as
+    soon as a second file joins the burst (an unzip, a folder copied in), the
+    quiet is ``quick`` instead, so the burst still lands as one report. A copy
+    in progress (a file written to and not closed) is still waited for with
+    ``settle``. Polling (no close events) takes a burst as soon as one poll has
+    delivered it and reads it twice, ``quick`` apart. After ``rescan_every``
+    seconds without a report, ``on_change(None)`` asks for a full rescan.
     """
 
     def __init__(self, paths: Iterable[str | os.PathLike],
                  on_change: Callable[[frozenset[str] | None], object], *,
                  mode: str = "native", settle: float = 0.3, quick: float = 0.06,
-                 rescan_every: float = 300.0, poll_interval: float = 1.0,
+                 instant: float = 0.012, rescan_every: float = 300.0,
+                 poll_interval: float = POLL_INTERVAL,
                  check_every: float = 1.0, max_wait: float = 30.0):
         if mode not in MODES:
             raise ValueError(f"watch mode must be one of {MODES}, not {mode!r}")
@@ -136,6 +142,7 @@ class ContentWatcher:
         self.mode = mode
         self.settle = settle
         self.quick = min(quick, settle)
+        self.instant = min(instant, self.quick)
         self.rescan_every = rescan_every
         self.poll_interval = poll_interval
         self.check_every = check_every
@@ -150,6 +157,7 @@ class ContentWatcher:
         self._stopping = threading.Event()
         self._pending: set[str] = set()
         self._writing: set[str] = set()  # files written to and not closed since
+        self._lone = False  # the burst so far is one file's events (a save, a rename)
         self._full = False
         self._last_event = 0.0
         self._thread: threading.Thread | None = None
@@ -287,6 +295,10 @@ class ContentWatcher:
                     self._last_event = time.monotonic()
             return
         with self._lock:
+            if not self._pending:
+                self._lone = not event.is_directory
+            elif not self._pending.issuperset(found):
+                self._lone = False  # a second file: a burst (unzip, copy of a folder)
             self._pending.update(found)
             if kind in ("created", "modified") and not event.is_directory:
                 self._writing.update(found)
@@ -325,7 +337,8 @@ class ContentWatcher:
             last_report = time.monotonic()
 
     def _wait_until_settled(self):
-        """Wait for quiet, then for the changed files to hold still; take what changed."""
+        """Wait for quiet, then (unless every changed file is complete) for the changed
+        files to hold still; take what changed."""
         deadline = time.monotonic() + self.max_wait
         copy_deadline = time.monotonic() + TRANSFER_WAIT
         previous = None
@@ -334,7 +347,7 @@ class ContentWatcher:
             while time.monotonic() < deadline:
                 with self._lock:
                     quiet_for = time.monotonic() - self._last_event
-                    need = self._quiet_needed()
+                    need, _ = self._timing()
                 if quiet_for >= need:
                     break
                 # woken by each new event: a file just closed may shorten the wait
@@ -345,12 +358,15 @@ class ContentWatcher:
             with self._lock:
                 paths = set(self._pending)
                 stamp = self._last_event
-            current = {p: _signature(p) for p in sorted(paths)}
+                _, gap = self._timing()
+            # complete files (closed, renamed into place, deleted) are not read twice
+            current = None if gap is None else {p: _signature(p) for p in sorted(paths)}
+            steady = gap is None or current == previous
             overdue = time.monotonic() >= deadline
             if overdue:
                 log.warning("files are still changing after %.0f s; loading them anyway",
                             self.max_wait)
-            if not overdue and current == previous and time.monotonic() < copy_deadline:
+            if not overdue and steady and time.monotonic() < copy_deadline:
                 with self._lock:
                     full = self._full
                 if _copy_in_progress(self.paths if full else paths):
@@ -360,25 +376,34 @@ class ContentWatcher:
                     if self._stopping.wait(self.settle):
                         return _STOPPED
                     continue
-            if overdue or current == previous:
+            if overdue or steady:
                 with self._lock:
                     if overdue or self._last_event == stamp:
                         changed = None if self._full else frozenset(self._pending)
                         self._writing.difference_update(self._pending)
                         self._pending.clear()
                         self._full = False
+                        self._lone = False
                         return changed
             previous = current
-            with self._lock:
-                need = self._quiet_needed()
-            if self._stopping.wait(need / 2):
+            if gap is not None and self._stopping.wait(gap):
                 return _STOPPED
 
-    def _quiet_needed(self) -> float:
-        """``quick`` once every changed file is complete, else ``settle`` (lock held)."""
-        if self._full or self.active_mode != "native" or self._writing & self._pending:
-            return self.settle
-        return self.quick
+    def _timing(self) -> tuple[float, float | None]:
+        """The quiet time a burst needs, and the time between the two reads of the
+        changed files, or None when they are complete and need no reads (lock held).
+
+        - a full rescan, or a file still open for writing: ``settle``, reads ``settle / 2``
+          apart;
+        - polling (sees no close events): ``instant`` (one poll's events come together),
+          reads ``quick`` apart;
+        - every changed file complete: ``instant`` for one file, ``quick`` for several.
+        """
+        if self._full or (self.active_mode == "native" and self._writing & self._pending):
+            return self.settle, self.settle / 2
+        if self.active_mode != "native":
+            return self.instant, self.quick
+        return (self.instant if self._lone else self.quick), None
 
     def _report(self, changed: frozenset[str] | None) -> None:
         self.reports += 1
@@ -414,4 +439,4 @@ def _quietly_stop(observer, timeout: float = 5.0) -> None:
         log.debug("observer did not stop cleanly", exc_info=True)
 
 
-__all__ = ["ContentWatcher", "MODES"]
+__all__ = ["ContentWatcher", "MODES", "POLL_INTERVAL"]

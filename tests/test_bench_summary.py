@@ -53,3 +53,15 @@ def test_memory_that_grows_with_the_photos_misses_the_goal_even_under_the_limit(
     assert verdicts["peak RSS < 400 MB after every photo, not growing with photos"] == "MISSED"
     assert verdicts["hot reload: write to screen p95 < 250 ms (1080x1920, 20 exhibits)"] == "met"
     assert verdicts["hot reload: write to screen p95 < 250 ms (1080x1920, 2,000 exhibits)"] == "MISSED"
+
+
+def test_start_up_is_judged_by_its_ratios_to_bare_kivy_and_chromium_in_the_same_run(tmp_path):
+    _write(tmp_path, "startup.json", {
+        "date": "2026-12-05", "goals": {"to_bare_kivy": 1.1, "to_chromium": 0.6, "pictures_s": 1.0},
+        "median_s": {"kiosk": 0.64, "bare_kivy": 0.60, "chromium": 0.98},
+        "ratio": {"bare_kivy": 0.64 / 0.60, "chromium": 0.64 / 0.98}, "kiosk_pictures_s": 1.2})
+    rows = {r["goal"]: r for r in print_summary(tmp_path, StringIO())}
+    bare = rows["start: launch to Home drawn <= 1.1x a bare Kivy page (same run)"]
+    assert bare["verdict"] == "met" and bare["measured"] == "0.64 s vs 0.60 s (1.07x)"
+    assert rows["start: launch to Home drawn <= 0.6x Chromium (same run)"]["verdict"] == "MISSED"
+    assert rows["start: Home's cover pictures drawn <= 1 s (warm image cache)"]["verdict"] == "MISSED"

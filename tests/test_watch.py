@@ -305,3 +305,76 @@ def test_a_file_still_open_for_writing_waits_the_full_settle(content, watch):
     assert rec.wait(1, timeout=5) == [frozenset({str(big)})]
     assert time.monotonic() - closed < 1.5
     assert big.stat().st_size == 200_000
+
+
+# The fast path: a file that is complete when its event arrives (renamed into place,
+# closed after writing) is reported without the settle wait and without the quick
+# wait either; a file still growing is waited for.
+
+
+def test_a_file_renamed_into_place_is_reported_at_once(content, watch):
+    w, rec = watch(settle=2.0, quick=1.0)
+    target = content / "01-history" / "a.md"
+    temp = content / "01-history" / ".a.md.tmp"  # a hidden temporary, as editors write
+    temp.write_text("---\ntitle: Renamed\n---\n", encoding="utf-8")
+    time.sleep(0.2)  # the temporary's own events are ignored and long past
+    started = time.monotonic()
+    os.replace(temp, target)
+    assert rec.wait(1, timeout=5) == [frozenset({str(target)})]
+    assert time.monotonic() - started < 0.5  # neither the 2 s settle nor the 1 s quick wait
+    assert rec.quiet(0.3) == [frozenset({str(target)})]
+
+
+def test_a_file_closed_after_writing_is_reported_at_once(content, watch):
+    w, rec = watch(settle=2.0, quick=1.0)
+    target = content / "01-history" / "new.md"
+    started = time.monotonic()
+    target.write_text("---\ntitle: Closed\n---\n", encoding="utf-8")  # open, write, close
+    assert rec.wait(1, timeout=5) == [frozenset({str(target)})]
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_slow_partial_write_still_waits_for_the_settle_time(content, watch):
+    w, rec = watch(settle=1.0, quick=0.05)
+    big = content / "01-history" / "images" / "big.jpg"
+    sizes = []
+    rec_call = rec.__call__
+
+    def on_change(changed):
+        sizes.append(big.stat().st_size)
+        rec_call(changed)
+
+    w.on_change = on_change
+    with open(big, "wb") as fh:
+        for _ in range(4):
+            fh.write(bytes(50_000))
+            fh.flush()
+            time.sleep(0.3)  # far longer than the quick waits, shorter than the settle time
+        assert rec.quiet(0.1) == []
+    assert rec.wait(1, timeout=5) == [frozenset({str(big)})]
+    assert sizes == [200_000]
+
+
+def test_a_rename_next_to_a_file_still_growing_waits_for_both(content, watch):
+    w, rec = watch(settle=1.0, quick=0.05)
+    big = content / "01-history" / "images" / "big.jpg"
+    target = content / "01-history" / "a.md"
+    temp = content / "01-history" / ".a.md.tmp"
+    temp.write_text("---\ntitle: With photo\n---\n", encoding="utf-8")
+    with open(big, "wb") as fh:
+        fh.write(bytes(50_000))
+        fh.flush()
+        os.replace(temp, target)
+        assert rec.quiet(0.5) == []  # the photo is not complete yet
+        fh.write(bytes(50_000))
+    assert rec.wait(1, timeout=5) == [frozenset({str(big), str(target)})]
+    assert rec.quiet(0.3) == rec.calls[:1]
+
+
+def test_polling_reports_within_a_look_and_two_reads(content, watch):
+    w, rec = watch(mode="polling", settle=2.0, quick=0.05, poll_interval=0.2)
+    target = content / "01-history" / "b.md"
+    started = time.monotonic()
+    target.write_text("---\ntitle: B\n---\n", encoding="utf-8")
+    assert rec.wait(1, timeout=5) == [frozenset({str(target)})]
+    assert time.monotonic() - started < 1.0  # one look (0.2 s) and two reads, not the 2 s settle

@@ -38,7 +38,7 @@ from kiosk.content.lastgood import is_incomplete_problem, keep_last_good
 from kiosk.content.model import Content, Problem
 from kiosk.content.paths import media_kind
 from kiosk.content.source import problem
-from kiosk.watch import ContentWatcher
+from kiosk.watch import POLL_INTERVAL, ContentWatcher
 
 log = logging.getLogger("kiosk.reload")
 
@@ -115,7 +115,7 @@ class Reloader:
     """
 
     def __init__(self, app, watcher_mode: str = "native", *, settle: float = 0.3,
-                 rescan_every: float = 300.0, poll_interval: float = 1.0,
+                 rescan_every: float = 300.0, poll_interval: float = POLL_INTERVAL,
                  check_every: float = 1.0, theme_dir=None):
         self.app = app
         if getattr(app, "loader", None) is None:  # an app started from a snapshot alone
