@@ -75,6 +75,8 @@ UI_TEXT = {
     "tour_finish": ("完成讲解", "Finish"),
     "tour_pause": ("暂停", "Pause"),
     "tour_resume": ("继续", "Resume"),
+    "tour_auto_in": ("自动翻页 {s}秒", "Auto-advance\n{s} s"),  # tap to pause
+    "tour_auto_paused": ("自动翻页：已暂停", "Auto-advance:\npaused"),  # tap to resume
     "tour_next_in": ("{s} 秒后翻页", "Next in {s} s"),
     "tour_paused": ("已暂停自动翻页", "Auto-advance paused"),
     "tour_notes": ("讲解词", "Notes"),

@@ -13,7 +13,7 @@ import logging
 from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 
-from kiosk.tour import KEYMAP, TourRun, parse_tour_route
+from kiosk.tour import KEYMAP, TourRun, command_for_key, parse_tour_route
 
 log = logging.getLogger("kiosk.tour")
 
@@ -26,6 +26,11 @@ class TourControl:
         self.app = app
         self.run: TourRun | None = None
         self._tick_event = None
+        clicker = getattr(app.kiosk_config, "clicker", None)
+        self.keymap = clicker.keymap() if clicker is not None else KEYMAP  # kiosk.yaml's keys
+        from kiosk.remote.link import RemoteLink
+
+        self.remote = RemoteLink(app)  # the guide's phone, when kiosk.yaml switches it on
 
     @property
     def running(self) -> bool:
@@ -61,6 +66,7 @@ class TourControl:
         app.idle.poke()  # the next visitor gets the full idle time, however long the tour was
         if go_home:
             app.go("home", push=False, direction="right")
+        self.remote.changed()
         if message and app.root is not None and hasattr(app.root, "flash"):
             app.root.flash(message, 6.0)
 
@@ -94,16 +100,40 @@ class TourControl:
             self._sync()
         return changed
 
+    def go_to(self, number: int) -> bool:
+        """Show stop ``number`` (from 1), as the phone's "go to" does."""
+        run = self.run
+        if run is None:
+            return False
+        before = run.index
+        if run.blanked:
+            run.blanked = False
+        changed = run.go_to(number - 1)
+        if run.index != before:
+            self._show(direction="left" if run.index > before else "right")
+        else:
+            self._sync()
+        return changed
+
+    @property
+    def notes_on_phone(self) -> bool:
+        """A phone is connected: the talking points show there, never on the public screen."""
+        return self.remote.phones > 0
+
+    def refresh(self) -> None:
+        self._sync()
+
     def _on_key_down(self, window, key, scancode=None, text=None, modifiers=None):
         if self.run is None or self.app.mode != "tour":
             return False
         name = KEY_NAMES.get(key, "")
-        if name not in KEYMAP and text and text.lower() in KEYMAP:
-            name = text.lower()
-        if name not in KEYMAP:
+        command = command_for_key(self.keymap, name, modifiers)
+        if command is None and text:
+            command = command_for_key(self.keymap, text, modifiers)
+        if command is None:
             return False
         self.app.idle.poke()
-        self.command(KEYMAP[name])
+        self.command(command)
         return True
 
     def _tick(self, dt):
@@ -127,6 +157,7 @@ class TourControl:
         screen = self.current_screen()
         if screen is not None and self.run is not None:
             screen.sync(self.run)
+        self.remote.changed()
 
     def current_screen(self):
         manager = getattr(self.app, "manager", None)
