@@ -219,6 +219,7 @@ class RemoteServer:
         app.router.add_get("/api/events", self._events)
         app.router.add_get("/api/thumbnail", self._thumbnail)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                                     handler_cancellation=True,  # a phone gone: its stream ends
                                      shutdown_timeout=1.0)
         await self._runner.setup()
         manager = self._runner.server
@@ -275,10 +276,8 @@ class RemoteServer:
         try:
             if request.path.startswith("/api/") and (
                     request.path != "/api/session" or request.method != "POST"):
-                record = self.tokens.check(_bearer(request))
-                if record is None:
+                if self.tokens.check(_bearer(request)) is None:
                     raise _error(401, "sign in first", "请先登录")
-                request["token"] = record
             response = await handler(request)
         except ApiError as exc:
             response = exc.response()
