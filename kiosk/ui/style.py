@@ -96,6 +96,9 @@ UI_TEXT = {
     "cancel": ("取消", "Cancel"),
     # the staff panel (hidden gesture + staff PIN)
     "panel_title": ("管理面板", "Admin panel"),
+    "remote_scan": ("讲解员用手机扫码，打开讲解遥控。手机须与大屏连在同一网络。",
+                    "Scan with the guide's phone to open the tour remote. "
+                    "The phone must be on the same network as the screen."),
     "panel_tours": ("讲解路线", "Guided tours"),
     "panel_content": ("展示内容", "Content"),
     "panel_version": ("内容版本：{v}", "Content version: {v}"),

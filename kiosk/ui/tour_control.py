@@ -85,6 +85,8 @@ class TourControl:
         run = self.run
         if run is None:
             return False
+        if name == "notes" and self.notes_on_phone:
+            return False  # the talking points are on the guide's phone, never on the screen
         if name == "finish":
             if not run.is_last:
                 return False
@@ -121,6 +123,9 @@ class TourControl:
         return self.remote.phones > 0
 
     def refresh(self) -> None:
+        """Phones came or went: the drawer stays shut until the guide opens it again."""
+        if self.run is not None:
+            self.run.notes_open = False
         self._sync()
 
     def _on_key_down(self, window, key, scancode=None, text=None, modifiers=None):
