@@ -174,18 +174,10 @@ async function showThumb() {
   } catch (e) { /* no picture: the title and talking points are enough */ }
 }
 
-function render() {
-  document.documentElement.lang = lang === 0 ? "zh" : "en";
-  for (const el of document.querySelectorAll("[data-t]")) el.textContent = word(el.dataset.t);
-  $("lang").textContent = word("other");
-  const signedIn = Boolean(token);
-  const touring = signedIn && state && state.mode === "tour" && state.tour;
-  $("signin-view").hidden = signedIn;
-  $("signout").hidden = !signedIn;
-  $("tours-view").hidden = !signedIn || Boolean(touring);
-  $("tour-view").hidden = !touring;
-  const box = $("tours");
+function renderTours(box, key) {
+  // built again only when the tours or the language change, never under the guide's finger
   box.replaceChildren();
+  box.dataset.key = key;
   for (const tour of tours) {
     const button = document.createElement("button");
     button.type = "button";
@@ -198,6 +190,21 @@ function render() {
     button.addEventListener("click", () => command("start", {tour: tour.id}));
     box.append(button);
   }
+}
+
+function render() {
+  document.documentElement.lang = lang === 0 ? "zh" : "en";
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = word(el.dataset.t);
+  $("lang").textContent = word("other");
+  const signedIn = Boolean(token);
+  const touring = signedIn && state && state.mode === "tour" && state.tour;
+  $("signin-view").hidden = signedIn;
+  $("signout").hidden = !signedIn;
+  $("tours-view").hidden = !signedIn || Boolean(touring);
+  $("tour-view").hidden = !touring;
+  const box = $("tours");
+  const listKey = JSON.stringify([lang, tours]);
+  if (box.dataset.key !== listKey) renderTours(box, listKey);
   if (!touring) { showThumb(); return; }
   $("step").textContent = state.step + " / " + state.steps;
   const tour = tours.find((t) => t.id === state.tour);
