@@ -75,6 +75,15 @@ def rows(folder: Path = RESULTS) -> list[dict]:
             out.append(_row(f"hot reload: write to screen p95 < {goal_ms:.0f} ms "
                             f"({size}, {tree['exhibits']:,} exhibits)", f"{p95:.0f} ms",
                             p95 < goal_ms and not tree.get("missed"), reload.get("date")))
+    remote = _read(folder, "remote.json")  # the guide's phone (bench/bench_remote.py)
+    if remote is None:
+        out.append(_row("guide's phone: command to stop drawn p95 < 100 ms", "-", None, None))
+    else:
+        d, k = remote["drawn_ms"], remote["clicker_ms"]
+        out.append(_row(f"guide's phone: command to stop drawn p95 < {remote['goal_p95_ms']} ms",
+                        f"p95 {d['p95']:.0f} ms, median {d['median']:.0f} (clicker key: p95 "
+                        f"{k['p95']:.0f}, median {k['median']:.0f}; load {remote['load_average']:.1f})",
+                        d["p95"] < remote["goal_p95_ms"], remote.get("date")))
     chromium = _read(folder, "chromium.json")
     if chromium is not None and images is not None:
         first = images["start_cold_cache"]["home_s"]

@@ -1,0 +1,200 @@
+"""The guide's phone: from a command's HTTP request to the new stop drawn on the screen.
+
+The real app (demo content, 1080x1920, offscreen, on the real clock at up to 60
+frames a second) runs with its remote on 127.0.0.1; a second thread plays the
+phone: it signs in, starts the delegation tour and then sends ``next`` and
+``prev`` through the JSON API, one at a time. Each command is timed from just
+before its HTTP request is sent until the first frame drawn (``Window.on_flip``,
+after ``glFinish``) that shows the new stop. The HTTP answer itself comes back
+once the kiosk has carried the command out, so its time is reported as well,
+and so is the same move made with the clicker's key (no network, no thread):
+the difference between the two is what the remote adds.
+
+Writes ``bench/results/remote.json``. Goal: p95 under 100 ms on loopback.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench import setup_kivy
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SIZE = (1080, 1920)
+GOAL_P95_MS = 100
+COMMANDS = 60
+TOUR = "provincial-delegation"
+PIN = "13579"
+
+
+def percentile(values, q: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]
+
+
+class Phone(threading.Thread):
+    """Sends the commands; waits for each to be drawn before the next."""
+
+    def __init__(self, port: int, drawn: threading.Event, draws: list, count: int):
+        super().__init__(daemon=True)
+        self.port, self.drawn, self.draws, self.count = port, drawn, draws, count
+        self.drawn_at: list[float] = []  # the first frame showing the command's new stop
+        self.sent: list[float] = []  # perf_counter before each request
+        self.answered: list[float] = []  # ... and when its answer was read
+        self.error: BaseException | None = None
+        self.token = ""
+
+    def call(self, method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers=headers)
+        response = conn.getresponse()
+        data = json.loads(response.read())
+        conn.close()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {data}")
+        return data
+
+    def command(self, body):
+        self.drawn.clear()
+        self.sent.append(time.perf_counter())
+        self.call("POST", "/api/command", body)
+        self.answered.append(time.perf_counter())
+        if not self.drawn.wait(10):
+            raise RuntimeError(f"{body} never drawn")
+        self.drawn_at.append(self.draws[-1][0])
+        time.sleep(0.15)  # a guide taps a few times a second at most
+
+    def run(self):
+        try:
+            self.token = self.call("POST", "/api/session", {"pin": PIN})["token"]
+            self.command({"action": "start", "tour": TOUR})
+            forward = True
+            for _ in range(self.count):
+                state = self.call("GET", "/api/state")
+                if state["step"] >= state["steps"]:
+                    forward = False
+                elif state["step"] <= 1:
+                    forward = True
+                self.command({"action": "next" if forward else "prev"})
+        except BaseException as exc:  # reported by the main thread
+            self.error = exc
+
+
+def measure(out: str, count: int) -> None:
+    setup_kivy(SIZE)
+    from kivy.base import EventLoop, runTouchApp
+    from kivy.core.window import Window
+    from kivy.graphics.opengl import glFinish
+
+    from kiosk.config import AdminConfig, Config, RemoteConfig
+    from kiosk.content.loader import ContentLoader
+    from kiosk.pin import hash_pin, write_pin_file
+    from kiosk.theme import load_theme
+    from kiosk.ui.app import KioskApp
+
+    tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-remote-"))
+    pins = tmp / "pins.json"
+    write_pin_file(pins, "guide", hash_pin(PIN))
+    config = Config(base_dir=ROOT, content="content", theme="party-red",
+                    admin=AdminConfig(pin_file=str(pins)),
+                    remote=RemoteConfig(enabled=True, host="127.0.0.1", port=0))
+    theme, _ = load_theme(config.theme_dir)
+    loader = ContentLoader(config.content_dir)
+    app = KioskApp(config, theme, loader.load(), windowed=False, loader=loader)
+    app._run_prepare()
+    runTouchApp(embedded=True)
+    app.idle.stop()
+    drawn = threading.Event()
+    draws: list[tuple[float, str]] = []
+    shown = {"route": app.route}
+
+    def flipped(*_):
+        if app.route != shown["route"]:  # this frame is the first to show the new stop
+            glFinish()
+            shown["route"] = app.route
+            draws.append((time.perf_counter(), app.route))
+            drawn.set()
+
+    Window.bind(on_flip=flipped)
+    end = time.perf_counter() + 1.0
+    while time.perf_counter() < end:
+        EventLoop.idle()
+    phone = Phone(app.tour_control.remote.server.port, drawn, draws, count)
+    phone.start()
+    while phone.is_alive():
+        EventLoop.idle()
+    if phone.error is not None:
+        raise phone.error
+    # the same moves from the clicker, for comparison: what the screen itself takes
+    from kivy.core.window import Keyboard
+
+    keys_ms = []
+    for i in range(min(count, 20)):
+        key = Keyboard.keycodes["pagedown" if i % 2 == 0 else "pageup"]
+        drawn.clear()
+        t0 = time.perf_counter()
+        Window.dispatch("on_key_down", key, 0, None, [])
+        Window.dispatch("on_key_up", key, 0)
+        while not drawn.is_set():
+            EventLoop.idle()
+        keys_ms.append((draws[-1][0] - t0) * 1000)
+        end = time.perf_counter() + 0.15
+        while time.perf_counter() < end:
+            EventLoop.idle()
+    app.stop()
+    drawn_ms = [(d - s) * 1000 for s, d in zip(phone.sent, phone.drawn_at, strict=True)][1:]
+    answer_ms = [(a - s) * 1000 for s, a in zip(phone.sent, phone.answered, strict=True)][1:]
+    Path(out).write_text(json.dumps({
+        "commands": len(drawn_ms),
+        "drawn_ms": {"median": statistics.median(drawn_ms), "p95": percentile(drawn_ms, 95),
+                     "worst": max(drawn_ms)},
+        "answer_ms": {"median": statistics.median(answer_ms), "p95": percentile(answer_ms, 95)},
+        "clicker_ms": {"median": statistics.median(keys_ms), "p95": percentile(keys_ms, 95)},
+        "load_average": os.getloadavg()[0],
+    }), encoding="utf-8")
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-remote-") as tmp:
+        out = Path(tmp) / "measure.json"
+        env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
+        subprocess.run([sys.executable, "-m", "bench.bench_remote", "--measure", str(out),
+                        str(20 if quick else COMMANDS)], env=env, check=True, cwd=ROOT,
+                       timeout=600)
+        inside = json.loads(out.read_text(encoding="utf-8"))
+    result = {"date": time.strftime("%Y-%m-%d"), "window": list(SIZE),
+              "goal_p95_ms": GOAL_P95_MS, **inside}
+    d, a, k = result["drawn_ms"], result["answer_ms"], result["clicker_ms"]
+    print(f"phone command to stop drawn: median {d['median']:.0f} ms, p95 {d['p95']:.0f} ms, "
+          f"worst {d['worst']:.0f} ms over {result['commands']} commands "
+          f"(goal p95 < {GOAL_P95_MS} ms); HTTP answer median {a['median']:.0f} ms, "
+          f"p95 {a['p95']:.0f} ms; the clicker's key to stop drawn: median {k['median']:.0f} ms, "
+          f"p95 {k['p95']:.0f} ms (load average {result['load_average']:.1f})")
+    target = HERE / "results" / "remote.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"written {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "--measure":
+        measure(sys.argv[2], int(sys.argv[3]))
+        sys.exit(0)
+    sys.exit(main())
