@@ -73,7 +73,7 @@ class Phone:
     def __init__(self, kiosk, token):
         port = kiosk.app.tour_control.remote.server.port
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=0.05)
-        self.sock.sendall(f"GET /api/events HTTP/1.1\r\nHost: x\r\n"
+        self.sock.sendall(f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                           f"Authorization: Bearer {token}\r\n\r\n".encode())
         self.data = b""
 
@@ -178,6 +178,25 @@ def test_the_tour_menu_shows_the_remote_address_as_a_qr_code(kiosk, tmp_path):
     kiosk.find_text(address, p)
     code = qr[0].ids.code
     assert code.texture is not None and code.texture.size[0] == code.texture.size[1] > 100
+
+
+def test_a_port_already_taken_is_told_in_the_tour_menu(kiosk, tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        pins = tmp_path / "pins.json"
+        write_pin_file(pins, "guide", hash_pin(GUIDE, n=2**10))
+        app = kiosk.start(WALK, admin=AdminConfig(pin_file=str(pins)),
+                          remote=RemoteConfig(enabled=True, host="127.0.0.1", port=port))
+        assert not app.tour_control.remote.running  # the kiosk itself runs on
+        hold_corner(kiosk)
+        type_pin(kiosk, GUIDE)
+        texts = kiosk.texts(panel(kiosk).ids.remote_box)
+        assert len(texts) == 1 and texts[0].startswith("讲解遥控未能启动（127.0.0.1:")
+    finally:
+        taken.close()
 
 
 def test_no_qr_code_when_the_remote_is_off(kiosk, tmp_path):

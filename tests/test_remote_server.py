@@ -195,14 +195,14 @@ def test_oversized_bodies_are_refused_without_being_read(remote):
     assert status == 413
     # a body announced as 1 GB: refused at once, nothing waits for it
     with socket.create_connection(("127.0.0.1", remote.port), timeout=5) as s:
-        s.sendall(f"POST /api/command HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+        s.sendall(f"POST /api/command HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
                   "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{".encode())
         t0 = time.monotonic()
         answer = s.recv(4096)
         assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - t0 < 1.0
     # chunked, no length given: stopped once it passes the limit
     with socket.create_connection(("127.0.0.1", remote.port), timeout=5) as s:
-        s.sendall(f"POST /api/command HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+        s.sendall(f"POST /api/command HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
                   "Transfer-Encoding: chunked\r\n\r\n".encode())
         chunk = b"x" * 1024
         try:
@@ -219,7 +219,7 @@ def test_oversized_bodies_are_refused_without_being_read(remote):
 
 def raw_get(server, target: str) -> bytes:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
-        s.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
         data = b""
         while chunk := s.recv(65536):
             data += chunk
@@ -250,7 +250,7 @@ def test_many_slow_connections_are_bounded_and_dropped(remote):
     slow = []
     for _ in range(MAX_PER_CLIENT * 3):
         s = socket.create_connection(("127.0.0.1", remote.port), timeout=5)
-        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the end of the headers
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the end of the headers
         slow.append(s)
     time.sleep(0.3)
     open_now = 0
@@ -278,6 +278,15 @@ def test_many_slow_connections_are_bounded_and_dropped(remote):
     assert call(remote, "GET", "/")[0] == 200
 
 
+def test_a_page_under_another_name_is_refused(remote):
+    """DNS rebinding: a web page elsewhere points its own name at the kiosk's address."""
+    for path, method, body in (("/", "GET", None), ("/api/session", "POST", {"pin": GUIDE})):
+        status, answer, _ = call(remote, method, path, body, headers={"Host": "evil.example:8080"})
+        assert status == 400 and "address" in answer["error"]
+    assert call(remote, "GET", "/", headers={"Host": f"127.0.0.1:{remote.port}"})[0] == 200
+    assert call(remote, "GET", "/", headers={"Host": "localhost"})[0] == 200
+
+
 def test_it_listens_only_on_the_configured_address(remote):
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.2", remote.port), timeout=2).close()
@@ -285,7 +294,7 @@ def test_it_listens_only_on_the_configured_address(remote):
 
 def read_events(server, token, count, timeout=5.0):
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=timeout)
-    sock.sendall(f"GET /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
+    sock.sendall(f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\r\n"
                  .encode())
     return sock
 

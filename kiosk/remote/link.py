@@ -26,6 +26,7 @@ class RemoteLink:
         self.app = app
         self.server = None
         self.phones = 0  # phones listening now
+        self.error = ""  # why the remote is not running though kiosk.yaml switches it on
         self._publish_trigger = Clock.create_trigger(lambda dt: self.publish(), 0)
 
     # ------------------------------------------------------------ life
@@ -46,6 +47,7 @@ class RemoteLink:
         except OSError as exc:
             log.error("the guide's remote cannot listen on %s:%s: %s", settings.host,
                       settings.port, exc)
+            self.error = f"{settings.host}:{settings.port}: {exc.strerror or exc}"
             return False
         self.server = server
         self.app.bind(lang=self.changed, mode=self.changed, content_version=self.changed)

@@ -53,6 +53,7 @@ MAX_PER_CLIENT = 12
 MAX_STREAMS = 16  # phones listening at once
 PING_SECONDS = 15.0  # a comment line on each event stream, which also re-checks its token
 THUMB_SIZE = 640
+PIN_CHECKS = 2  # PINs checked at the same time
 HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
@@ -205,6 +206,7 @@ class RemoteServer:
 
     async def _setup(self) -> None:
         self._changed = asyncio.Event()
+        self._checking = asyncio.Semaphore(PIN_CHECKS)
         app = web.Application(client_max_size=MAX_BODY, middlewares=[self._middleware],
                               handler_args={"max_line_size": MAX_LINE, "max_field_size": MAX_LINE,
                                             "keepalive_timeout": KEEPALIVE_SECONDS})
@@ -278,6 +280,9 @@ class RemoteServer:
                     request.path != "/api/session" or request.method != "POST"):
                 if self.tokens.check(_bearer(request)) is None:
                     raise _error(401, "sign in first", "请先登录")
+            if not host_allowed(request.host):  # a web page elsewhere, renamed to this address
+                raise _error(400, "open the remote by this machine's address",
+                             "请用本机的 IP 地址打开讲解遥控")
             response = await handler(request)
         except ApiError as exc:
             response = exc.response()
@@ -322,8 +327,9 @@ class RemoteServer:
         pin = data.get("pin")
         client = request.remote or "?"
         loop = asyncio.get_running_loop()
-        result, fingerprint = await loop.run_in_executor(
-            None, self.gates.check, client, pin if isinstance(pin, str) else "")
+        async with self._checking:  # scrypt takes memory and time: a few at once, no more
+            result, fingerprint = await loop.run_in_executor(
+                None, self.gates.check, client, pin if isinstance(pin, str) else "")
         if result.ok:
             log.info("remote: a phone at %s signed in with the %s PIN", client, result.role)
             token = self.tokens.issue(result.role, client, fingerprint)
@@ -454,6 +460,28 @@ class RemoteServer:
         while len(self._thumb_cache) > 24:
             self._thumb_cache.popitem(last=False)
         return body
+
+
+def host_allowed(host: str | None) -> bool:
+    """The Host a browser sent: an IP address (as in the QR code), localhost or this
+    machine's name. Any other name means a page elsewhere pointed its name at this kiosk
+    (DNS rebinding), so it is refused."""
+    import ipaddress
+
+    if not host:
+        return False
+    name = host.strip().lower()
+    if name.startswith("["):  # [IPv6]:port
+        name = name[1:name.find("]")] if "]" in name else name
+    elif name.count(":") == 1:
+        name = name.rsplit(":", 1)[0]
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    machine = socket.gethostname().lower()
+    return name in ("localhost", machine, f"{machine}.local", f"{machine.split('.')[0]}.local")
 
 
 def _bearer(request: web.Request) -> str | None:

@@ -275,9 +275,14 @@ class AdminPanel(FloatLayout):
     def show_remote(self):
         box = self.ids.remote_box
         box.clear_widgets()
-        address = self.app.tour_control.remote.address
-        if address:
-            box.add_widget(RemoteQR(address))
+        link = self.app.tour_control.remote
+        if link.address:
+            box.add_widget(RemoteQR(link.address))
+        elif link.error:  # switched on, but the address or port cannot be used
+            from kiosk.ui.widgets import KLabel
+
+            box.add_widget(KLabel(text=self.app.ui("remote_failed").format(e=link.error),
+                                  role="body", color=self.app.colors["card_muted"], wrap=True))
 
     def choose(self, tour_id: str) -> bool:
         self.close()

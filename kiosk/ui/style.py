@@ -96,6 +96,8 @@ UI_TEXT = {
     "cancel": ("取消", "Cancel"),
     # the staff panel (hidden gesture + staff PIN)
     "panel_title": ("管理面板", "Admin panel"),
+    "remote_failed": ("讲解遥控未能启动（{e}），请检查 kiosk.yaml 中的 remote 设置。",
+                      "The tour remote could not start ({e}): check remote in kiosk.yaml."),
     "remote_scan": ("讲解员用手机扫码，打开讲解遥控。手机须与大屏连在同一网络。",
                     "Scan with the guide's phone to open the tour remote. "
                     "The phone must be on the same network as the screen."),
