@@ -278,6 +278,18 @@ def test_many_slow_connections_are_bounded_and_dropped(remote):
     assert call(remote, "GET", "/")[0] == 200
 
 
+def test_a_request_sent_slowly_on_a_kept_connection_is_dropped(remote):
+    with socket.create_connection(("127.0.0.1", remote.port), timeout=5) as s:
+        s.sendall(b"GET /remote.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        time.sleep(0.2)
+        assert s.recv(65536).startswith(b"HTTP/1.1 200")
+        t0 = time.monotonic()
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # the rest never comes
+        while s.recv(65536):
+            pass
+        assert time.monotonic() - t0 < 3.0  # dropped at the 1-second limit
+
+
 def test_a_page_under_another_name_is_refused(remote):
     """DNS rebinding: a web page elsewhere points its own name at the kiosk's address."""
     for path, method, body in (("/", "GET", None), ("/api/session", "POST", {"pin": GUIDE})):

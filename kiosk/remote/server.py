@@ -85,7 +85,9 @@ def _lan_address() -> str | None:
 
 
 class _Guarded(RequestHandler):
-    """aiohttp's connection handler with a cap on connections and a deadline for requests."""
+    """aiohttp's connection handler with a cap on connections and a deadline for requests:
+    a new connection, and each request from its first byte, has ``request_seconds`` to
+    be sent whole; between requests aiohttp's keep-alive time limit applies."""
 
     def connection_made(self, transport):
         super().connection_made(transport)
@@ -116,6 +118,11 @@ class _Guarded(RequestHandler):
             self._counted = False
         self.disarm()
         super().connection_lost(exc)
+
+    def data_received(self, data):
+        if not getattr(self, "_busy", True) and getattr(self, "_deadline", None) is None:
+            self.arm()  # the first bytes of a request: it must be whole in time
+        super().data_received(data)
 
     def arm(self):
         """The client has REQUEST_SECONDS from now to send a whole request."""
@@ -291,9 +298,9 @@ class RemoteServer:
             if "Allow" in exc.headers:
                 response.headers["Allow"] = exc.headers["Allow"]
         finally:
-            if isinstance(protocol, _Guarded):
+            if isinstance(protocol, _Guarded):  # idle between requests: aiohttp's keep-alive
                 protocol._busy = False
-                protocol.arm()
+                protocol.disarm()
         if not response.prepared:
             response.headers.update(HEADERS)
         return response
