@@ -66,6 +66,7 @@ class TourControl:
         app.idle.poke()  # the next visitor gets the full idle time, however long the tour was
         if go_home:
             app.go("home", push=False, direction="right")
+            finish_instant_change(getattr(app, "manager", None))
         self.remote.changed()
         if message and app.root is not None and hasattr(app.root, "flash"):
             app.root.flash(message, 6.0)
@@ -154,6 +155,7 @@ class TourControl:
     def _show(self, direction: str) -> bool:
         run = self.run
         ok = self.app.go(run.route, push=False, direction=direction)
+        finish_instant_change(getattr(self.app, "manager", None))
         self._sync()
         return ok
 
@@ -196,6 +198,24 @@ class TourControl:
 
     def status(self) -> dict | None:
         return self.run.status() if self.run is not None else None
+
+
+def finish_instant_change(manager) -> None:
+    """A screen change without animation ends on the Clock's next tick. A move made from
+    the Clock (a swipe, auto-advance, the guide's phone) would otherwise have its first
+    frame draw the old step under the new one: twice the work on a software renderer.
+    End it now, with the same events the end of the change sends."""
+    from kivy.uix.screenmanager import NoTransition
+
+    transition = getattr(manager, "transition", None)
+    if not isinstance(transition, NoTransition) or not transition.is_active:
+        return
+    screen_in, screen_out = transition.screen_in, transition.screen_out
+    transition.stop()  # removes the old screen
+    if screen_in is not None:
+        screen_in.dispatch("on_enter")
+    if screen_out is not None:
+        screen_out.dispatch("on_leave")
 
 
 def _route_shown(app, route: str) -> bool:
