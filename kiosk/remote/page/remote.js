@@ -42,7 +42,10 @@ const word = (key, values) => {
   return text;
 };
 
-function say(text) { $("message").textContent = text || ""; }
+function say(text) {
+  text = text || "";
+  $("message").textContent = text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 async function api(method, path, body) {
   const headers = {};
@@ -81,6 +84,7 @@ async function signIn(event) {
     await loadTours();
     listen();
   } catch (e) {
+    $("pin").value = "";  // a wrong PIN is typed again from the start
     say(e.message);
   }
 }
