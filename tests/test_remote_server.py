@@ -171,6 +171,17 @@ def test_wrong_pins_lock_out_that_client_only(remote):
     assert sign_in(remote, GUIDE, source="127.0.0.1")
 
 
+def test_guesses_sent_all_at_once_get_no_more_tries(remote):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def guess(n):
+        return call(remote, "POST", "/api/session", {"pin": f"{1000 + n}"}, source="127.0.0.4")[0]
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(guess, range(10)))
+    assert answers.count(401) == FREE_ATTEMPTS and answers.count(429) == 10 - FREE_ATTEMPTS
+
+
 def test_tokens_expire_and_all_end_when_a_pin_changes(remote, pins):
     token = sign_in(remote)
     assert call(remote, "GET", "/api/state", token=token)[0] == 200

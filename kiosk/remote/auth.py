@@ -29,6 +29,7 @@ class ClientGates:
         self.clock = clock
         self._gates: OrderedDict[str, PinGate] = OrderedDict()
         self._lock = threading.Lock()
+        self._checking = threading.Lock()  # one PIN at a time: no guesses racing the count
 
     def gate(self, client: str) -> PinGate:
         with self._lock:
@@ -54,7 +55,8 @@ class ClientGates:
         gate.pins = PinGate(pins).pins
         if not gate.configured:
             return PinResult(False, None, 0.0), pins_fingerprint(pins)
-        return gate.check(pin if isinstance(pin, str) else ""), pins_fingerprint(pins)
+        with self._checking:
+            return gate.check(pin if isinstance(pin, str) else ""), pins_fingerprint(pins)
 
 
 @dataclass
