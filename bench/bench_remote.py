@@ -2,7 +2,7 @@
 
 The real app (demo content, 1080x1920, offscreen, on the real clock at up to 60
 frames a second) runs with its remote on 127.0.0.1; a second thread plays the
-phone: it signs in, starts the delegation tour and then sends ``next`` and
+phone, in a process of its own: it signs in, starts the delegation tour and then sends ``next`` and
 ``prev`` through the JSON API, one at a time, each once the screen has settled
 (pictures in, no frame for 0.3 s), as when a guide talks at each stop. Each command is timed from just
 before its HTTP request is sent until the first frame drawn (``Window.on_flip``,
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -60,24 +61,16 @@ def settle(flips: list, pump=None) -> None:
             time.sleep(0.02)
 
 
-class Phone(threading.Thread):
-    """Sends the commands; waits for each to be drawn before the next."""
+def phone(port: int, ready, count: int, results) -> None:
+    """The guide's phone, in a process of its own as a real phone is a device of its own:
+    each command once the screen has settled (``ready``), timed from before its request."""
+    token = ""
 
-    def __init__(self, port: int, drawn: threading.Event, draws: list, flips: list, count: int):
-        super().__init__(daemon=True)
-        self.port, self.drawn, self.draws, self.count = port, drawn, draws, count
-        self.flips = flips
-        self.drawn_at: list[float] = []  # the first frame showing the command's new stop
-        self.sent: list[float] = []  # perf_counter before each request
-        self.answered: list[float] = []  # ... and when its answer was read
-        self.error: BaseException | None = None
-        self.token = ""
-
-    def call(self, method, path, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def call(method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         headers = {"Content-Type": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         conn.request(method, path, body=json.dumps(body) if body is not None else None,
                      headers=headers)
         response = conn.getresponse()
@@ -87,30 +80,30 @@ class Phone(threading.Thread):
             raise RuntimeError(f"{path}: {response.status} {data}")
         return data
 
-    def command(self, body):
-        self.drawn.clear()
-        self.sent.append(time.perf_counter())
-        self.call("POST", "/api/command", body)
-        self.answered.append(time.perf_counter())
-        if not self.drawn.wait(10):
-            raise RuntimeError(f"{body} never drawn")
-        self.drawn_at.append(self.draws[-1][0])
-        settle(self.flips)
+    sent, answered = [], []
 
-    def run(self):
-        try:
-            self.token = self.call("POST", "/api/session", {"pin": PIN})["token"]
-            self.command({"action": "start", "tour": TOUR})
-            forward = True
-            for _ in range(self.count):
-                state = self.call("GET", "/api/state")
-                if state["step"] >= state["steps"]:
-                    forward = False
-                elif state["step"] <= 1:
-                    forward = True
-                self.command({"action": "next" if forward else "prev"})
-        except BaseException as exc:  # reported by the main thread
-            self.error = exc
+    def command(body):
+        ready.clear()
+        sent.append(time.perf_counter())
+        call("POST", "/api/command", body)
+        answered.append(time.perf_counter())
+        if not ready.wait(20):
+            raise RuntimeError(f"{body} never drawn")
+
+    try:
+        token = call("POST", "/api/session", {"pin": PIN})["token"]
+        command({"action": "start", "tour": TOUR})
+        forward = True
+        for _ in range(count):
+            state = call("GET", "/api/state")
+            if state["step"] >= state["steps"]:
+                forward = False
+            elif state["step"] <= 1:
+                forward = True
+            command({"action": "next" if forward else "prev"})
+        results.put({"sent": sent, "answered": answered})
+    except BaseException as exc:  # reported by the kiosk's process
+        results.put({"error": repr(exc)})
 
 
 def measure(out: str, count: int) -> None:
@@ -139,9 +132,8 @@ def measure(out: str, count: int) -> None:
     app.idle.stop()
     drawn = threading.Event()
     draws: list[tuple[float, str]] = []
-    shown = {"route": app.route}
-
     flips: list[float] = []
+    shown = {"route": app.route}
 
     def flipped(*_):
         glFinish()  # a frame counts as drawn once the renderer has finished it
@@ -165,18 +157,39 @@ def measure(out: str, count: int) -> None:
         return carry_out(command)
 
     link.apply = timed_apply
-    phone = Phone(app.tour_control.remote.server.port, drawn, draws, flips, count)
-    phone.start()
-    while phone.is_alive():
+    context = multiprocessing.get_context("spawn")
+    ready, results = context.Event(), context.Queue()
+    process = context.Process(target=phone, args=(link.server.port, ready, count, results),
+                              daemon=True)
+    process.start()
+    answered_draws = 0
+    outcome = None
+    while outcome is None:
         EventLoop.idle()
-    if phone.error is not None:
-        raise phone.error
-    # the same moves from the clicker, for comparison: what the screen itself takes
+        if len(draws) > answered_draws and time.perf_counter() - flips[-1] > QUIET:
+            answered_draws = len(draws)  # drawn and settled: the phone may go on
+            ready.set()
+        if not results.empty():
+            outcome = results.get()
+        elif not process.is_alive() and results.empty():
+            raise RuntimeError("the phone's process ended without a result")
+    process.join(10)
+    if "error" in outcome:
+        raise RuntimeError(outcome["error"])
+    sent, answered = outcome["sent"], outcome["answered"]
+    drawn_at = [d[0] for d in draws[:len(sent)]]
+    # the same walk with the clicker, for comparison: what the screen itself takes
     from kivy.core.window import Keyboard
 
     keys_ms = []
-    for i in range(min(count, 20)):
-        key = Keyboard.keycodes["pagedown" if i % 2 == 0 else "pageup"]
+    forward = True
+    for _ in range(count):  # the same walk as the phone's: to the last stop and back
+        run = app.tour_control.run
+        if run.number >= run.total:
+            forward = False
+        elif run.number <= 1:
+            forward = True
+        key = Keyboard.keycodes["pagedown" if forward else "pageup"]
         drawn.clear()
         t0 = time.perf_counter()
         Window.dispatch("on_key_down", key, 0, None, [])
@@ -186,9 +199,9 @@ def measure(out: str, count: int) -> None:
         keys_ms.append((draws[-1][0] - t0) * 1000)
         settle(flips, EventLoop.idle)
     app.stop()
-    drawn_ms = [(d - s) * 1000 for s, d in zip(phone.sent, phone.drawn_at, strict=True)][1:]
-    answer_ms = [(a - s) * 1000 for s, a in zip(phone.sent, phone.answered, strict=True)][1:]
-    reach_ms = [(r - s) * 1000 for s, r in zip(phone.sent, started, strict=True)][1:]
+    drawn_ms = [(d - s) * 1000 for s, d in zip(sent, drawn_at, strict=True)][1:]
+    answer_ms = [(a - s) * 1000 for s, a in zip(sent, answered, strict=True)][1:]
+    reach_ms = [(r - s) * 1000 for s, r in zip(sent, started, strict=True)][1:]
     Path(out).write_text(json.dumps({
         "commands": len(drawn_ms),
         "drawn_ms": {"median": statistics.median(drawn_ms), "p95": percentile(drawn_ms, 95),
