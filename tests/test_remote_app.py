@@ -238,3 +238,19 @@ def test_kiosk_pin_refuses_the_same_pin_for_both_roles(tmp_path, guide):
                        out=io.StringIO()) == 2  # the other role's PIN: refused
     assert pin_command(str(config), guide=guide, stdin=io.StringIO(f"{second}\n"),
                        out=io.StringIO()) == 0
+
+
+def test_while_the_guide_talks_the_next_stop_is_made_ready(kiosk, tmp_path):
+    app = start(kiosk, tmp_path, remote=False)
+    app.start_tour("walk")
+    kiosk.advance(1.0)
+    assert app.manager.has_screen("tour/walk/2")  # built unseen
+    prepared = app.manager.get_screen("tour/walk/2")
+    assert kiosk.route == "tour/walk/1"
+    kiosk.key("pagedown")
+    kiosk.settle()
+    assert kiosk.screen is prepared and kiosk.route == "tour/walk/2"
+    assert kiosk.find_text("第一站", kiosk.screen.ids.bar)
+    kiosk.key("end")
+    kiosk.advance(1.0)
+    assert not app.manager.has_screen("tour/walk/6")  # nothing after the last stop

@@ -13,11 +13,12 @@ import logging
 from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 
-from kiosk.tour import KEYMAP, TourRun, command_for_key, parse_tour_route
+from kiosk.tour import KEYMAP, TourRun, command_for_key, parse_tour_route, tour_route
 
 log = logging.getLogger("kiosk.tour")
 
 TICK = 0.25  # seconds between auto-advance checks
+PREPARE_AFTER = 0.5  # seconds after a step shows, its next step is built unseen
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 
 
@@ -26,6 +27,7 @@ class TourControl:
         self.app = app
         self.run: TourRun | None = None
         self._tick_event = None
+        self._prepare = Clock.create_trigger(self._prepare_next, PREPARE_AFTER)
         clicker = getattr(app.kiosk_config, "clicker", None)
         self.keymap = clicker.keymap() if clicker is not None else KEYMAP  # kiosk.yaml's keys
         from kiosk.remote.link import RemoteLink
@@ -78,6 +80,7 @@ class TourControl:
         if self._tick_event is not None:
             self._tick_event.cancel()
             self._tick_event = None
+        self._prepare.cancel()
 
     # ------------------------------------------------------------ commands
     def command(self, name: str) -> bool:
@@ -157,7 +160,23 @@ class TourControl:
         ok = self.app.go(run.route, push=False, direction=direction)
         finish_instant_change(getattr(self.app, "manager", None))
         self._sync()
+        self._prepare.cancel()
+        self._prepare()  # while the guide talks, the next step is made ready
         return ok
+
+    def _prepare_next(self, dt=None) -> None:
+        """Build the next step's screen unseen, so "next" only has to show it."""
+        run, app = self.run, self.app
+        if run is None or run.is_last or app.mode != "tour":
+            return
+        route = tour_route(run.tour.id, run.number + 1)
+        manager = getattr(app, "manager", None)
+        if manager is None or manager.has_screen(route):
+            return
+        try:
+            app._screen_for(route)
+        except Exception as exc:  # shown later through the usual way, which reports it
+            log.warning("could not prepare %s: %s", route, exc)
 
     def _sync(self) -> None:
         """Show the run's state (pause, blank, drawer, time left) on the tour screen."""
