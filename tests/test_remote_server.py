@@ -107,6 +107,7 @@ def test_a_phone_signs_in_picks_a_tour_and_moves_it(remote):
     assert status == 200 and b"remote.js" in page
     assert "Set-Cookie" not in response.headers  # no cookies at all
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Server"] == "kiosk"
     token = sign_in(remote)
     assert call(remote, "GET", "/api/tours", token=token)[1] == {"tours": TOURS}
     status, state, _ = call(remote, "POST", "/api/command", {"action": "start", "tour": "walk"},

@@ -55,6 +55,7 @@ PING_SECONDS = 15.0  # a comment line on each event stream, which also re-checks
 THUMB_SIZE = 640
 PIN_CHECKS = 2  # PINs checked at the same time
 HEADERS = {
+    "Server": "kiosk",  # not the web library and its version
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
