@@ -211,7 +211,7 @@ def test_oversized_bodies_are_refused_without_being_read(remote):
                   "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{".encode())
         t0 = time.monotonic()
         answer = s.recv(4096)
-        assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - t0 < 1.0
+        assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - t0 < 3.0
     # chunked, no length given: stopped once it passes the limit
     with socket.create_connection(("127.0.0.1", remote.port), timeout=5) as s:
         s.sendall(f"POST /api/command HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
