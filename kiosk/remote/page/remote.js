@@ -34,6 +34,7 @@ let tours = [];
 let stream = null;
 let thumbUrl = "";
 let thumbKey = "";
+let heard = Date.now();  // the last bytes from the event stream (the kiosk pings every 15 s)
 
 const $ = (id) => document.getElementById(id);
 const word = (key, values) => {
@@ -101,6 +102,7 @@ async function listen() {
   if (stream) stream.abort();
   const controller = new AbortController();
   stream = controller;
+  heard = Date.now();
   try {
     const response = await fetch("/api/events", {headers: {"Authorization": "Bearer " + token},
                                                  cache: "no-store", signal: controller.signal});
@@ -113,6 +115,7 @@ async function listen() {
     for (;;) {
       const {value, done} = await reader.read();
       if (done) break;
+      heard = Date.now();
       buffer += decoder.decode(value, {stream: true});
       let cut;
       while ((cut = buffer.indexOf("\n\n")) >= 0) {
@@ -251,6 +254,14 @@ $("signout").addEventListener("click", async () => {
   try { await api("DELETE", "/api/session"); } catch (e) { /* signed out anyway */ }
   signedOut();
 });
+
+// a phone that slept may hold a stream that is silently dead: listen again
+setInterval(() => {
+  if (token && stream && Date.now() - heard > 40000) {
+    heard = Date.now();
+    listen();
+  }
+}, 10000);
 
 render();
 if (token) loadTours().then(listen).catch(() => signedOut());
