@@ -1,6 +1,7 @@
 """The guide's page in a real browser: headless Chromium (Debian's chromium and
 chromium-driver, through Selenium) opens the remote of the running kiosk, signs in with the
-guide PIN, starts the delegation tour, taps Next, and the kiosk's status file moves on."""
+guide PIN, starts the delegation tour, taps Next, and the kiosk's status file moves on; a
+second phone signs in, sees the same stop, moves the tour, and the first phone follows."""
 
 from __future__ import annotations
 
@@ -75,6 +76,14 @@ def shown(driver, css):
         return None
 
 
+def text_of(driver, css) -> str:
+    element = shown(driver, css)
+    try:
+        return element.text if element is not None else ""
+    except Exception:  # drawn again meanwhile: look again on the next frame
+        return ""
+
+
 def tour_step(kiosk):
     kiosk.app.write_status()
     status = json.loads(kiosk.status_path.read_text(encoding="utf-8"))
@@ -108,7 +117,22 @@ def test_the_guide_drives_the_delegation_tour_from_a_browser(kiosk, browser, tmp
     shown(browser, "#next").click()
     pump_until(kiosk, lambda: tour_step(kiosk) == 2, what="the kiosk's status file at stop 2")
     assert kiosk.route == f"tour/{TOUR}/2"
-    pump_until(kiosk, lambda: shown(browser, "#step").text.startswith("2 / 12"),
+    pump_until(kiosk, lambda: text_of(browser, "#step").startswith("2 / 12"),
                what="the phone at stop 2")
     assert shown(browser, "#title").text == "全省首家县级中心"
     assert not browser.get_cookies()  # no cookies, ever
+
+
+    # a second phone (a tab of its own signs in on its own) sees the same tour, and moves it
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(address)
+    pump_until(kiosk, lambda: shown(browser, "#pin"), what="the second phone's sign-in").send_keys(GUIDE)
+    shown(browser, "#signin").click()
+    pump_until(kiosk, lambda: text_of(browser, "#step").startswith("2 / 12"),
+               what="the second phone at stop 2")
+    shown(browser, "#next").click()
+    pump_until(kiosk, lambda: tour_step(kiosk) == 3, what="the kiosk at stop 3")
+    browser.switch_to.window(first)
+    pump_until(kiosk, lambda: text_of(browser, "#step").startswith("3 / 12"),
+               what="the first phone following to stop 3")
