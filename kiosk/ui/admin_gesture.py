@@ -101,11 +101,13 @@ class RemoteQR(BoxLayout):
     """The remote's address as a QR code and in writing, for the guide's phone camera."""
 
     address = StringProperty("")
+    written = StringProperty("")  # without the final "/", which would wrap alone in 大字
     texture = ObjectProperty(None, allownone=True)
 
     def __init__(self, address: str, **kwargs):
         super().__init__(**kwargs)
         self.address = address
+        self.written = address.rstrip("/")
         self.texture = qr_texture(address)
 
 
