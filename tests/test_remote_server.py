@@ -43,8 +43,8 @@ class Kiosk:
         elif command["action"] == "next":
             self.state.update(step=self.state["step"] + 1, title="第二站",
                               talking_points="讲解词二")
+        future.set_result((True, None, dict(self.state)))  # then publish, as the app does
         self.server.publish(self.state, [self.picture] * 3)
-        future.set_result((True, None, dict(self.state)))
         return future
 
 

@@ -157,6 +157,7 @@ class RemoteServer:
                              "talking_points": "", "tours": []}
         self._thumbs: list = []
         self._thumb_cache: OrderedDict = OrderedDict()
+        self._thumb_lock = threading.Lock()  # thumbnails are made on the executor's threads
         self._changed: asyncio.Event | None = None
         self._streams = 0
         self._open = 0
@@ -389,7 +390,10 @@ class RemoteServer:
         if not ok:  # message: (English, 中文)
             raise _error(409, message[0], message[1])
         if state is not None:
-            self._state = {**self._state, **state}
+            merged = {**self._state, **state}
+            if merged != self._state:  # (the kiosk's own publish may come just after: no matter)
+                self._state = merged
+                self._wake()
         return _json(self._public_state())
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
@@ -448,7 +452,8 @@ class RemoteServer:
             key = (str(path), path.stat().st_mtime_ns)
         except OSError:
             return None
-        cached = self._thumb_cache.get(key)
+        with self._thumb_lock:
+            cached = self._thumb_cache.get(key)
         if cached is not None:
             return cached
         try:
@@ -464,9 +469,10 @@ class RemoteServer:
             log.warning("remote: no thumbnail from %s: %s", path, exc)
             return None
         body = out.getvalue()
-        self._thumb_cache[key] = body
-        while len(self._thumb_cache) > 24:
-            self._thumb_cache.popitem(last=False)
+        with self._thumb_lock:
+            self._thumb_cache[key] = body
+            while len(self._thumb_cache) > 24:
+                self._thumb_cache.popitem(last=False)
         return body
 
 
