@@ -10,6 +10,7 @@ SHIPPED = {"kiosk._themes": "themes", "kiosk._demo": "content"}
 setup(
     packages=find_packages(include=["kiosk", "kiosk.*"]) + list(SHIPPED),
     package_dir=SHIPPED,
-    package_data={"": ["*.kv"], **{name: ["**/*"] for name in SHIPPED}},
+    package_data={"": ["*.kv"], "kiosk.remote": ["page/*.html", "page/*.js", "page/*.css"],
+                  **{name: ["**/*"] for name in SHIPPED}},
     exclude_package_data={"": ["__pycache__/*", "*.pyc", ".*"]},
 )

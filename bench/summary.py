@@ -82,6 +82,16 @@ def rows(folder: Path = RESULTS) -> list[dict]:
                             f"{goal:.0f} ms ({tree['exhibits']:,} exhibits)", f"{p95:.0f} ms",
                             p95 < goal and not tree.get("missed"), reload.get("date")))
     out.extend(_startup_rows(_read(folder, "startup.json")))
+    remote = _read(folder, "remote.json")  # the guide's phone (bench/bench_remote.py)
+    if remote is None:
+        out.append(_row("guide's phone: command to stop drawn p95 < 100 ms", "-", None, None))
+    else:
+        d, k = remote["drawn_ms"], remote["clicker_ms"]
+        out.append(_row(f"guide's phone: command to stop drawn p95 < {remote['goal_p95_ms']} ms",
+                        f"p95 {d['p95']:.0f} ms, median {d['median']:.0f} (clicker key: p95 "
+                        f"{k['p95']:.0f}; request to main thread: p95 "
+                        f"{remote['reach_ms']['p95']:.0f}; load {remote['load_average']:.1f})",
+                        d["p95"] < remote["goal_p95_ms"], remote.get("date")))
     chromium = _read(folder, "chromium.json")
     if chromium is not None and images is not None:
         first = images["start_cold_cache"]["home_s"]

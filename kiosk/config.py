@@ -73,6 +73,29 @@ class AdminConfig:
 
 
 @dataclass(frozen=True)
+class RemoteConfig:
+    """The guide's phone (kiosk/remote/): off unless switched on."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"  # the address it listens on; 0.0.0.0 for every network
+    port: int = 8080
+    token_hours: float = 4.0  # a phone signs in again after this long
+
+
+@dataclass(frozen=True)
+class ClickerConfig:
+    """Keys of the presenter clicker, per tour command (kiosk/tour.py DEFAULT_KEYS).
+    ``keys`` holds only the commands kiosk.yaml sets: (command, (key, ...)) pairs."""
+
+    keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def keymap(self) -> dict[str, str]:
+        from kiosk.tour import build_keymap
+
+        return build_keymap(dict(self.keys))
+
+
+@dataclass(frozen=True)
 class Config:
     content: str = "content"
     theme: str = "party-red"
@@ -95,6 +118,8 @@ class Config:
     cache: CacheConfig = field(default_factory=CacheConfig)
     images: ImagesConfig = field(default_factory=ImagesConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
+    clicker: ClickerConfig = field(default_factory=ClickerConfig)
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths are read from here
 
     def path(self, value: str) -> Path:
@@ -137,12 +162,13 @@ def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="
 TOP_KEYS = (
     "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
     "status_file", "watch", "transitions", "idle", "cache", "images", "admin",
-    "name", "state_dir", "metrics_file", "analytics_db",
+    "name", "state_dir", "metrics_file", "analytics_db", "remote", "clicker",
 )
 IDLE_KEYS = ("reset_after", "countdown", "attract_after")
 CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
 IMAGES_KEYS = ("max_pixels",)
 ADMIN_KEYS = ("pin_hash", "guide_pin_hash", "pin_file", "pin", "guide_pin")
+REMOTE_KEYS = ("enabled", "host", "port", "token_hours")
 
 
 def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
@@ -193,6 +219,8 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     values["images"] = _section(f, "images", IMAGES_KEYS, ImagesConfig)
     values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
     _plain_pins(f, values["admin"])
+    values["remote"] = _remote(f)
+    values["clicker"] = _clicker(f)
     config = Config(**values)
     problems += own_files_problems(config, shown, data)
     if config.idle.countdown >= config.idle.reset_after:
@@ -308,6 +336,74 @@ def _plain_pins(f, admin: AdminConfig) -> None:
         if value and parse_hash(value) is None:
             f.warning(f"admin.{key}", f"'admin.{key}' is not a PIN hash written by `kiosk pin`; it is not used",
                       f"'admin.{key}' 不是 `kiosk pin` 生成的密码散列值，不会使用", line=lines.get(key))
+
+
+def _remote(f) -> RemoteConfig:
+    """``remote:``: enabled, host (an IP address), port (1-65535), token_hours."""
+    import ipaddress
+
+    remote = _section(f, "remote", REMOTE_KEYS, RemoteConfig)
+    lines = getattr(f.get("remote"), "lines", {})
+    try:
+        ipaddress.ip_address(remote.host.strip())
+    except ValueError:
+        f.error("remote.host", f"'remote.host' should be an IP address of this machine such as "
+                f"127.0.0.1 or 0.0.0.0, not '{remote.host}'",
+                f"'remote.host' 应为本机的 IP 地址，例如 127.0.0.1 或 0.0.0.0，而不是 '{remote.host}'",
+                line=lines.get("host"))
+        remote = replace(remote, host=RemoteConfig.host)
+    if not 1 <= remote.port <= 65535 or remote.port != int(remote.port):
+        f.error("remote.port", "'remote.port' should be a whole number from 1 to 65535",
+                "'remote.port' 应为 1 到 65535 之间的整数", line=lines.get("port"))
+        remote = replace(remote, port=RemoteConfig.port)
+    return replace(remote, host=remote.host.strip(), port=int(remote.port))
+
+
+def _clicker(f) -> ClickerConfig:
+    """``clicker:``: command → key or list of keys; a command left out keeps its keys."""
+    from kiosk.content.source import LineDict
+    from kiosk.tour import DEFAULT_KEYS, normalise_key
+
+    raw = f.get("clicker")
+    if raw is None:
+        return ClickerConfig()
+    if not isinstance(raw, LineDict):
+        f.error("clicker", "'clicker' should be a group of 'command: [keys]' lines",
+                "'clicker' 应为若干 '命令: [按键]' 行")
+        return ClickerConfig()
+    sub = f.nested(raw, "clicker", ("", ""))
+    sub.unknown(DEFAULT_KEYS)
+    chosen: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for command in DEFAULT_KEYS:
+        if command not in raw:
+            continue
+        value = raw[command]
+        items = [value] if isinstance(value, str | int | float) else value
+        if not isinstance(items, list):
+            sub.error(command, f"'clicker.{command}' should be a key or a list of keys",
+                      f"'clicker.{command}' 应为一个按键或按键列表")
+            continue
+        keys = []
+        for item in items:
+            spec = normalise_key(str(item)) if item is not None else None
+            if spec is None:
+                sub.error(command, f"'{item}' under 'clicker.{command}' is not a key name "
+                          "(such as pagedown, shift+up, f5, escape, b or .)",
+                          f"'clicker.{command}' 中的 '{item}' 不是按键名称"
+                          "（例如 pagedown、shift+up、f5、escape、b 或 .）")
+                continue
+            keys.append(spec)
+        chosen[command] = tuple(keys)
+    for command, keys in {**DEFAULT_KEYS, **chosen}.items():
+        for key in keys:
+            spec = normalise_key(key) or key
+            if owner.setdefault(spec, command) != command:
+                first = owner[spec]
+                culprit = command if command in chosen else first
+                sub.error(culprit, f"the key '{spec}' is set for both '{first}' and '{command}'",
+                          f"按键 '{spec}' 同时用于 '{first}' 和 '{command}'")
+    return ClickerConfig(tuple(chosen.items()))
 
 
 def _section(f, key: str, keys: tuple[str, ...], cls, number: bool = False):

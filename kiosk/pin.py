@@ -146,6 +146,25 @@ def _read_new_pin(stream) -> str:
     return check_pin_format(stream.readline())
 
 
+def _refuse_the_other_roles_pin(pin: str, role: str, config, path: Path) -> None:
+    """The guide PIN must differ from the staff PIN (else one PIN would open both menus)."""
+    others = configured_pins(config)
+    others.update(read_pin_file(path))
+    other = "guide" if role == "admin" else "admin"
+    if verify_pin(pin, others.get(other)):
+        if role == "guide":
+            raise PinError("the guide PIN must differ from the staff PIN; choose another",
+                           "讲解员密码不能与管理密码相同，请换一个")
+        raise PinError("the staff PIN must differ from the guide PIN; choose another",
+                       "管理密码不能与讲解员密码相同，请换一个")
+
+
+def pins_fingerprint(pins: dict[str, str]) -> str:
+    """A short digest of the stored hashes: it changes whenever any PIN is set or removed."""
+    text = "\n".join(f"{role}={pins.get(role, '')}" for role in ROLES)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def pin_command(config_path: str | None, *, guide: bool = False, clear: bool = False,
                 print_hash: bool = False, file: str | None = None, stdin=None, out=None) -> int:
     """``kiosk pin``: store the staff (or guide) PIN as a salted hash. Returns the exit code."""
@@ -164,7 +183,9 @@ def pin_command(config_path: str | None, *, guide: bool = False, clear: bool = F
             write_pin_file(path, role, None)
             print(f"已删除{name[0]} / {name[1]} removed: {path}", file=out)
             return 0
-        stored = hash_pin(_read_new_pin(stdin))
+        pin = _read_new_pin(stdin)
+        _refuse_the_other_roles_pin(pin, role, config, path)
+        stored = hash_pin(pin)
         if print_hash:
             key = "guide_pin_hash" if guide else "pin_hash"
             print(f'# kiosk.yaml, under admin:\n  {key}: "{stored}"', file=out)

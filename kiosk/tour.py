@@ -18,23 +18,75 @@ from dataclasses import dataclass
 from kiosk.content.model import Tour, TourStep
 
 # Key names (as Kivy's Keyboard names them) to commands. Presenter clickers send
-# PageDown / PageUp, and "." or "b" for their blank-screen button.
-KEYMAP = {
-    "pagedown": "next",
-    "right": "next",
-    "down": "next",
-    "spacebar": "next",
-    "pageup": "previous",
-    "left": "previous",
-    "up": "previous",
-    "backspace": "previous",
-    "b": "blank",
-    ".": "blank",
-    "home": "first",
-    "end": "last",
-    "p": "pause",
-    "n": "notes",
+# PageDown / PageUp, and "." or "b" for their blank-screen button; some send Shift+Down /
+# Shift+Up instead, and F5 / Esc (alternately) from their slideshow button, which blanks.
+# kiosk.yaml's ``clicker:`` section replaces the keys of any command.
+DEFAULT_KEYS = {
+    "next": ("pagedown", "right", "down", "spacebar", "shift+down"),
+    "previous": ("pageup", "left", "up", "backspace", "shift+up"),
+    "blank": ("b", ".", "f5", "escape"),
+    "first": ("home",),
+    "last": ("end",),
+    "pause": ("p",),
+    "notes": ("n",),
 }
+MODIFIERS = ("ctrl", "alt", "shift", "meta")
+NAMED_KEYS = frozenset({
+    "pagedown", "pageup", "left", "right", "up", "down", "spacebar", "backspace", "home",
+    "end", "escape", "enter", "tab", "delete", "insert", "pause", "print", "numpadenter",
+    *(f"f{i}" for i in range(1, 16)), *(f"numpad{i}" for i in range(10)),
+})
+
+
+def key_spec(name: str, modifiers=()) -> str:
+    """``"shift+up"``: the modifiers held (in a fixed order), then the key's name."""
+    held = [m for m in MODIFIERS if m in {str(x).lower() for x in modifiers or ()}]
+    return "+".join([*held, name.lower()])
+
+
+def normalise_key(text: str) -> str | None:
+    """A key as written in kiosk.yaml (``Shift+Up``, ``PageDown``, ``.``) in :func:`key_spec`
+    form, or None if it is not a key Kivy names."""
+    raw = str(text).strip()
+    if len(raw) == 1:
+        return raw.lower()
+    parts = [p.strip().lower() for p in raw.split("+")]
+    if raw.endswith("+"):  # "shift++": the plus key itself
+        parts = [*parts[:-2], "+"]
+    *mods, name = parts
+    aliases = {"space": "spacebar", "esc": "escape", "pgdn": "pagedown", "pgup": "pageup",
+               "page_down": "pagedown", "page_up": "pageup", "return": "enter", "control": "ctrl"}
+    name = aliases.get(name, name)
+    mods = [aliases.get(m, m) for m in mods]
+    if any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return None
+    if not (len(name) == 1 or name in NAMED_KEYS):
+        return None
+    return key_spec(name, mods)
+
+
+def build_keymap(keys: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Key spec → command, from the default keys with ``keys``' commands replaced."""
+    chosen = dict(DEFAULT_KEYS)
+    chosen.update(keys or {})
+    keymap = {}
+    for command, names in chosen.items():
+        for name in names:
+            spec = normalise_key(name)
+            if spec:
+                keymap.setdefault(spec, command)
+    return keymap
+
+
+def command_for_key(keymap: dict[str, str], name: str, modifiers=()) -> str | None:
+    """The command of a key press: the exact combination first, then the key alone
+    (a clicker holding Shift for its page keys still pages)."""
+    if not name:
+        return None
+    return keymap.get(key_spec(name, modifiers)) or keymap.get(name.lower())
+
+
+KEYMAP = build_keymap()
 MOVES = ("next", "previous", "first", "last")
 COMMANDS = (*MOVES, "blank", "pause", "notes", "finish")
 
@@ -218,9 +270,9 @@ class TourRun:
             return self.finish()
         return getattr(self, command)()
 
-    def key(self, name: str) -> bool:
+    def key(self, name: str, modifiers=(), keymap: dict[str, str] | None = None) -> bool:
         """A key by Kivy's name for it (``pagedown``, ``b``, ``.``, …). False if not a tour key."""
-        command = KEYMAP.get(name.lower()) if name else None
+        command = command_for_key(KEYMAP if keymap is None else keymap, name, modifiers)
         return self.handle(command) if command else False
 
     def tick(self, dt: float) -> bool:

@@ -118,10 +118,10 @@ def test_swipes_and_on_screen_arrows_move_the_guide(kiosk):
 
 def test_auto_advance_pause_and_idle_off(kiosk):
     app = start_walk(kiosk)
-    assert "暂停 5秒" in bar_texts(kiosk)
+    assert "自动翻页 5秒" in bar_texts(kiosk)
     kiosk.advance(3, step=0.5)
     assert step_route(kiosk) == STEPS[0]
-    assert "暂停 2秒" in bar_texts(kiosk)
+    assert "自动翻页 2秒" in bar_texts(kiosk)
     kiosk.advance(2.5, step=0.5)
     assert step_route(kiosk) == STEPS[1]  # moved on by itself
     kiosk.advance(30, step=2.0)
@@ -129,7 +129,7 @@ def test_auto_advance_pause_and_idle_off(kiosk):
     press(kiosk, "right")  # the figures: 4 s
     press(kiosk, "p")
     assert kiosk.status()["tour"]["paused"]
-    assert "继续" in bar_texts(kiosk)
+    assert "自动翻页：已暂停" in bar_texts(kiosk)
     kiosk.advance(20, step=2.0)
     assert step_route(kiosk) == STEPS[2]
     kiosk.tap(kiosk.screen.ids.pause)  # the on-screen button resumes too

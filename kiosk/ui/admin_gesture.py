@@ -6,10 +6,11 @@ screen (a square about one and a half touch targets wide). Nothing shows while
 it is held, so visitors never notice it. It opens the admin panel over
 whatever is on screen: first a PIN pad (the staff PIN or the guide PIN, see
 :mod:`kiosk.pin`; wrong PINs lock the pad for longer each time), then the tour
-menu listing ``content.tours``, with "End the current tour" while one runs,
-followed by the staff sections (content status and errors, Reload now, the
-session's language, display, visitor figures, screen test; Exit to desktop
-for the staff PIN only: :mod:`kiosk.ui.widgets.adminpanel`).
+menu listing ``content.tours``, with "End the current tour" while one runs and,
+when the guide's remote is on, a QR code of its address; for the staff PIN
+only, the staff sections follow (content status and errors, Reload now, the
+session's language, display, visitor figures, screen test, Exit to desktop:
+:mod:`kiosk.ui.widgets.adminpanel`). The guide PIN opens the tour menu only.
 The panel closes by itself after 60 seconds without a touch.
 """
 
@@ -21,6 +22,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
@@ -93,6 +95,36 @@ class TourChoice(TapArea):
     tour_id = StringProperty("")
     title = StringProperty("")
     detail = StringProperty("")
+
+
+class RemoteQR(BoxLayout):
+    """The remote's address as a QR code and in writing, for the guide's phone camera."""
+
+    address = StringProperty("")
+    written = StringProperty("")  # without the final "/", which would wrap alone in 大字
+    texture = ObjectProperty(None, allownone=True)
+
+    def __init__(self, address: str, **kwargs):
+        super().__init__(**kwargs)
+        self.address = address
+        self.written = address.rstrip("/")
+        self.texture = qr_texture(address)
+
+
+def qr_texture(text: str):
+    """A QR code of ``text`` (segno) as a texture with sharp modules."""
+    import io
+
+    import segno
+    from kivy.core.image import Image as CoreImage
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    buffer.seek(0)
+    texture = CoreImage(buffer, ext="png", nocache=True).texture
+    texture.mag_filter = "nearest"
+    texture.min_filter = "nearest"
+    return texture
 
 
 class AdminPanel(FloatLayout):
@@ -235,8 +267,24 @@ class AdminPanel(FloatLayout):
                                 detail=f"{stops}\n{description}" if description else stops)
             choice.bind(on_release=lambda c: self.choose(c.tour_id))
             box.add_widget(choice)
+        self.show_remote()
         sections: AdminSections = self.ids.sections
-        sections.open(self, self.role)
+        if self.role == "admin":
+            sections.open(self, self.role)
+        elif sections.parent is not None:  # the guide PIN opens the tour menu only
+            sections.parent.remove_widget(sections)
+
+    def show_remote(self):
+        box = self.ids.remote_box
+        box.clear_widgets()
+        link = self.app.tour_control.remote
+        if link.address:
+            box.add_widget(RemoteQR(link.address))
+        elif link.error:  # switched on, but the address or port cannot be used
+            from kiosk.ui.widgets import KLabel
+
+            box.add_widget(KLabel(text=self.app.ui("remote_failed").format(e=link.error),
+                                  role="body", color=self.app.colors["card_muted"], wrap=True))
 
     def choose(self, tour_id: str) -> bool:
         self.close()

@@ -120,6 +120,7 @@ class KioskApp(App):
         ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
         self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
         Clock.schedule_once(lambda dt: self.go("home", push=False), 0)
+        self.tour_control.remote.start()  # the guide's phone, if kiosk.yaml switches it on
         return root
 
     def _on_request_close(self, *args, **kwargs):
@@ -138,6 +139,7 @@ class KioskApp(App):
         if self.reloader is not None:
             self.reloader.stop()
         self.idle.stop()
+        self.tour_control.remote.stop()
         self.tour_control.stop()  # a tour never outlives the app: restarts come back browsing
         if self._status_event is not None:
             self._status_event.cancel()

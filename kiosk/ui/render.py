@@ -115,6 +115,11 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     Window.size = size
+    from dataclasses import replace
+
+    from kiosk.config import RemoteConfig
+
+    config = replace(config, remote=RemoteConfig())  # pictures only: the guide's phone stays off
     app = KioskApp(config, theme, content, windowed=True)
     app._run_prepare()
     runTouchApp(embedded=True)

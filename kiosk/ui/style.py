@@ -47,6 +47,8 @@ UI_TEXT = {
     "tour_finish": ("完成讲解", "Finish"),
     "tour_pause": ("暂停", "Pause"),
     "tour_resume": ("继续", "Resume"),
+    "tour_auto_in": ("自动翻页 {s}秒", "Auto-advance\n{s} s"),  # tap to pause
+    "tour_auto_paused": ("自动翻页：已暂停", "Auto-advance:\npaused"),  # tap to resume
     "tour_next_in": ("{s} 秒后翻页", "Next in {s} s"),
     "tour_paused": ("已暂停自动翻页", "Auto-advance paused"),
     "tour_notes": ("讲解词", "Notes"),
@@ -66,6 +68,11 @@ UI_TEXT = {
     "cancel": ("取消", "Cancel"),
     # the staff panel (hidden gesture + staff PIN)
     "panel_title": ("管理面板", "Admin panel"),
+    "remote_failed": ("讲解遥控未能启动（{e}），请检查 kiosk.yaml 中的 remote 设置。",
+                      "The tour remote could not start ({e}): check remote in kiosk.yaml."),
+    "remote_scan": ("讲解员用手机扫码，打开讲解遥控。手机须与大屏连在同一网络。",
+                    "Scan with the guide's phone to open the tour remote. "
+                    "The phone must be on the same network as the screen."),
     "panel_tours": ("讲解路线", "Guided tours"),
     "panel_content": ("展示内容", "Content"),
     "panel_version": ("内容版本：{v}", "Content version: {v}"),

@@ -13,11 +13,12 @@ import logging
 from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 
-from kiosk.tour import KEYMAP, TourRun, parse_tour_route
+from kiosk.tour import KEYMAP, TourRun, command_for_key, parse_tour_route, tour_route
 
 log = logging.getLogger("kiosk.tour")
 
 TICK = 0.25  # seconds between auto-advance checks
+PREPARE_AFTER = 0.5  # seconds after a step shows, its next step is built unseen
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 
 
@@ -26,6 +27,12 @@ class TourControl:
         self.app = app
         self.run: TourRun | None = None
         self._tick_event = None
+        self._prepare = Clock.create_trigger(self._prepare_next, PREPARE_AFTER)
+        clicker = getattr(app.kiosk_config, "clicker", None)
+        self.keymap = clicker.keymap() if clicker is not None else KEYMAP  # kiosk.yaml's keys
+        from kiosk.remote.link import RemoteLink
+
+        self.remote = RemoteLink(app)  # the guide's phone, when kiosk.yaml switches it on
 
     @property
     def running(self) -> bool:
@@ -61,6 +68,8 @@ class TourControl:
         app.idle.poke()  # the next visitor gets the full idle time, however long the tour was
         if go_home:
             app.go("home", push=False, direction="right")
+            finish_instant_change(getattr(app, "manager", None))
+        self.remote.changed()
         if message and app.root is not None and hasattr(app.root, "flash"):
             app.root.flash(message, 6.0)
 
@@ -71,6 +80,7 @@ class TourControl:
         if self._tick_event is not None:
             self._tick_event.cancel()
             self._tick_event = None
+        self._prepare.cancel()
 
     # ------------------------------------------------------------ commands
     def command(self, name: str) -> bool:
@@ -79,6 +89,8 @@ class TourControl:
         run = self.run
         if run is None:
             return False
+        if name == "notes" and self.notes_on_phone:
+            return False  # the talking points are on the guide's phone, never on the screen
         if name == "finish":
             if not run.is_last:
                 return False
@@ -94,16 +106,43 @@ class TourControl:
             self._sync()
         return changed
 
+    def go_to(self, number: int) -> bool:
+        """Show stop ``number`` (from 1), as the phone's "go to" does."""
+        run = self.run
+        if run is None:
+            return False
+        before = run.index
+        if run.blanked:
+            run.blanked = False
+        changed = run.go_to(number - 1)
+        if run.index != before:
+            self._show(direction="left" if run.index > before else "right")
+        else:
+            self._sync()
+        return changed
+
+    @property
+    def notes_on_phone(self) -> bool:
+        """A phone is connected: the talking points show there, never on the public screen."""
+        return self.remote.phones > 0
+
+    def refresh(self) -> None:
+        """Phones came or went: the drawer stays shut until the guide opens it again."""
+        if self.run is not None:
+            self.run.notes_open = False
+        self._sync()
+
     def _on_key_down(self, window, key, scancode=None, text=None, modifiers=None):
         if self.run is None or self.app.mode != "tour":
             return False
         name = KEY_NAMES.get(key, "")
-        if name not in KEYMAP and text and text.lower() in KEYMAP:
-            name = text.lower()
-        if name not in KEYMAP:
+        command = command_for_key(self.keymap, name, modifiers)
+        if command is None and text:
+            command = command_for_key(self.keymap, text, modifiers)
+        if command is None:
             return False
         self.app.idle.poke()
-        self.command(KEYMAP[name])
+        self.command(command)
         return True
 
     def _tick(self, dt):
@@ -119,14 +158,32 @@ class TourControl:
     def _show(self, direction: str) -> bool:
         run = self.run
         ok = self.app.go(run.route, push=False, direction=direction)
+        finish_instant_change(getattr(self.app, "manager", None))
         self._sync()
+        self._prepare.cancel()
+        self._prepare()  # while the guide talks, the next step is made ready
         return ok
+
+    def _prepare_next(self, dt=None) -> None:
+        """Build the next step's screen unseen, so "next" only has to show it."""
+        run, app = self.run, self.app
+        if run is None or run.is_last or app.mode != "tour":
+            return
+        route = tour_route(run.tour.id, run.number + 1)
+        manager = getattr(app, "manager", None)
+        if manager is None or manager.has_screen(route):
+            return
+        try:
+            app._screen_for(route)
+        except Exception as exc:  # shown later through the usual way, which reports it
+            log.warning("could not prepare %s: %s", route, exc)
 
     def _sync(self) -> None:
         """Show the run's state (pause, blank, drawer, time left) on the tour screen."""
         screen = self.current_screen()
         if screen is not None and self.run is not None:
             screen.sync(self.run)
+        self.remote.changed()
 
     def current_screen(self):
         manager = getattr(self.app, "manager", None)
@@ -160,6 +217,24 @@ class TourControl:
 
     def status(self) -> dict | None:
         return self.run.status() if self.run is not None else None
+
+
+def finish_instant_change(manager) -> None:
+    """A screen change without animation ends on the Clock's next tick. A move made from
+    the Clock (a swipe, auto-advance, the guide's phone) would otherwise have its first
+    frame draw the old step under the new one: twice the work on a software renderer.
+    End it now, with the same events the end of the change sends."""
+    from kivy.uix.screenmanager import NoTransition
+
+    transition = getattr(manager, "transition", None)
+    if not isinstance(transition, NoTransition) or not transition.is_active:
+        return
+    screen_in, screen_out = transition.screen_in, transition.screen_out
+    transition.stop()  # removes the old screen
+    if screen_in is not None:
+        screen_in.dispatch("on_enter")
+    if screen_out is not None:
+        screen_out.dispatch("on_leave")
 
 
 def _route_shown(app, route: str) -> bool:

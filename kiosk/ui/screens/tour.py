@@ -43,6 +43,7 @@ class TourScreen(KioskScreen):
     blanked = BooleanProperty(False)
     has_notes = BooleanProperty(False)
     notes_open = BooleanProperty(False)
+    notes_elsewhere = BooleanProperty(False)  # a guide's phone shows the talking points
     inner = ObjectProperty(None, allownone=True)  # the step's own screen
 
     def __init__(self, **kwargs):
@@ -121,7 +122,13 @@ class TourScreen(KioskScreen):
             return
         self.paused = bool(run and run.paused)
         self.blanked = bool(run and run.blanked)
-        self.notes_open = bool(run and run.notes_open and self.has_notes)
+        from kivy.app import App
+
+        control = getattr(App.get_running_app(), "tour_control", None)
+        self.notes_elsewhere = bool(run is not None and control is not None
+                                    and control.notes_on_phone)
+        self.notes_open = bool(run and run.notes_open and self.has_notes
+                               and not self.notes_elsewhere)
         remaining = run.remaining if run is not None else None
         self.has_seconds = remaining is not None
         self.remaining = int(remaining + 0.999) if remaining is not None else 0
