@@ -127,7 +127,7 @@ def reach_problems(controls, size, panel: PanelConfig, path: str = "") -> list[P
     found = []
     for c in controls:
         bottom, top, inside = reach_of(c, size, panel)
-        if inside + 1e-6 < MIN_TARGET_MM:
+        if inside + 1e-6 < min(MIN_TARGET_MM, top - bottom):
             found.append(problem(
                 path or c.screen, None, "warning",
                 f"{c.screen}: {c.name} is {bottom:.0f}-{top:.0f} mm above the floor (panel bottom "
