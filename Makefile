@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # command:Debian package, for the end-to-end tests
 DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotool:xdotool \
-  chromium:chromium chromedriver:chromium-driver
+  chromium:chromium chromedriver:chromium-driver espeak-ng:espeak-ng
 
 .PHONY: run test soak lint bench render check clean
 

@@ -2,7 +2,7 @@
 
 * colour pairs of a theme below 4.5:1 (3:1 for large text), WCAG 2.2 §1.4.3;
 * touch targets smaller than 9 mm on the configured panel;
-* visitor controls outside 380-1,220 mm above the floor (EN 301 549 §8.3.2, ADA §308),
+* visitor controls outside 380-1,220 mm above the floor (EN 301 549 §8.3.3, ADA §308),
   from the panel's size and mounting;
 * label text for the editors: sentences over 25 words, labels over 100 words, lines
   over 55 characters (Smithsonian Guidelines for Accessible Exhibition Design);
@@ -132,10 +132,10 @@ def reach_problems(controls, size, panel: PanelConfig, path: str = "") -> list[P
                 path or c.screen, None, "warning",
                 f"{c.screen}: {c.name} is {bottom:.0f}-{top:.0f} mm above the floor (panel bottom "
                 f"at {panel.mount_bottom_mm:g} mm); a visitor in a wheelchair reaches "
-                f"{REACH_LOW_MM:g}-{REACH_HIGH_MM:g} mm (EN 301 549 §8.3.2)",
+                f"{REACH_LOW_MM:g}-{REACH_HIGH_MM:g} mm (EN 301 549 §8.3.3)",
                 f"{c.screen}：{c.name} 离地 {bottom:.0f}-{top:.0f} 毫米（屏幕下沿离地 "
                 f"{panel.mount_bottom_mm:g} 毫米）；轮椅使用者可触及的高度为 "
-                f"{REACH_LOW_MM:g}-{REACH_HIGH_MM:g} 毫米（EN 301 549 §8.3.2）",
+                f"{REACH_LOW_MM:g}-{REACH_HIGH_MM:g} 毫米（EN 301 549 §8.3.3）",
                 "panel"))
     return found
 

@@ -21,7 +21,7 @@ WCAG_EXTENSIONS = 10
 # Touch targets on a public panel: about 9 mm (WCAG 2.5.5 asks 44 CSS px, 2.5.8 24 px;
 # on a wall-mounted panel viewed from arm's length the usual rule is 9 mm).
 MIN_TARGET_MM = 9.0
-# Reach range for a person in a wheelchair (EN 301 549 §8.3.2, ADA / Section 508 §308).
+# Reach range for a person in a wheelchair (EN 301 549 §8.3.3, ADA / Section 508 §308).
 REACH_LOW_MM = 380.0
 REACH_HIGH_MM = 1220.0
 # Contrast (WCAG 2.2 §1.4.3): 4.5:1 for text, 3:1 for large text (18 pt, or 14 pt bold).
