@@ -241,3 +241,26 @@ def test_speech_engine_writes_chinese_and_english(tmp_path):
         assert synthesize("espeak-ng", text, lang, out)
         assert sniff_audio(out) == "wav"
     assert not synthesize("no-such-engine", "x", "en", tmp_path / "x.wav")
+
+
+def test_kiosk_render_lists_small_and_unreachable_controls(tmp_path):
+    import json
+    from dataclasses import replace
+
+    from kiosk.config import Config
+    from kiosk.ui.render import render_all
+
+    config = Config(base_dir=HERE.parent, content=str(A11Y))
+    theme, _ = load_theme(config.theme_dir)
+    content = ContentLoader(A11Y).load()
+    out = tmp_path / "shots"
+    assert render_all(config, theme, content, out=out, size=(1080, 1920), lang="zh",
+                      routes=["home"]) == 0  # findings are for review; they fail nothing
+    [entry] = json.loads((out / "index.json").read_text("utf-8"))["pictures"]
+    found = entry["accessibility"]
+    assert any("SectionCard '参观'" in f["message"] and "1220 mm" in f["message"] for f in found)
+    assert not any("BarButton" in f["message"] for f in found)  # the bar is within reach
+    high = replace(config, panel=PanelConfig(mount_bottom_mm=1300))
+    render_all(high, theme, content, out=out, size=(1080, 1920), lang="zh", routes=["home"])
+    [entry] = json.loads((out / "index.json").read_text("utf-8"))["pictures"]
+    assert any("BarButton '大字' is 1309-1363 mm" in f["message"] for f in entry["accessibility"])

@@ -223,6 +223,10 @@ def test_read_aloud_speaks_the_page_with_espeak(kiosk, narrated):
         kiosk.frames(1)
     assert player.state == "play" and player.kind == "speech"
     assert player.length > 1  # the title and the text, spoken
+    spoken = Path(player.source)
+    assert spoken.is_file()
+    kiosk.advance(player.length + 0.5)  # played to its end: the file is deleted
+    assert player.state == "stop" and not spoken.exists()
     from kiosk.ui.access.reading import screen_text
 
     assert screen_text(app).startswith("安静的一页\n没有录音的一页")

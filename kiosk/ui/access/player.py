@@ -70,7 +70,8 @@ class Player(EventDispatcher):
         self._started_at = 0.0  # Clock time when position 0 would have been
         self._event = None
         self._request = 0  # a newer request makes a pending synthesis void
-        self._speech_dir = Path(tempfile.mkdtemp(prefix="kiosk-speech-"))
+        self._speech_dir: Path | None = None
+        self._speech_file: Path | None = None  # deleted when it has been played
 
     # ------------------------------------------------------------- playing
     def play_file(self, path, kind: str = "narration") -> bool:
@@ -104,6 +105,8 @@ class Player(EventDispatcher):
             return False
         self._request += 1
         request = self._request
+        if self._speech_dir is None:
+            self._speech_dir = Path(tempfile.mkdtemp(prefix="kiosk-speech-"))
         out = self._speech_dir / f"speech-{request}.wav"
         self.state = "loading"
         self.kind = "speech"
@@ -118,10 +121,13 @@ class Player(EventDispatcher):
     @mainthread
     def _spoken(self, request: int, path):
         if request != self._request or self.state != "loading":
+            if path is not None:
+                path.unlink(missing_ok=True)
             return  # stopped or replaced meanwhile
         self.state = "stop"
         if path is not None:
             self.play_file(path, kind="speech")
+            self._speech_file = path
 
     def toggle(self):
         if self.state == "play":
@@ -160,6 +166,9 @@ class Player(EventDispatcher):
                 sound.unload()
             except Exception:  # noqa: BLE001 - stopping must never fail
                 pass
+        spoken, self._speech_file = self._speech_file, None
+        if spoken is not None:
+            spoken.unlink(missing_ok=True)  # months of reading aloud must not fill the disk
         self.state = "stop"
         self.kind = ""
         self.source = ""
