@@ -62,8 +62,8 @@ def accessibility_problems(content, prefix: str, config=None, theme=None,
             "ffpyplayer): the play buttons stay hidden",
             "内容中有讲解录音，但本机没有安装音频播放组件（Kivy 的 SDL2 音频或 ffpyplayer）：播放按钮不会显示",
             "accessibility")))
-    access = getattr(config, "accessibility", None)
-    if (access is None or access.read_aloud) and speech_engine(access) is None:
+    access = getattr(config, "accessibility", None)  # only with a kiosk.yaml: the kiosk's own check
+    if access is not None and access.read_aloud and speech_engine(access) is None:
         name = (access or AccessConfig()).speech_engine
         found.append(("", problem(
             config_path or "kiosk.yaml", None, "warning",
