@@ -264,3 +264,21 @@ def test_kiosk_render_lists_small_and_unreachable_controls(tmp_path):
     render_all(high, theme, content, out=out, size=(1080, 1920), lang="zh", routes=["home"])
     [entry] = json.loads((out / "index.json").read_text("utf-8"))["pictures"]
     assert any("BarButton '大字' is 1309-1363 mm" in f["message"] for f in entry["accessibility"])
+
+
+def test_a_recording_dropped_beside_a_page_is_picked_up_on_reload(tmp_path):
+    tree = tmp_path / "content"
+    shutil.copytree(A11Y, tree)
+    loader = ContentLoader(tree)
+    assert loader.load().exhibit("visit", "quiet").narration == ()
+    added = tree / "01-visit" / "quiet.en.wav"
+    make_wav(added)
+    content = loader.load(changed=frozenset({str(added)}))
+    assert [lang for lang, _ in content.exhibit("visit", "quiet").narration] == ["en"]
+    added.unlink()
+    content = loader.load(changed=frozenset({str(added)}))
+    assert content.exhibit("visit", "quiet").narration == ()
+    caption = tree / "01-visit" / "media" / "film.zh.vtt"
+    caption.unlink()
+    content = loader.load(changed=frozenset({str(caption)}))
+    assert [lang for lang, _ in content.exhibit("visit", "film").captions] == ["en"]

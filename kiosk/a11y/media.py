@@ -21,11 +21,16 @@ Tracks = tuple[tuple[str, Media], ...]  # (language, file), in the site's langua
 
 
 def _beside(stem_rel: str, exts, languages, resolver, found: dict[str, Media], kind: str):
+    # the files of the folder, when the loader has just listed it (no need to ask the disk)
+    listed = getattr(resolver, "folder_files", None)
+    folder = posixpath.dirname(stem_rel)
+    if listed is not None and getattr(resolver, "folder", None) != folder:
+        listed = None
     for lang in languages:
         for ext in exts:
             rel = f"{stem_rel}.{lang}{ext}"
             abspath = os.path.join(resolver.root, rel)
-            state = resolver.state(abspath)
+            state = resolver.state(abspath) if listed is None or rel in listed else False
             resolver.checked[abspath] = state  # a file added later is noticed on reload
             if state is True and lang not in found:
                 found[lang] = Media(src=rel, path=Path(abspath), kind=kind, caption=Text())
