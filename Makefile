@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # command:Debian package, for the end-to-end tests
 DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotool:xdotool \
   chromium:chromium chromedriver:chromium-driver cage:cage Xwayland:xwayland openbox:openbox \
-  systemd-analyze:systemd
+  systemd-analyze:systemd espeak-ng:espeak-ng
 
 .PHONY: run test soak lint bench render check clean
 

@@ -149,6 +149,10 @@ def collect(content_dir: str | os.PathLike, *, config_path=None, theme_dir=None,
         font_paths, theme_problems = _theme_fonts(theme_dir, config, pictures)
         found += [("", p) for p in theme_problems]
     found += [(prefix, p) for p in glyph_problems(content, font_paths)]
+    from kiosk.a11y.check import accessibility_problems, load_theme_for  # contrast, reach, sound
+
+    found += accessibility_problems(content, prefix, config, load_theme_for(theme_dir, config),
+                                    str(config_path or ""))
     return content, found
 
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kiosk.a11y.settings import ACCESS_KEYS, PANEL_KEYS, AccessConfig, PanelConfig, check_settings
 from kiosk.content.model import Problem
 
 WATCH_MODES = ("native", "polling", "off")
@@ -46,7 +47,7 @@ class SetupError(Exception):
 @dataclass(frozen=True)
 class IdleConfig:
     reset_after: float = 90.0  # seconds untouched before returning home
-    countdown: float = 10.0  # the last seconds of that show a gentle countdown
+    countdown: float = 20.0  # the last seconds of that show a countdown (WCAG 2.2.1: >= 20)
     attract_after: float = 120.0  # seconds on the home screen before the attract loop
 
 
@@ -120,6 +121,8 @@ class Config:
     admin: AdminConfig = field(default_factory=AdminConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
     clicker: ClickerConfig = field(default_factory=ClickerConfig)
+    panel: PanelConfig = field(default_factory=PanelConfig)  # size and mounting (mm checks)
+    accessibility: AccessConfig = field(default_factory=AccessConfig)
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths are read from here
 
     def path(self, value: str) -> Path:
@@ -162,7 +165,8 @@ def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="
 TOP_KEYS = (
     "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
     "status_file", "watch", "transitions", "idle", "cache", "images", "admin",
-    "name", "state_dir", "metrics_file", "analytics_db", "remote", "clicker",
+    "name", "state_dir", "metrics_file", "analytics_db", "remote", "clicker", "panel",
+    "accessibility",
 )
 IDLE_KEYS = ("reset_after", "countdown", "attract_after")
 CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
@@ -221,12 +225,15 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     _plain_pins(f, values["admin"])
     values["remote"] = _remote(f)
     values["clicker"] = _clicker(f)
+    values["panel"] = _section(f, "panel", PANEL_KEYS, PanelConfig, number=True)
+    values["accessibility"] = _section(f, "accessibility", ACCESS_KEYS, AccessConfig)
     config = Config(**values)
     problems += own_files_problems(config, shown, data)
     if config.idle.countdown >= config.idle.reset_after:
         f.error("idle.countdown", "'idle.countdown' must be shorter than 'idle.reset_after'",
                 "'idle.countdown' 必须小于 'idle.reset_after'")
-        config = replace(config, idle=replace(config.idle, countdown=min(10.0, config.idle.reset_after / 2)))
+        config = replace(config, idle=replace(config.idle, countdown=min(20.0, config.idle.reset_after / 2)))
+    check_settings(f, config)
     return config, problems
 
 

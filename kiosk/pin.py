@@ -11,6 +11,7 @@ nothing. Plain Python, no Kivy.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass

@@ -5,13 +5,15 @@ from __future__ import annotations
 import posixpath
 import re
 
+from kiosk.a11y.media import captions_for, narration_for
+
 from .fields import Fields
 from .model import Exhibit, Honor, Media, Problem, StatItem, Text
 from .paths import MediaResolver, id_from_name
 from .source import LineDict, ParsedFile, problem
 
 PAGE_FIELDS = ("title", "date", "summary", "cover", "images", "video", "featured", "draft",
-               "publish_from", "publish_until", "order")
+               "publish_from", "publish_until", "order", "audio")
 TRANSLATION_FIELDS = ("title", "summary")
 STRUCTURED_FIELDS = ("type", "title", "summary", "date", "cover", "featured", "draft",
                      "publish_from", "publish_until", "order", "items")
@@ -72,6 +74,8 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
     common = _common(f)  # every field is checked, so all errors of the file show at once
     images = _images(f)
     video = _video(f)
+    narration = narration_for(f, main.path, resolver, languages, lang)
+    captions = captions_for(video, resolver, languages)
     body = Text(((lang, main.body),), lang) if main.body.strip() else Text(default=lang)
     _check_body_images(main, resolver, problems)
     if not title:
@@ -104,7 +108,8 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
     exhibit = Exhibit(
         id=exhibit_id(main_name), section=section, title=title, kind="page",
         summary=summary, body=body, images=images, video=video,
-        source=main.path, sources=tuple(sources), body_line=main.body_line, **common)
+        source=main.path, sources=tuple(sources), body_line=main.body_line,
+        narration=narration, captions=captions, **common)
     return Built(exhibit, problems)
 
 

@@ -542,6 +542,9 @@ class ContentLoader:
     def _load_exhibits(self, folder: _Folder, section_id: str, lang: str,
                        languages: tuple[str, ...], problems: list[Problem]) -> list[Exhibit]:
         context = (lang, languages, section_id)
+        listing = self._listings.get(folder.name)  # narration beside a page is found here
+        self._resolver.folder = folder.name
+        self._resolver.folder_files = frozenset(listing.files) if listing is not None else None
         found: list[tuple[str, Exhibit]] = []
         mains = sorted(folder.pages + folder.structured, key=_base)
         page_stems = {_base(rel)[:-3] for rel in folder.pages}

@@ -187,6 +187,8 @@ class Exhibit:
     source: str = ""  # main file, relative to the content root
     sources: tuple[str, ...] = ()  # every file it was built from (translations included)
     body_line: int = 1  # line in ``source`` where the Markdown body starts
+    narration: tuple[tuple[str, Media], ...] = ()  # (language, sound file): kiosk/a11y/media.py
+    captions: tuple[tuple[str, Media], ...] = ()  # (language, WebVTT file) of the video
 
     @property
     def route(self) -> str:

@@ -14,6 +14,10 @@ from .source import problem
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".heic", ".heif")
 VIDEO_EXTS = (".mp4", ".webm", ".mov", ".mkv", ".avi")
+AUDIO_EXTS = (".ogg", ".mp3", ".wav", ".flac")  # narration (kiosk/a11y/media.py)
+CAPTION_EXTS = (".vtt",)  # WebVTT captions beside a video
+_KINDS = {"image": (IMAGE_EXTS, "an image", "图片"), "video": (VIDEO_EXTS, "a video", "视频"),
+          "audio": (AUDIO_EXTS, "a sound", "音频"), "captions": (CAPTION_EXTS, "a WebVTT caption", "WebVTT 字幕")}
 
 _PREFIX = re.compile(r"^\d{1,3}[-_]")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -49,6 +53,10 @@ def media_kind(name: str) -> str | None:
         return "image"
     if ext in VIDEO_EXTS:
         return "video"
+    if ext in AUDIO_EXTS:
+        return "audio"
+    if ext in CAPTION_EXTS:
+        return "captions"
     return None
 
 
@@ -231,9 +239,8 @@ class MediaResolver:
                 f"路径 '{src}' 指向内容文件夹以外")
             return None
         if media_kind(rel) != kind:
-            exts = " ".join(IMAGE_EXTS if kind == "image" else VIDEO_EXTS)
-            what_en = "an image" if kind == "image" else "a video"
-            what_zh = "图片" if kind == "image" else "视频"
+            kind_exts, what_en, what_zh = _KINDS.get(kind, _KINDS["video"])
+            exts = " ".join(kind_exts)
             bad(f"'{src}' is not {what_en} file ({exts})",
                 f"'{src}' 不是{what_zh}文件（{exts}）")
             return None

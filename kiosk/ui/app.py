@@ -32,6 +32,7 @@ from kiosk.metrics import write_app_metrics
 from kiosk.schedule import ScheduleRefresher
 from kiosk.status import build_status, write_status
 from kiosk.ui import style, textmeasure
+from kiosk.ui.access.state import AccessState
 from kiosk.ui.analytics_hooks import attach_analytics
 from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
@@ -93,6 +94,7 @@ class KioskApp(App):
         self.guard = ScreenGuard(self)  # an error in a screen's code: log it, go Home
         self.frame_sync = FrameSync()
         self.memory_trim = MemoryTrim()  # freed memory goes back to the system when things are quiet
+        self.access = AccessState(self, getattr(config, "accessibility", None))  # menu, sound, keys
         self.title = "kiosk"
         self.stopped = False  # on_stop ran: the status file says so
         if content is not None:
@@ -115,6 +117,7 @@ class KioskApp(App):
         self.frame_sync.install()  # software GL: memory would pile up frame after frame
         self.manager.transition = self._transition()
         self.idle.start()
+        self.access.install()
         self.guard.install()
         self.analytics_hooks = attach_analytics(self)  # visitor figures, content change time
         ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
@@ -140,6 +143,7 @@ class KioskApp(App):
             self.reloader.stop()
         self.idle.stop()
         self.tour_control.remote.stop()
+        self.access.remove()
         self.tour_control.stop()  # a tour never outlives the app: restarts come back browsing
         if self._status_event is not None:
             self._status_event.cancel()
@@ -394,7 +398,7 @@ class KioskApp(App):
             errors=listed(errors),
             warnings=listed(content.warnings if content else ()),
             sections=[s.id for s in content.home_sections()] if content else [],
-            extra={"large_text": bool(self.large_text),
+            extra={"large_text": bool(self.large_text), "accessibility": self.access.status(),
                    "window": {"width": int(Window.width), "height": int(Window.height),
                               "rotation": int(Window.rotation)},
                    **({"tour": self.tour_control.status()} if self.tour_control.running else {}),

@@ -19,6 +19,7 @@ from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 
+from kiosk.ui.access.probe import findings as access_findings
 from kiosk.ui.images import pictures_settled, wait_idle
 from kiosk.ui.navigation import all_routes, tour_routes
 
@@ -155,6 +156,7 @@ def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, rou
             name = route_file(route, lang, size)
             save_png(app.root, out / name)
             found = inspect_screen(app, app.root)
+            found["accessibility"] = access_findings(app, app.root)  # size and reach of controls
             entry = {
                 "route": route,
                 "file": name,

@@ -15,6 +15,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
+from kiosk.ui.access.layer import AccessLayer  # noqa: F401  (accessibility menu and player, root.kv)
 from kiosk.ui.admin_gesture import AdminGesture  # noqa: F401  (the hidden staff gesture, root.kv)
 from kiosk.ui.kv import load_kv
 

@@ -48,6 +48,8 @@ class AttractScreen(KioskScreen):
             self._tick = None
 
     def next_slide(self, *_):
+        if getattr(getattr(self._app, "access", None), "reduced_motion", False):
+            return  # reduced motion: the slide shown stays
         if self._slides:
             self.index = (self.index + 1) % len(self._slides)
             self._show()

@@ -11,6 +11,7 @@ time source the Clock has; :meth:`StatsScreen.settle` jumps to the end.
 
 from __future__ import annotations
 
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.properties import (
@@ -316,6 +317,9 @@ class StatsScreen(KioskScreen):
         self._elapsed = 0.0
         for tile in self.tiles:
             tile.show(0)
+        if getattr(getattr(App.get_running_app(), "access", None), "reduced_motion", False):
+            self.settle()  # reduced motion: the figures at once, no count-up
+            return
         if self.tiles:
             self.counting = True
             self._event = Clock.schedule_interval(self._tick, 0)
