@@ -22,6 +22,7 @@ Rect = tuple[float, float, float, float]
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|size|color|font|font_context|font_family|"
                      r"font_features|text_language|ref|anchor)(?:=[^\]]*)?\]")
 ELLIPSES = ("…", "...")
+SOURCE_TEXT = ("raw", "source_text")
 
 
 def plain_text(text: str, markup: bool) -> str:
@@ -187,7 +188,7 @@ class _Reader:
             scene.tiles.append(TileItem(
                 cls=name, path=path, wid=wid, box=self.rect(widget), route=_route(chain),
                 title=_tile_title(widget), clips=list(clips), key=id(widget)))
-        if isinstance(widget, KivyImage) and widget.texture is not None and widget.width > 1:
+        if isinstance(widget, KivyImage) and widget.width > 1 and widget.height > 1:
             box = self.rect(widget)
             for anc in chain[:-1]:
                 self.content.setdefault(id(anc), []).append(box)
@@ -220,7 +221,9 @@ class _Reader:
         x0, y0 = label.to_window(drawn_x, drawn_y)
         x1, y1 = label.to_window(drawn_x + tw, drawn_y + th)
         drawn = (min(x0, x1), self.h - max(y0, y1), max(x0, x1), self.h - min(y0, y1))
-        raw = getattr(label, "raw", "") or label.text
+        # the words before the program broke them into lines (TextBlock.raw, WrapLabel.source_text)
+        raw = next((v for v in (getattr(label, n, "") for n in SOURCE_TEXT) if isinstance(v, str) and v),
+                   label.text)
         text = plain_text(raw, label.markup)
         mask, colour = _glyphs(label.texture)
         item = TextItem(
