@@ -29,15 +29,21 @@ def test_every_route_renders_in_both_languages(tmp_path, demo, size):
     config, theme, content = demo
     out = tmp_path / "shots"
     for lang in ("zh", "en"):
-        # the tours' steps are rendered in tests/test_tour_render.py
-        assert render_all(config, theme, content, out=out, size=size, lang=lang, routes=all_routes(content)) == 0
+        # the tours' steps are rendered in tests/test_tour_render.py; whether the screens are
+        # free of layout errors is asserted in tests/test_render_matrix.py
+        render_all(config, theme, content, out=out, size=size, lang=lang, routes=all_routes(content))
     index = json.loads((out / "index.json").read_text("utf-8"))
     routes = all_routes(content)
     assert set(index["routes"]) == set(routes)
     assert len(index["pictures"]) == 2 * len(routes)
     for entry in index["pictures"]:
         assert entry["missing_glyphs"] == "", entry
-        assert entry["overflow"] == [], entry
+        assert entry["errors"] == sum(f["level"] == "error" for f in entry["findings"])
+        for f in entry["findings"]:  # every finding says where it is and what it is about
+            assert f["route"] == entry["route"] and f["source"], f
+            assert f["widget"]["class"] and f["widget"]["path"] and f["level"] in ("error", "warning")
+            x, y, w, h = f["box"]
+            assert w >= 0 and h >= 0
         with Image.open(out / entry["file"]) as im:
             assert im.size == size
             # not a blank frame: the picture has real contrast
@@ -53,7 +59,7 @@ def test_review_sheet_embeds_every_picture(tmp_path, demo):
     render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
                routes=routes, sheet=str(sheet))
     page = sheet.read_text("utf-8")
-    assert page.count("<figure>") == 3
+    assert page.count("<figure ") == 3
     assert page.count("data:image/jpeg;base64,") == 3
     assert "06-lessons/1-red-engine.md" in page
     assert "src=\"http" not in page  # self-contained
@@ -71,10 +77,14 @@ def test_render_reports_characters_the_font_cannot_draw(tmp_path, demo):
     md.write_text(md.read_text("utf-8").replace("第一项", "第一项 𠀀"), "utf-8")
     content = load_content(tree)
     code = render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
-                      routes=["section/more"])
+                      routes=["section/more"], sheet=str(tmp_path / "review.html"))
     assert code == 1
     index = json.loads((tmp_path / "s" / "index.json").read_text("utf-8"))
     assert "𠀀" in index["pictures"][0]["missing_glyphs"]
+    # the sheet shows the finding and boxes it on the picture
+    page = (tmp_path / "review.html").read_text("utf-8")
+    assert "missing-glyph" in page and "𠀀" in page and page.count("<rect ") == 1
+    assert "1 errors" in page
 
 
 def test_pictures_are_the_right_way_up(tmp_path):

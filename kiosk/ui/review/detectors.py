@@ -43,7 +43,7 @@ LARGE_BOLD_TEXT = 0.026
 # a card or tile is stretched when what fills it takes less than this share of its height
 # and the empty part is taller than this share of the screen's short side
 TILE_FILL = 0.5
-TILE_EMPTY = 0.2
+TILE_EMPTY = 0.3
 
 _WORD = re.compile(r"[A-Za-z0-9À-ɏ]")
 

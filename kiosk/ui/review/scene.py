@@ -226,6 +226,10 @@ class _Reader:
                    label.text)
         text = plain_text(raw, label.markup)
         mask, colour = _glyphs(label.texture)
+        # the glyphs' own alpha is their coverage (thin strokes never cover a whole pixel):
+        # how see-through the text is comes from its colour
+        paint = label.disabled_color if label.disabled else label.color
+        colour = colour[:3] + ((paint[3] if colour[3] else 0.0),)
         item = TextItem(
             cls=name, path=path, wid=wid, text=text, box=self.rect(label), drawn=drawn,
             mask=mask, colour=colour, font_size=float(label.font_size), bold=bool(label.bold),
