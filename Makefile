@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotool:xdotool \
   chromium:chromium chromedriver:chromium-driver
 
-.PHONY: run test soak lint bench render check clean
+.PHONY: run test soak lint bench render review golden check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,16 @@ bench: $(STAMP)
 
 render: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(BIN)/kiosk render --out shots --content content
+
+# every route x portrait/landscape x zh/en x normal/大字 x every theme, with the findings;
+# open shots/review/review.html (exits 1 while any screen has an error)
+review: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(BIN)/kiosk render --matrix --out shots/review --content content \
+	  --sheet shots/review/review.html
+
+# store the key screens as the reference pictures of tests/test_golden.py (look at them first)
+golden: $(STAMP)
+	KIOSK_GOLDEN=update SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q tests/test_golden.py
 
 clean:
 	rm -rf $(VENV) shots .pytest_cache
