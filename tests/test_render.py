@@ -107,3 +107,49 @@ def test_pictures_are_the_right_way_up(tmp_path):
         assert fast.getpixel((20, 55)) == (255, 0, 0)  # bottom of the picture is red
         assert fast.getpixel((20, 5)) == (255, 255, 255)
         assert fast.tobytes() == ref.tobytes()
+
+
+def test_kiosk_render_matrix_covers_every_theme_orientation_language_and_text_size(tmp_path):
+    """`kiosk render --matrix`: each theme of the themes folder × portrait/landscape × zh/en ×
+    normal/大字, every picture listed with its combination and findings, the exit code 1
+    exactly when a picture has an error."""
+    from conftest import FIXTURES, ROOT
+
+    from kiosk.cli import main
+    from kiosk.theme import list_themes
+
+    out, sheet = tmp_path / "shots", tmp_path / "review.html"
+    code = main(["render", "--matrix", "--size", "540x960", "--out", str(out), "--content",
+                 str(FIXTURES / "ui-basic"), "--route", "exhibit/more/one", "--sheet", str(sheet)])
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    themes = list_themes(ROOT / "themes")
+    assert len(themes) >= 2
+    combos = {(e["theme"], tuple(e["size"]), e["lang"], e["large_text"]) for e in index["pictures"]}
+    assert combos == {(t, s, lang, large) for t in themes for s in ((540, 960), (960, 540))
+                      for lang in ("zh", "en") for large in (False, True)}
+    assert "exhibit__more__one.en.960x540.large.light.png" in {e["file"] for e in index["pictures"]}
+    for e in index["pictures"]:
+        with Image.open(out / e["file"]) as im:
+            assert im.size == tuple(e["size"])
+    assert code == (1 if any(e["errors"] for e in index["pictures"]) else 0)
+    page = sheet.read_text("utf-8")
+    assert page.count("<figure ") == len(combos)
+    assert page.count("<rect ") == sum(len(e["findings"]) for e in index["pictures"])
+
+
+def test_kiosk_render_large_text_and_theme(tmp_path):
+    from conftest import FIXTURES
+    from kivy.core.window import Window
+
+    from kiosk.cli import main
+
+    out = tmp_path / "shots"
+    main(["render", "--large-text", "--theme", "light", "--size", "540x960", "--lang", "zh",
+          "--out", str(out), "--content", str(FIXTURES / "ui-basic"), "--route", "home"])
+    assert tuple(Window.size) == (540, 960)
+    (entry,) = json.loads((out / "index.json").read_text("utf-8"))["pictures"]
+    assert entry["file"] == "home.zh.540x960.large.light.png"
+    assert entry["large_text"] is True and entry["theme"] == "light"
+    with Image.open(out / entry["file"]) as im:
+        light = ImageStat.Stat(im.convert("L")).mean[0]
+    assert light > 128  # the light theme: a light screen
