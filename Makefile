@@ -8,7 +8,7 @@ DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotoo
   chromium:chromium chromedriver:chromium-driver cage:cage Xwayland:xwayland openbox:openbox \
   systemd-analyze:systemd espeak-ng:espeak-ng
 
-.PHONY: run test soak lint bench render check clean
+.PHONY: run test soak lint bench render review golden check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ bench: $(STAMP)
 
 render: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(BIN)/kiosk render --out shots --content content
+
+# every route x portrait/landscape x zh/en x normal/大字 x every theme, with the findings;
+# open shots/review/review.html (exits 1 while any screen has an error). About 1,000 pictures:
+# tens of minutes at 1080x1920; `make review REVIEW_SIZE=540x960` is about four times faster
+REVIEW_SIZE ?= 1080x1920
+review: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(BIN)/kiosk render --matrix --size $(REVIEW_SIZE) --out shots/review \
+	  --content content --sheet shots/review/review.html
+
+# store the key screens as the reference pictures of tests/test_golden.py (look at them first)
+golden: $(STAMP)
+	KIOSK_GOLDEN=update SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q tests/test_golden.py
 
 clean:
 	rm -rf $(VENV) shots .pytest_cache

@@ -29,15 +29,21 @@ def test_every_route_renders_in_both_languages(tmp_path, demo, size):
     config, theme, content = demo
     out = tmp_path / "shots"
     for lang in ("zh", "en"):
-        # the tours' steps are rendered in tests/test_tour_render.py
-        assert render_all(config, theme, content, out=out, size=size, lang=lang, routes=all_routes(content)) == 0
+        # the tours' steps are rendered in tests/test_tour_render.py; whether the screens are
+        # free of layout errors is asserted in tests/test_render_matrix.py
+        render_all(config, theme, content, out=out, size=size, lang=lang, routes=all_routes(content))
     index = json.loads((out / "index.json").read_text("utf-8"))
     routes = all_routes(content)
     assert set(index["routes"]) == set(routes)
     assert len(index["pictures"]) == 2 * len(routes)
     for entry in index["pictures"]:
         assert entry["missing_glyphs"] == "", entry
-        assert entry["overflow"] == [], entry
+        assert entry["errors"] == sum(f["level"] == "error" for f in entry["findings"])
+        for f in entry["findings"]:  # every finding says where it is and what it is about
+            assert f["route"] == entry["route"] and f["source"], f
+            assert f["widget"]["class"] and f["widget"]["path"] and f["level"] in ("error", "warning")
+            x, y, w, h = f["box"]
+            assert w >= 0 and h >= 0
         with Image.open(out / entry["file"]) as im:
             assert im.size == size
             # not a blank frame: the picture has real contrast
@@ -53,7 +59,7 @@ def test_review_sheet_embeds_every_picture(tmp_path, demo):
     render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
                routes=routes, sheet=str(sheet))
     page = sheet.read_text("utf-8")
-    assert page.count("<figure>") == 3
+    assert page.count("<figure ") == 3
     assert page.count("data:image/jpeg;base64,") == 3
     assert "06-lessons/1-red-engine.md" in page
     assert "src=\"http" not in page  # self-contained
@@ -71,10 +77,14 @@ def test_render_reports_characters_the_font_cannot_draw(tmp_path, demo):
     md.write_text(md.read_text("utf-8").replace("第一项", "第一项 𠀀"), "utf-8")
     content = load_content(tree)
     code = render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
-                      routes=["section/more"])
+                      routes=["section/more"], sheet=str(tmp_path / "review.html"))
     assert code == 1
     index = json.loads((tmp_path / "s" / "index.json").read_text("utf-8"))
     assert "𠀀" in index["pictures"][0]["missing_glyphs"]
+    # the sheet shows the finding and boxes it on the picture
+    page = (tmp_path / "review.html").read_text("utf-8")
+    assert "missing-glyph" in page and "𠀀" in page and page.count("<rect ") == 1
+    assert "1 errors" in page
 
 
 def test_pictures_are_the_right_way_up(tmp_path):
@@ -97,3 +107,49 @@ def test_pictures_are_the_right_way_up(tmp_path):
         assert fast.getpixel((20, 55)) == (255, 0, 0)  # bottom of the picture is red
         assert fast.getpixel((20, 5)) == (255, 255, 255)
         assert fast.tobytes() == ref.tobytes()
+
+
+def test_kiosk_render_matrix_covers_every_theme_orientation_language_and_text_size(tmp_path):
+    """`kiosk render --matrix`: each theme of the themes folder × portrait/landscape × zh/en ×
+    normal/大字, every picture listed with its combination and findings, the exit code 1
+    exactly when a picture has an error."""
+    from conftest import FIXTURES, ROOT
+
+    from kiosk.cli import main
+    from kiosk.theme import list_themes
+
+    out, sheet = tmp_path / "shots", tmp_path / "review.html"
+    code = main(["render", "--matrix", "--size", "540x960", "--out", str(out), "--content",
+                 str(FIXTURES / "ui-basic"), "--route", "exhibit/more/one", "--sheet", str(sheet)])
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    themes = list_themes(ROOT / "themes")
+    assert len(themes) >= 2
+    combos = {(e["theme"], tuple(e["size"]), e["lang"], e["large_text"]) for e in index["pictures"]}
+    assert combos == {(t, s, lang, large) for t in themes for s in ((540, 960), (960, 540))
+                      for lang in ("zh", "en") for large in (False, True)}
+    assert "exhibit__more__one.en.960x540.large.light.png" in {e["file"] for e in index["pictures"]}
+    for e in index["pictures"]:
+        with Image.open(out / e["file"]) as im:
+            assert im.size == tuple(e["size"])
+    assert code == (1 if any(e["errors"] for e in index["pictures"]) else 0)
+    page = sheet.read_text("utf-8")
+    assert page.count("<figure ") == len(combos)
+    assert page.count("<rect ") == sum(len(e["findings"]) for e in index["pictures"])
+
+
+def test_kiosk_render_large_text_and_theme(tmp_path):
+    from conftest import FIXTURES
+    from kivy.core.window import Window
+
+    from kiosk.cli import main
+
+    out = tmp_path / "shots"
+    main(["render", "--large-text", "--theme", "light", "--size", "540x960", "--lang", "zh",
+          "--out", str(out), "--content", str(FIXTURES / "ui-basic"), "--route", "home"])
+    assert tuple(Window.size) == (540, 960)
+    (entry,) = json.loads((out / "index.json").read_text("utf-8"))["pictures"]
+    assert entry["file"] == "home.zh.540x960.large.light.png"
+    assert entry["large_text"] is True and entry["theme"] == "light"
+    with Image.open(out / entry["file"]) as im:
+        light = ImageStat.Stat(im.convert("L")).mean[0]
+    assert light > 128  # the light theme: a light screen

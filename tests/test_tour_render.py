@@ -34,10 +34,12 @@ def test_every_tour_step_renders_without_missing_glyphs_or_overflow(tmp_path):
     out = tmp_path / "shots"
     steps = tour_routes(content)
     assert render_all(config, theme, content, out=out, size=(540, 960), lang="zh", routes=steps) == 0
+    # (0: no picture has an error finding)
     index = json.loads((out / "index.json").read_text("utf-8"))
     assert index["routes"] == sorted(steps)
     for entry in index["pictures"]:
         assert entry["missing_glyphs"] == "" and entry["overflow"] == [], entry
+        assert entry["errors"] == 0, entry["findings"]
         assert entry["source"] == f"tours/{entry['route'].split('/')[1]}.yaml"
         with Image.open(out / entry["file"]) as im:
             assert im.size == (540, 960)

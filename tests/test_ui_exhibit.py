@@ -13,7 +13,6 @@ from kiosk.ui.widgets import Card, Picture
 
 FIXTURE = FIXTURES / "ui-exhibit"
 MARKUP_TITLE = "[color=ff0000]红色[/color] [b]粗体[/b]"
-SHOTS = FIXTURES.parent.parent / "build" / "screenshots"
 
 
 def release_window(app):
@@ -308,19 +307,55 @@ def test_large_text_rebuilds_the_page_bigger(kiosk, monkeypatch, demo_content):
     assert kiosk.screen.body.children[-1].font_size > body_size * 1.3
 
 
-def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content):
-    """Pictures for a person to look at (build/screenshots/)."""
+def _title_on_picture(kiosk, path):
+    """The page title as the saved picture shows it: (share of its glyph pixels drawn in
+    its colour, height of one line of glyphs)."""
+    from PIL import Image
+
+    from kiosk.ui.review import collect
+    from kiosk.ui.review.detectors import observe
+
+    scene = collect([kiosk.app.root])
+    with Image.open(path) as im:
+        assert im.size == tuple(Window.size)
+        observe(scene, im.convert("RGB"))
+    title = next(t for t in scene.texts if t.wid == "title" or t.cls == "WrapLabel")
+    solid = title.mask.point(lambda v: 255 if v >= 217 else 0)
+    share = title.seen.histogram()[255] / max(1, solid.histogram()[255])
+    top, bottom = title.ink[1], title.ink[3]
+    return share, (bottom - top) / max(1, len(title.lines))
+
+
+def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content, tmp_path):
+    """The saved pictures show the page: its title drawn whole in its colour, bigger in 大字,
+    the article's rows each with their title, in portrait and landscape."""
+    from PIL import Image, ImageStat
+
+    from kiosk.ui.screens.article import ArticleRow
+
     no_video(monkeypatch)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for size, tag in (((1080, 1920), "portrait"), ((1920, 1080), "landscape")):
         app = kiosk.start(demo_content, size=size)
+        line = {}
         for large in (False, True):
             app.large_text = large
-            for route in ("exhibit/history/2015-first-center", "section/lessons"):
-                app.go(route)
-                kiosk.settle()
-                name = route.replace("/", "-")
-                path = kiosk.screenshot(SHOTS / f"{name}-{tag}{'-large' if large else ''}.png")
-                assert path.stat().st_size > 10_000
+            app.go("exhibit/history/2015-first-center")
+            kiosk.settle()
+            path = kiosk.screenshot(tmp_path / f"exhibit-{tag}{'-large' if large else ''}.png")
+            share, line[large] = _title_on_picture(kiosk, path)
+            assert share > 0.9, (tag, large, share)  # nothing drawn over the title
+            with Image.open(path) as im:
+                assert max(ImageStat.Stat(im.convert("L")).stddev) > 20  # a page, not a blank
+            app.go("section/lessons")
+            kiosk.settle()
+            path = kiosk.screenshot(tmp_path / f"lessons-{tag}{'-large' if large else ''}.png")
+            with Image.open(path) as im:
+                shot = im.convert("RGB")
+            card = tuple(round(c * 255) for c in app.colors["card"][:3])
+            for row in kiosk.widgets(ArticleRow, kiosk.screen):
+                x, y = row.to_window(row.ids.pic.right + row.spacing / 2, row.top - 4)
+                if app.space["bar"] < y < size[1]:  # rows above the bar: cards beside their picture
+                    assert shot.getpixel((int(x), int(size[1] - y))) == card
+        assert line[True] > line[False] * 1.3, line
         release_window(app)
         kiosk.stop()
