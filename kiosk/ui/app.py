@@ -25,6 +25,7 @@ from kivy.properties import (
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager, SlideTransition
 from kivy.utils import escape_markup
 
+from kiosk import videocheck
 from kiosk.config import Config
 from kiosk.content.model import Content, Text
 from kiosk.metrics import write_app_metrics
@@ -375,6 +376,7 @@ class KioskApp(App):
             errors=errors,
             warnings=len(content.warnings) if content else 0,
             extra={"large_text": bool(self.large_text),
+                   "video_playback": videocheck.playback_installed(),
                    **({"tour": self.tour_control.status()} if self.tour_control.running else {})},
         )
 

@@ -209,8 +209,7 @@ class ExhibitScreen(KioskScreen):
         self.video = None
         if exhibit.video is None:
             return
-        self.video = VideoBlock(media=exhibit.video, caption=app.t(exhibit.video.caption),
-                                message=app.ui("no_video"))
+        self.video = VideoBlock(media=exhibit.video, caption=app.t(exhibit.video.caption))
         box.add_widget(self.video)
 
     def _fill_body(self, app, content, exhibit):

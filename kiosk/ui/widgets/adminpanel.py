@@ -39,6 +39,16 @@ def content_problems(app) -> list:
     return [p for p in (content.errors if content else ()) if p.severity == "error"]
 
 
+def videos_without_player(app) -> bool:
+    """True when the content has videos this machine cannot play (staff should know)."""
+    from kiosk.videocheck import playback_installed
+
+    content = app.content
+    has_video = any(ex.video is not None for s in (content.sections if content else ())
+                    for ex in s.exhibits)
+    return has_video and not playback_installed()
+
+
 def problem_text(problem, lang: str) -> str:
     where = problem.path + (f":{problem.line}" if problem.line else "")
     message = problem.message_zh if lang == "zh" and problem.message_zh else problem.message
@@ -155,6 +165,8 @@ class AdminSections(BoxLayout):
         if len(problems) > MAX_ERRORS_SHOWN:
             more = ui("panel_more_errors").format(n=len(problems) - MAX_ERRORS_SHOWN)
             box.add_widget(ProblemLine(text=more))
+        if videos_without_player(app):
+            box.add_widget(ProblemLine(text=ui("no_video")))
         w, h = Window.size
         self.display_text = ui("panel_size").format(w=int(w), h=int(h), r=int(Window.rotation))
         gl = gl_info()
