@@ -310,6 +310,25 @@ class Fields:
                          "'publish_until' 不晚于 'publish_from'，因此永远不会显示")
         return Schedule(draft=draft, publish_from=start, publish_until=end)
 
+    def focus(self, key: str = "focus") -> tuple[float, float] | None:
+        """``focus: 0.5,0.3``: the point of a picture to keep in view when it is cropped,
+        x then y, each from 0 (left, top) to 1 (right, bottom)."""
+        value = self.get(key)
+        if value is None:
+            return None
+        parts = value if isinstance(value, list) else str(value).replace("，", ",").split(",")
+        try:
+            x, y = (float(str(part).strip()) for part in parts)
+        except ValueError:
+            x = y = -1.0
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            self.error(key, f"'{key}' should be two numbers from 0 to 1, x then y "
+                            f"(e.g. 0.5,0.3), not '{show(value)}'",
+                       f"'{key}' 应为两个 0 到 1 之间的数，先横后纵（例如 0.5,0.3），"
+                       f"而不是 '{show(value)}'")
+            return None
+        return (x, y)
+
     # ----------------------------------------------------------------- media
 
     def media(self, key: str, kind: str = "image", value: object = None,

@@ -18,6 +18,8 @@ VIDEO_EXTS = (".mp4", ".webm", ".mov", ".mkv", ".avi")
 _PREFIX = re.compile(r"^\d{1,3}[-_]")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+VARIANT_LANGUAGES = ("zh", "en")  # cover.en.jpg beside cover.jpg: the picture for English
+_LANG_SUFFIX = re.compile(r"\.(zh|en)$")
 
 # Editor, office and sync-tool leftovers (matched case-insensitively). Hidden names
 # (leading ".") are ignored before these patterns are consulted.
@@ -155,6 +157,22 @@ class MediaResolver:
             self._escapes[rel] = found
         return found
 
+    def variants(self, rel: str) -> tuple[tuple[str, str, Path], ...]:
+        """Pictures for one language beside ``rel``: ``images/cover.en.jpg`` for
+        ``images/cover.jpg``. Each candidate is remembered in ``checked``, so a
+        variant added or removed later is noticed like any other picture."""
+        stem, ext = posixpath.splitext(rel)
+        if _LANG_SUFFIX.search(stem):
+            return ()  # the named file is itself a variant
+        found = []
+        for lang in VARIANT_LANGUAGES:
+            candidate = f"{stem}.{lang}{ext}"
+            abspath = os.path.join(self.root, candidate)
+            self.checked[abspath] = self.state(abspath)
+            if self.checked[abspath] is True and not self.escapes(candidate):
+                found.append((lang, candidate, Path(abspath)))
+        return tuple(found)
+
     def relative(self, source: str, src: str) -> str | None:
         """``src`` written in ``source`` as a root-relative path, or None if it escapes."""
         src = src.replace("\\", "/")
@@ -227,4 +245,4 @@ class MediaResolver:
             return None
         return Media(src=rel, path=Path(abspath), kind=kind,
                      caption=caption if caption is not None else Text(),
-                     poster=poster)
+                     poster=poster, variants=self.variants(rel) if kind == "image" else ())
