@@ -29,6 +29,12 @@ _DATETIME = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
 
 
+def _breaks(text: str) -> str:
+    """``\\n`` typed in a text (YAML keeps it as two characters outside double
+    quotes) is a line break staff asked for, e.g. in a long title."""
+    return text.replace("\\n", "\n") if "\\n" in text else text
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
@@ -167,9 +173,9 @@ class Fields:
                     self.error(key, f"'{key}' ({lang}) should be text",
                                f"'{key}'（{lang}）应为文字", item_line)
                     continue
-                pairs.append((lang, str(item)))
+                pairs.append((lang, _breaks(str(item))))
             return Text(tuple(pairs), self.lang)
-        return Text(((self.lang, str(value)),), self.lang)
+        return Text(((self.lang, _breaks(str(value))),), self.lang)
 
     def string(self, key: str, default: str = "") -> str:
         value = self.get(key)
