@@ -75,6 +75,8 @@ PICTURES: tuple[Picture, ...] = (
     Picture("06-lessons/images/cover.jpg", "cover", "四条启示", "Four lessons", "06"),
     Picture("07-party-history/images/cover.jpg", "cover", "岐山党史", "Qishan party history",
             "07"),
+    Picture("07-party-history/images/sample.jpg", "photo", "示例条目 · 史料图片待补充",
+            "Sample entry: archive picture to come"),
     # history
     Picture("01-history/images/approach.jpg", "photo", "融入发展抓党建", "Party building within development"),
     Picture("01-history/images/center-opening.jpg", "photo", "凤鸣镇企业党群服务中心",

@@ -12,9 +12,9 @@ headline as a whole (not line by line), trading off:
 * no last line of a single character ("点。"),
 
 and always keeps the punctuation rules of :mod:`kiosk.text.linebreak`. A list
-separator written with spaces around it (``一个平台 · 五大中心``) is a good place to
-break; the separator is then left out, so it never dangles at a line end or
-starts a line.
+separator written with spaces around it (``一个平台 · 五大中心``, ``党建 —— 一个平台``)
+is a good place to break; the separator is then left out, so it never dangles at
+a line end or starts a line.
 
 Staff can force a break: a line break in the text (``\\n`` in a YAML text) always
 starts a new line; a zero-width space (U+200B) marks a preferred break.
@@ -32,7 +32,7 @@ EVEN = 100  # the cost of a line left empty, scaled by the square of its empty s
 ORPHAN = 300  # a last line with one character
 ZERO_WIDTH_SPACE = "\u200b"
 
-_SEPARATOR = re.compile(r"\s+([·•|｜])\s+")
+_SEPARATOR = re.compile(r"\s+([·•|｜]|——|—)\s+")
 _PUNCT = frozenset("，。、；：？！”’）》」』】…—·,.;:?!)")
 
 
