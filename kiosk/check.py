@@ -90,7 +90,8 @@ def _line_of(root: Path, rel: str, text: str, fallback: int | None) -> int | Non
 
 
 def _markdown_sources(content: Content):
-    """(file, Markdown text) for every section intro and exhibit body, per language."""
+    """(file, Markdown text) for every section intro, exhibit body and tour step's talking
+    points, per language."""
     for section in content.sections:
         for _lang, text in section.intro.values:
             yield section.source, text
@@ -101,6 +102,10 @@ def _markdown_sources(content: Content):
                     stem = ex.source.rsplit(".", 1)[0]
                     rel = next((s for s in ex.sources if s == f"{stem}.{lang}.md"), ex.source)
                 yield rel, text
+    for tour in content.tours:
+        for step in tour.steps:
+            for _lang, text in step.notes.values:
+                yield tour.source, text
 
 
 def emphasis_problems(content: Content) -> list[Problem]:

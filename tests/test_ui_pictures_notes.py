@@ -132,3 +132,15 @@ def test_the_party_history_board_is_ready_for_staff(kiosk, demo_content):
     assert app.go("section/party-history")
     kiosk.settle()
     kiosk.find_text("岐山党史")
+
+
+def test_a_picture_inside_the_text_follows_the_language_too(kiosk, demo_content):
+    from kiosk.ui.markdown.widgets import MdPicture
+
+    app = kiosk.start(demo_content)
+    for lang, name in (("zh", "red-engine.jpg"), ("en", "red-engine.en.jpg")):
+        app.set_language(lang)
+        assert app.go("exhibit/lessons/red-engine")
+        kiosk.settle()
+        (picture,) = kiosk.widgets(MdPicture, kiosk.screen)
+        assert Path(picture.source).name == name
