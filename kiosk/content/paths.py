@@ -168,6 +168,11 @@ class MediaResolver:
         for lang in VARIANT_LANGUAGES:
             candidate = f"{stem}.{lang}{ext}"
             abspath = os.path.join(self.root, candidate)
+            try:
+                os.lstat(abspath)  # most pictures have no variant: one look is enough
+            except OSError:
+                self.checked[abspath] = False  # what state() says of a missing file
+                continue
             self.checked[abspath] = self.state(abspath)
             if self.checked[abspath] is True and not self.escapes(candidate):
                 found.append((lang, candidate, Path(abspath)))
