@@ -3,6 +3,7 @@ picture variants (``cover.en.jpg`` beside ``cover.jpg``) and a picture's ``focus
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -111,3 +112,41 @@ def test_the_demo_keeps_its_research_notes_off_the_page(demo_content):
     for ex in history.exhibits:
         for lang in ("zh", "en"):
             assert "资料" not in ex.body.get(lang) and "the source" not in ex.body.get(lang)
+
+
+def _placeholders_tool():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "make_placeholders.py"
+    spec = importlib.util.spec_from_file_location("make_placeholders", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_placeholders", module)  # its dataclasses look themselves up
+    spec.loader.exec_module(sys.modules["make_placeholders"])
+    return sys.modules["make_placeholders"]
+
+
+def test_the_demo_placeholders_have_english_versions_that_the_loader_finds(demo_content):
+    tool = _placeholders_tool()
+    content = load_content(demo_content)
+    shown = {m.src: m for s in content.sections for m in
+             ([s.cover] + [ex.cover for ex in s.exhibits] + [im for ex in s.exhibits for im in ex.images]
+              + [h.image for ex in s.exhibits for h in ex.honors]
+              + [ex.video.poster for ex in s.exhibits if ex.video])
+             if m is not None}
+    for pic in tool.PICTURES:
+        english = demo_content / tool.variant_path(pic.path, "en")
+        assert english.is_file(), english
+        if pic.path in shown:
+            assert shown[pic.path].for_language("en").path == english
+    assert len([p for p in tool.PICTURES if p.path in shown]) >= 40
+
+
+def test_the_placeholder_tool_draws_english_first_for_english_readers(tmp_path):
+    tool = _placeholders_tool()
+    assert tool.variant_path("05-gallery/images/a.jpg", "en") == "05-gallery/images/a.en.jpg"
+    pic = tool.Picture("x.jpg", "photo", "红色引擎", "Red engine")
+    assert pic.words("zh")[:2] == ("红色引擎", "Red engine")
+    assert pic.words("en")[:2] == ("Red engine", "红色引擎")
+    assert tool.main(["--content", str(tmp_path), "--only", "07-party-history", "--no-video"]) == 0
+    made = sorted(p.name for p in (tmp_path / "07-party-history" / "images").iterdir())
+    assert made == ["cover.en.jpg", "cover.jpg", "sample.en.jpg", "sample.jpg"]
