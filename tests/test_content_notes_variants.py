@@ -150,3 +150,9 @@ def test_the_placeholder_tool_draws_english_first_for_english_readers(tmp_path):
     assert tool.main(["--content", str(tmp_path), "--only", "07-party-history", "--no-video"]) == 0
     made = sorted(p.name for p in (tmp_path / "07-party-history" / "images").iterdir())
     assert made == ["cover.en.jpg", "cover.jpg", "sample.en.jpg", "sample.jpg"]
+
+
+def test_the_demo_section_covers_keep_their_number_and_title_in_view(demo_content):
+    content = load_content(demo_content)
+    for section in content.sections:
+        assert section.cover.focus == (0.3, 0.35), section.id
