@@ -108,6 +108,73 @@ def glyph_problems(content: Content, fonts: Sequence[str | os.PathLike]) -> list
     return missing_glyphs(content, charset or frozenset())
 
 
+def _line_of(root: Path, rel: str, text: str, fallback: int | None) -> int | None:
+    """The line of file ``rel`` that holds ``text`` (first match), else ``fallback``."""
+    try:
+        lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return fallback
+    needle = text.strip()
+    for number, line in enumerate(lines, 1):
+        if needle and needle in line:
+            return number
+    return fallback
+
+
+def _markdown_sources(content: Content):
+    """(file, Markdown text) for every section intro, exhibit body and tour step's talking
+    points, per language."""
+    for section in content.sections:
+        for _lang, text in section.intro.values:
+            yield section.source, text
+        for ex in section.exhibits:
+            for lang, text in ex.body.values:
+                rel = ex.source
+                if lang != ex.body.default:
+                    stem = ex.source.rsplit(".", 1)[0]
+                    rel = next((s for s in ex.sources if s == f"{stem}.{lang}.md"), ex.source)
+                yield rel, text
+    for tour in content.tours:
+        for step in tour.steps:
+            for _lang, text in step.notes.values:
+                yield tour.source, text
+
+
+def emphasis_problems(content: Content) -> list[Problem]:
+    """Bold markers (``**``) that would reach the screen as literal asterisks."""
+    from kiosk.ui.markdown.blocks import leftover_markers
+
+    found: list[Problem] = []
+    for rel, text in _markdown_sources(content):
+        lines = text.splitlines()
+        for number, _marker in leftover_markers(text):
+            source_line = lines[number - 1] if 0 < number <= len(lines) else ""
+            line = _line_of(content.root, rel, source_line, None)
+            found.append(problem(
+                rel, line, "warning",
+                "'**' would show on screen as two asterisks: bold needs a closing '**' on the "
+                "same paragraph, and no space just inside the markers",
+                "'**' 会在屏幕上显示成两个星号：加粗要在同一段里用 '**' 收尾，"
+                "且星号内侧不要留空格"))
+    return found
+
+
+def video_problems(content: Content) -> list[Problem]:
+    """A warning when exhibits have videos but this machine cannot play them."""
+    from kiosk.videocheck import playback_installed
+
+    videos = [ex for s in content.sections for ex in s.exhibits if ex.video is not None]
+    if not videos or playback_installed():
+        return []
+    first = videos[0]
+    return [problem(
+        first.source, None, "warning",
+        f"{len(videos)} exhibit(s) have a video, but video playback is not installed on this "
+        "machine (pip install ffpyplayer); visitors see the poster picture instead",
+        f"有 {len(videos)} 个展项带视频，但本机没有安装视频播放组件（pip install ffpyplayer）；"
+        "观众只能看到封面图", "video")]
+
+
 def summary_text(content: Content, errors: int, warnings: int, lang: str = "both") -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
@@ -153,6 +220,8 @@ def collect(content_dir: str | os.PathLike, *, config_path=None, theme_dir=None,
 
     found += accessibility_problems(content, prefix, config, load_theme_for(theme_dir, config),
                                     str(config_path or ""))
+    found += [(prefix, p) for p in emphasis_problems(content)]
+    found += [(prefix, p) for p in video_problems(content)]
     return content, found
 
 

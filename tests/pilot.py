@@ -215,9 +215,11 @@ class Pilot:
         return [w.text for w in self.widgets(Label, where) if w.text]
 
     def find_text(self, text: str, where=None):
-        """The first label (or button) showing ``text`` exactly, on the current screen or bar."""
+        """The first label (or button) showing ``text`` exactly, on the current screen or bar
+        (a headline shows its ``source_text``, broken into lines)."""
         for w in self.widgets(Label, where):
-            if w.text == text and w.get_root_window() is not None and _shown(w):
+            if (w.text == text or getattr(w, "source_text", None) == text) \
+                    and w.get_root_window() is not None and _shown(w):
                 return w
         raise AssertionError(f"no widget shows {text!r}; shown: {self.texts(where)[:40]}")
 

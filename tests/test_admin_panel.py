@@ -140,3 +140,15 @@ def test_visitor_figures_come_from_the_analytics_database(kiosk, tmp_path):
     # opening the panel was a touch after idle: one session today, in this week's file too
     kiosk.find_text("今天：1")
     kiosk.find_text("最近 7 天：1")
+
+
+def test_staff_learn_that_video_cannot_play_from_the_panel_and_status(
+        kiosk, tmp_path, monkeypatch, demo_content):
+    from kiosk import videocheck
+
+    monkeypatch.setattr(videocheck, "playback_installed", lambda: False)
+    app = open_panel(kiosk, tmp_path, content=demo_content)
+    lines = [w.text for w in kiosk.widgets(ProblemLine, panel(kiosk))]
+    assert app.ui("no_video") in lines and "ffpyplayer" in app.ui("no_video")
+    app.write_status()
+    assert kiosk.status()["video_playback"] is False

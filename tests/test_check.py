@@ -135,3 +135,43 @@ def test_check_includes_kiosk_yaml_problems(tmp_path: Path):
     assert any(line.startswith(f"{config}:2: warning:") and "fullscreen" in line
                for line in lines), lines
     assert code == 0
+
+
+def _hall(tmp_path: Path, body: str, front: str = "") -> Path:
+    root = tmp_path / "content"
+    (root / "01-centers").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: 展厅\n", encoding="utf-8")
+    (root / "01-centers" / "_section.yaml").write_text("title: 中心\nlayout: grid\n",
+                                                      encoding="utf-8")
+    (root / "01-centers" / "service.md").write_text(
+        f"---\ntitle: 企业服务中心\n{front}---\n\n{body}", encoding="utf-8")
+    return root
+
+
+def test_bold_next_to_chinese_quotes_passes_the_check(tmp_path):
+    root = _hall(tmp_path, "坚持**“企业需要什么就加什么”**的原则。\n")
+    assert check(str(root), lang="en") == (0, ["content OK: 1 section, 1 exhibit, 0 tours"])
+
+
+def test_check_warns_about_asterisks_that_would_show_on_screen(tmp_path):
+    root = _hall(tmp_path, "第一段。\n\n坚持**“企业需要什么就加什么” 的原则。\n\n`**` 在代码里不算。\n")
+    code, lines = check(str(root), lang="zh")
+    assert code == 0  # a warning, the page still shows
+    assert lines[0] == (f"{root}/01-centers/service.md:7: warning: '**' 会在屏幕上显示成两个星号："
+                        "加粗要在同一段里用 '**' 收尾，且星号内侧不要留空格")
+    assert len(lines) == 2
+
+
+def test_check_tells_staff_when_videos_cannot_play(tmp_path, monkeypatch):
+    import kiosk.videocheck
+
+    root = _hall(tmp_path, "正文。\n", "video: media/intro.mp4\n")
+    (root / "01-centers" / "media").mkdir()
+    (root / "01-centers" / "media" / "intro.mp4").write_bytes(b"\0" * 64)
+    monkeypatch.setattr(kiosk.videocheck, "playback_installed", lambda: False)
+    code, lines = check(str(root), lang="en")
+    assert code == 0
+    assert lines[0].startswith(f"{root}/01-centers/service.md: warning: 1 exhibit(s) have a video,"
+                               " but video playback is not installed")
+    monkeypatch.setattr(kiosk.videocheck, "playback_installed", lambda: True)
+    assert check(str(root), lang="en")[1] == ["content OK: 1 section, 1 exhibit, 0 tours"]

@@ -184,3 +184,25 @@ def test_blocks_module_does_not_import_kivy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_bold_around_chinese_quotes_is_bold_not_asterisks():
+    from kiosk.ui.markdown.blocks import leftover_markers
+
+    text = "坚持**“企业需要什么就加什么”**的原则，做到**《服务清单》**上墙。"
+    (para,) = parse_blocks(text)
+    assert para.inlines == (
+        Text("坚持"), Strong((Text("“企业需要什么就加什么”"),)), Text("的原则，做到"),
+        Strong((Text("《服务清单》"),)), Text("上墙。"))
+    assert "*" not in plain_text(para.inlines)
+    assert leftover_markers(text) == []
+    # English keeps CommonMark's rules
+    (para,) = parse_blocks('the **"whatever firms need"** rule')
+    assert para.inlines[1] == Strong((Text('"whatever firms need"'),))
+
+
+def test_unclosed_bold_is_found_on_its_line():
+    from kiosk.ui.markdown.blocks import leftover_markers
+
+    text = "第一段。\n\n第二段**没有收尾，\n接着写。\n\n`**` 代码里不算"
+    assert leftover_markers(text) == [(3, "**")]

@@ -54,7 +54,8 @@ def test_the_demo_has_a_delegation_tour_through_the_whole_story():
     assert 10 <= len(tour.steps) <= 14
     assert "1+5+N" in tour.title.get("zh")
     visited = {step.section for step in tour.steps}
-    assert visited == {s.id for s in content.home_sections()}  # every part of the story
+    # every part of the story; the party-history board holds sample entries until staff fill it
+    assert visited == {s.id for s in content.home_sections()} - {"party-history"}
     assert all(route_exists(content, step.route) for step in tour.steps)
     assert all(step.notes.get("zh") and step.notes.get("en") for step in tour.steps)
     assert any(step.photo is not None for step in tour.steps)

@@ -2,8 +2,11 @@
 
 No real photographs of the centre are bundled, so every picture in content/ is a
 drawn stand-in that says so in large letters ("示意图 · PLACEHOLDER") and names
-what it stands for. Replace a file with a real photo of the same name and the
-exhibition picks it up; run this script again to restore the placeholders.
+what it stands for. Each picture also gets an English variant beside it
+(``cover.en.jpg`` for ``cover.jpg``), with the English words first, which the
+kiosk shows to visitors reading English. Replace a file with a real photo of the
+same name and the exhibition picks it up (delete its ``.en`` variant if the
+photo carries no words); run this script again to restore the placeholders.
 
     .venv/bin/python tools/make_placeholders.py            # writes into content/
     .venv/bin/python tools/make_placeholders.py --only 05-gallery
@@ -52,6 +55,13 @@ class Picture:
     zh: str
     en: str
     extra: str = ""  # cover: section number; cert/press: issuer or year line
+    extra_en: str = ""  # the same line for the English variant (cert/press/panel)
+
+    def words(self, lang: str) -> tuple[str, str, str]:
+        """(main line, second line, extra line) in the order a reader of ``lang`` wants."""
+        if lang == "en":
+            return self.en, self.zh, self.extra_en or self.extra
+        return self.zh, self.en, self.extra
 
 
 PICTURES: tuple[Picture, ...] = (
@@ -63,6 +73,10 @@ PICTURES: tuple[Picture, ...] = (
     Picture("04-honors/images/cover.jpg", "cover", "荣誉与报道", "Honors and press", "04"),
     Picture("05-gallery/images/cover.jpg", "cover", "中心掠影", "Around the center", "05"),
     Picture("06-lessons/images/cover.jpg", "cover", "四条启示", "Four lessons", "06"),
+    Picture("07-party-history/images/cover.jpg", "cover", "岐山党史", "Qishan party history",
+            "07"),
+    Picture("07-party-history/images/sample.jpg", "photo", "示例条目 · 史料图片待补充",
+            "Sample entry: archive picture to come"),
     # history
     Picture("01-history/images/approach.jpg", "photo", "融入发展抓党建", "Party building within development"),
     Picture("01-history/images/center-opening.jpg", "photo", "凤鸣镇企业党群服务中心",
@@ -98,20 +112,24 @@ PICTURES: tuple[Picture, ...] = (
     # honors: certificates and press
     Picture("04-honors/images/cert-innovation.jpg", "cert", "全省非公党建创新成果三等奖",
             "Provincial non-public sector party-building innovation, third prize",
-            "省非公党建工委 · 2016"),
+            "省非公党建工委 · 2016", "Shaanxi working committee · 2016"),
     Picture("04-honors/images/cert-reform.jpg", "cert", "陕西组织工作改革创新奖三等奖",
             "Shaanxi Organisational Work Reform and Innovation Award, third prize",
-            "中共陕西省委组织部 · 2016年度"),
+            "中共陕西省委组织部 · 2016年度", "Organisation Department of Shaanxi · 2016"),
     Picture("04-honors/images/cert-first.jpg", "panel", "全省首家县级企业党群服务中心",
-            "First county-level enterprise service center in the province", "区域性 · 开放性 · 综合性"),
+            "First county-level enterprise service center in the province", "区域性 · 开放性 · 综合性",
+            "Regional · open · all-round"),
     Picture("04-honors/images/cert-onsite.jpg", "panel", "现场会观摩点",
-            "Site visited by provincial meetings", "全省现场会 · 宝鸡市现场推进会"),
-    Picture("04-honors/images/press-xinhua.jpg", "press", "新华网", "Xinhuanet", "网络报道"),
+            "Site visited by provincial meetings", "全省现场会 · 宝鸡市现场推进会",
+            "Provincial and Baoji city on-site meetings"),
+    Picture("04-honors/images/press-xinhua.jpg", "press", "新华网", "Xinhuanet", "网络报道",
+            "Online report"),
     Picture("04-honors/images/press-qiyedangjian.jpg", "press", "《企业党建》", "Qiye Dangjian (journal)",
-            "期刊报道"),
-    Picture("04-honors/images/press-shaanxi-daily.jpg", "press", "《陕西日报》", "Shaanxi Daily", "报纸报道"),
+            "期刊报道", "Journal article"),
+    Picture("04-honors/images/press-shaanxi-daily.jpg", "press", "《陕西日报》", "Shaanxi Daily", "报纸报道",
+            "Newspaper report"),
     Picture("04-honors/images/press-contemporary.jpg", "press", "《当代陕西》", "Contemporary Shaanxi",
-            "期刊报道"),
+            "期刊报道", "Journal article"),
     # gallery
     Picture("05-gallery/images/hall-overview.jpg", "photo", "党群服务大厅", "Service hall"),
     Picture("05-gallery/images/hall-windows.jpg", "photo", "一厅式办公窗口", "One-hall service windows"),
@@ -139,9 +157,15 @@ PICTURES: tuple[Picture, ...] = (
 )
 
 
+THEME_FONTS = ROOT / "themes" / "party-red" / "fonts"  # the same design, Chinese face only
+
+
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     path = BOLD if bold and BOLD.exists() else REGULAR
     if not path.exists():
+        fallback = THEME_FONTS / ("NotoSansSC-Bold.otf" if bold else "NotoSansSC-Regular.otf")
+        if fallback.exists():
+            return ImageFont.truetype(str(fallback), size)
         sys.exit(f"font not found: {path} (install the Debian package fonts-noto-cjk)")
     return ImageFont.truetype(str(path), size, index=SC_FACE)
 
@@ -190,9 +214,11 @@ def frame(draw, box, colour, width: int = 4, gap: int = 10) -> None:
     draw.rectangle((x0 + gap, y0 + gap, x1 - gap, y1 - gap), outline=colour, width=max(1, width // 2))
 
 
-def photo(pic: Picture, size=SIZE) -> Image.Image:
+def photo(pic: Picture, size=SIZE, lang: str = "zh") -> Image.Image:
     """A cream card on red. The words stay within the middle third of the width,
     so they survive when a portrait screen crops the picture to its centre."""
+    main, second, _extra = pic.words(lang)
+    head, sub = ("PLACEHOLDER", "示意图") if lang == "en" else ("示意图", "PLACEHOLDER")
     w, h = size
     s = h / 1000
     img = gradient(size, RED, RED_DARK)
@@ -202,33 +228,40 @@ def photo(pic: Picture, size=SIZE) -> Image.Image:
     d.rectangle(card, fill=CREAM)
     frame(d, (card[0] + 14, card[1] + 14, card[2] - 14, card[3] - 14), GOLD, 3, 8)
     column = int(w * 0.34)
-    centred(d, int(150 * s), "示意图", font(int(110 * s), True), RED, w)
-    centred(d, int(290 * s), "PLACEHOLDER", fitted(d, "PLACEHOLDER", int(64 * s), column, True), RED, w)
+    centred(d, int(150 * s), head, fitted(d, head, int(110 * s), column, True), RED, w)
+    centred(d, int(290 * s), sub, fitted(d, sub, int(64 * s), column, True), RED, w)
     d.line((w * 0.4, 395 * s, w * 0.6, 395 * s), fill=GOLD, width=3)
-    centred(d, int(430 * s), pic.zh, fitted(d, pic.zh, int(64 * s), column, True), INK, w)
-    centred(d, int(530 * s), pic.en, fitted(d, pic.en, int(38 * s), column), GREY, w)
+    centred(d, int(430 * s), main, fitted(d, main, int(64 * s), column, True), INK, w)
+    centred(d, int(530 * s), second, fitted(d, second, int(38 * s), column), GREY, w)
     for i, line in enumerate(("非实拍照片，仅作版式示意", "Not a photograph")):
         centred(d, int((690 + i * 42) * s), line, font(int(28 * s)), GREY, w)
     return img
 
 
-def cover(pic: Picture) -> Image.Image:
+def cover(pic: Picture, lang: str = "zh") -> Image.Image:
+    main, second, _extra = pic.words(lang)
     w, h = SIZE
     img = gradient(SIZE, RED_DARK, RED)
     lattice(img, GOLD, 28, 120)
     d = ImageDraw.Draw(img)
     d.rectangle((0, 640, w, 660), fill=GOLD)
     d.text((120, 110), pic.extra, font=font(220, True), fill=GOLD_LIGHT)
-    d.text((120, 380), pic.zh, font=fitted(d, pic.zh, 96, w - 240, True), fill=CREAM)
-    d.text((124, 520), pic.en, font=fitted(d, pic.en, 46, w - 240), fill=GOLD_LIGHT)
-    d.text((120, 720), LABEL, font=font(56, True), fill=CREAM)
-    d.text((120, 810), "岐山县企业党群服务中心 · 党建展示中心", font=font(34), fill=GOLD_LIGHT)
+    d.text((120, 380), main, font=fitted(d, main, 96, w - 240, True), fill=CREAM)
+    d.text((124, 520), second, font=fitted(d, second, 46, w - 240), fill=GOLD_LIGHT)
+    label = "PLACEHOLDER · 示意图" if lang == "en" else LABEL
+    d.text((120, 720), label, font=font(56, True), fill=CREAM)
+    owner = ("Qishan Enterprise Service Center · Party-Building Exhibition" if lang == "en"
+             else "岐山县企业党群服务中心 · 党建展示中心")
+    d.text((120, 810), owner, font=font(34), fill=GOLD_LIGHT)
     d.text((120, 870), NOT_A_PHOTO, font=font(26), fill=(220, 190, 170))
     return img
 
 
-def cert(pic: Picture, heading: str = "荣 誉 证 书",
+def cert(pic: Picture, lang: str = "zh", heading: str = "荣 誉 证 书",
          note: str = "证书样式示意，非原件翻拍 · Not a copy of the real certificate") -> Image.Image:
+    main, second, extra = pic.words(lang)
+    if lang == "en":
+        heading = {"荣 誉 证 书": "CERTIFICATE OF HONOR"}.get(heading, "HONOR PANEL")
     w, h = SIZE
     img = Image.new("RGB", SIZE, CREAM)
     lattice(img, GOLD, 40, 80)
@@ -236,22 +269,24 @@ def cert(pic: Picture, heading: str = "荣 誉 证 书",
     d.rectangle((90, 70, w - 90, h - 70), fill=(252, 246, 232))
     frame(d, (90, 70, w - 90, h - 70), GOLD, 10, 22)
     frame(d, (140, 120, w - 140, h - 120), RED, 2, 6)
-    centred(d, 170, heading, font(96, True), RED, w)
+    centred(d, 170, heading, fitted(d, heading, 96, w - 360, True), RED, w)
     centred(d, 300, LABEL, font(44, True), GOLD, w)
-    centred(d, 400, pic.zh, fitted(d, pic.zh, 72, w - 360, True), INK, w)
-    centred(d, 500, pic.en, fitted(d, pic.en, 36, w - 360), GREY, w)
-    centred(d, 610, pic.extra, fitted(d, pic.extra, 40, w - 360), INK, w)
+    centred(d, 400, main, fitted(d, main, 72, w - 360, True), INK, w)
+    centred(d, 500, second, fitted(d, second, 36, w - 360), GREY, w)
+    centred(d, 610, extra, fitted(d, extra, 40, w - 360), INK, w)
     centred(d, 760, note, font(28), GREY, w)
     return img
 
 
-def press(pic: Picture) -> Image.Image:
+def press(pic: Picture, lang: str = "zh") -> Image.Image:
+    main, second, extra = pic.words(lang)
     w, h = SIZE
     img = Image.new("RGB", SIZE, (244, 240, 230))
     d = ImageDraw.Draw(img)
     d.rectangle((0, 0, w, 190), fill=RED)
-    d.text((80, 40), pic.zh, font=font(92, True), fill=CREAM)
-    d.text((w - 80 - d.textlength(pic.en, font=font(40)), 90), pic.en, font=font(40), fill=GOLD_LIGHT)
+    d.text((80, 40), main, font=fitted(d, main, 92, w - 700, True), fill=CREAM)
+    d.text((w - 80 - d.textlength(second, font=font(40)), 90), second, font=font(40),
+           fill=GOLD_LIGHT)
     d.rectangle((0, 190, w, 200), fill=GOLD)
     # rows of grey bars standing in for columns of text
     for col in range(3):
@@ -262,7 +297,8 @@ def press(pic: Picture) -> Image.Image:
             d.rectangle((x0, y, x0 + length, y + 12), fill=(214, 206, 190))
     d.rectangle((80, 250, w - 80, 430), fill=CREAM, outline=GOLD, width=3)
     centred(d, 270, LABEL, font(58, True), RED, w)
-    text = f"{pic.extra}：岐山县企业党群服务中心 · Press coverage (illustration)"
+    text = (f"{extra}: Qishan Enterprise Service Center · 报道示意" if lang == "en"
+            else f"{extra}：岐山县企业党群服务中心 · Press coverage (illustration)")
     centred(d, 360, text, fitted(d, text, 34, w - 220), INK, w)
     return img
 
@@ -309,9 +345,15 @@ def video(path: Path, poster: Picture) -> bool:
     return True
 
 
-def panel(pic: Picture) -> Image.Image:
+def panel(pic: Picture, lang: str = "zh") -> Image.Image:
     """An honor that came without a certificate, shown as a plain panel."""
-    return cert(pic, "荣 誉 展 板", "展板样式示意 · Illustration of a display panel")
+    return cert(pic, lang, "荣 誉 展 板", "展板样式示意 · Illustration of a display panel")
+
+
+def variant_path(path: str, lang: str) -> str:
+    """``images/cover.jpg`` → ``images/cover.en.jpg``: the picture for readers of ``lang``."""
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}.{lang}.{ext}"
 
 
 DRAWERS = {"photo": photo, "cover": cover, "cert": cert, "panel": panel, "press": press}
@@ -328,11 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     for pic in PICTURES:
         if not pic.path.startswith(args.only):
             continue
-        out = root / pic.path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        DRAWERS[pic.kind](pic).save(out, "JPEG", quality=86, optimize=True, progressive=True)
-        total += out.stat().st_size
-        print(f"{out.stat().st_size // 1024:5d} KB  {pic.path}")
+        for lang, rel in (("zh", pic.path), ("en", variant_path(pic.path, "en"))):
+            out = root / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            DRAWERS[pic.kind](pic, lang=lang).save(out, "JPEG", quality=86, optimize=True,
+                                                   progressive=True)
+            total += out.stat().st_size
+            print(f"{out.stat().st_size // 1024:5d} KB  {rel}")
     if "_shared/logo.png".startswith(args.only):
         logo(root / "_shared/logo.png")
         print("      logo  _shared/logo.png")

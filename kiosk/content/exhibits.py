@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 
@@ -12,14 +13,14 @@ from .model import Exhibit, Honor, Media, Problem, StatItem, Text
 from .paths import MediaResolver, id_from_name
 from .source import LineDict, ParsedFile, problem
 
-PAGE_FIELDS = ("title", "date", "summary", "cover", "images", "video", "featured", "draft",
-               "publish_from", "publish_until", "order", "audio")
-TRANSLATION_FIELDS = ("title", "summary")
-STRUCTURED_FIELDS = ("type", "title", "summary", "date", "cover", "featured", "draft",
-                     "publish_from", "publish_until", "order", "items")
-STAT_FIELDS = ("value", "label", "unit", "suffix", "decimals", "note")
-HONOR_FIELDS = ("title", "year", "issuer", "description", "image")
-IMAGE_ITEM_FIELDS = ("src", "caption")
+PAGE_FIELDS = ("title", "date", "summary", "cover", "focus", "images", "video", "featured",
+               "draft", "publish_from", "publish_until", "order", "notes", "audio")
+TRANSLATION_FIELDS = ("title", "summary", "notes")
+STRUCTURED_FIELDS = ("type", "title", "summary", "date", "cover", "focus", "featured", "draft",
+                     "publish_from", "publish_until", "order", "items", "notes")
+STAT_FIELDS = ("value", "label", "unit", "suffix", "decimals", "note", "notes")
+HONOR_FIELDS = ("title", "year", "issuer", "description", "image", "focus", "notes")
+IMAGE_ITEM_FIELDS = ("src", "caption", "focus")
 VIDEO_FIELDS = ("src", "poster", "caption")
 
 _BODY_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
@@ -43,14 +44,22 @@ class Built:
         self.problems = problems
 
 
+def with_focus(media: Media | None, focus: tuple[float, float] | None) -> Media | None:
+    """``media`` with the focal point written beside it (if any)."""
+    if media is None or focus is None:
+        return media
+    return dataclasses.replace(media, focus=focus)
+
+
 def _common(f: Fields) -> dict:
     return {
         "summary": f.text("summary"),
         "date": f.date("date"),
-        "cover": f.media("cover", "image"),
+        "cover": with_focus(f.media("cover", "image"), f.focus()),
         "featured": f.boolean("featured"),
         "schedule": f.schedule(),
         "order": f.integer("order"),
+        "notes": f.text("notes"),
     }
 
 
@@ -81,6 +90,7 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
     if not title:
         return Built(None, problems)
     summary = common.pop("summary")
+    notes = common.pop("notes")
     sources = [main.path]
     main_name = posixpath.basename(main.path)
     for tr_lang, tr in translations:
@@ -102,12 +112,13 @@ def build_page(main: ParsedFile, translations: list[tuple[str, ParsedFile]], sec
                                f"翻译文件里的 '{key}' 不起作用；请写在 {main_name} 里")
             title = title.merged(tf.text("title"))
             summary = summary.merged(tf.text("summary"))
+            notes = notes.merged(tf.text("notes"))
         if tr.body.strip():
             body = body.merged(Text(((tr_lang, tr.body),), lang))
         _check_body_images(tr, resolver, problems)
     exhibit = Exhibit(
         id=exhibit_id(main_name), section=section, title=title, kind="page",
-        summary=summary, body=body, images=images, video=video,
+        summary=summary, body=body, images=images, video=video, notes=notes,
         source=main.path, sources=tuple(sources), body_line=main.body_line,
         narration=narration, captions=captions, **common)
     return Built(exhibit, problems)
@@ -128,8 +139,8 @@ def _images(f: Fields) -> tuple[Media, ...]:
             sub.unknown(IMAGE_ITEM_FIELDS)
             caption = sub.text("caption")
             src = sub.get("src", required=True)
-            media = sub.media("src", "image", caption=caption, label=None) \
-                if src is not None else None
+            media = with_focus(sub.media("src", "image", caption=caption, label=None),
+                               sub.focus()) if src is not None else None
         else:
             sub = f.nested({}, "", (f"image {i + 1}: ", f"第 {i + 1} 张图片："), line=line)
             media = sub.media(f"images[{i + 1}]", "image", value=item, line=line, label=None)
@@ -229,7 +240,9 @@ def _honor(f: Fields) -> Honor | None:
     year = f.string("year")
     issuer = f.text("issuer")
     description = f.text("description")
-    image = f.media("image", "image")
+    image = with_focus(f.media("image", "image"), f.focus())
+    notes = f.text("notes")
     if not title:
         return None
-    return Honor(title=title, year=year, issuer=issuer, description=description, image=image)
+    return Honor(title=title, year=year, issuer=issuer, description=description, image=image,
+                 notes=notes)

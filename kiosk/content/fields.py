@@ -29,6 +29,12 @@ _DATETIME = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
 
 
+def _breaks(text: str) -> str:
+    """``\\n`` typed in a text (YAML keeps it as two characters outside double
+    quotes) is a line break staff asked for, e.g. in a long title."""
+    return text.replace("\\n", "\n") if "\\n" in text else text
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """The choice ``word`` was most likely meant to be (a typo), or None: the one
     suggestion used for content, kiosk.yaml and themes alike."""
@@ -169,9 +175,9 @@ class Fields:
                     self.error(key, f"'{key}' ({lang}) should be text",
                                f"'{key}'（{lang}）应为文字", item_line)
                     continue
-                pairs.append((lang, str(item)))
+                pairs.append((lang, _breaks(str(item))))
             return Text(tuple(pairs), self.lang)
-        return Text(((self.lang, str(value)),), self.lang)
+        return Text(((self.lang, _breaks(str(value))),), self.lang)
 
     def string(self, key: str, default: str = "") -> str:
         value = self.get(key)
@@ -311,6 +317,25 @@ class Fields:
                          "'publish_until' is not after 'publish_from', so this is never shown",
                          "'publish_until' 不晚于 'publish_from'，因此永远不会显示")
         return Schedule(draft=draft, publish_from=start, publish_until=end)
+
+    def focus(self, key: str = "focus") -> tuple[float, float] | None:
+        """``focus: 0.5,0.3``: the point of a picture to keep in view when it is cropped,
+        x then y, each from 0 (left, top) to 1 (right, bottom)."""
+        value = self.get(key)
+        if value is None:
+            return None
+        parts = value if isinstance(value, list) else str(value).replace("，", ",").split(",")
+        try:
+            x, y = (float(str(part).strip()) for part in parts)
+        except ValueError:
+            x = y = -1.0
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            self.error(key, f"'{key}' should be two numbers from 0 to 1, x then y "
+                            f"(e.g. 0.5,0.3), not '{show(value)}'",
+                       f"'{key}' 应为两个 0 到 1 之间的数，先横后纵（例如 0.5,0.3），"
+                       f"而不是 '{show(value)}'")
+            return None
+        return (x, y)
 
     # ----------------------------------------------------------------- media
 

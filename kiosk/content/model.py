@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 LAYOUTS = ("timeline", "stats", "honors", "grid", "gallery", "article")
@@ -112,6 +112,16 @@ class Media:
     kind: str = "image"  # "image" or "video"
     caption: Text = EMPTY
     poster: Media | None = None  # still image shown for a video before/without playback
+    # pictures for one language, found beside the file: ``cover.en.jpg`` for ``cover.jpg``
+    variants: tuple[tuple[str, str, Path], ...] = ()  # (language, src, path)
+    focus: tuple[float, float] | None = None  # (x, y) in 0..1 from the top left: kept in view
+
+    def for_language(self, lang: str | None) -> Media:
+        """This picture as a reader of ``lang`` sees it: its variant for that language, if any."""
+        for variant_lang, src, path in self.variants:
+            if variant_lang == lang:
+                return replace(self, src=src, path=path, variants=())
+        return self
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,7 @@ class Honor:
     issuer: Text = EMPTY
     description: Text = EMPTY
     image: Media | None = None
+    notes: Text = EMPTY  # for staff only: never shown on screen
 
 
 @dataclass(frozen=True)
@@ -189,6 +200,7 @@ class Exhibit:
     body_line: int = 1  # line in ``source`` where the Markdown body starts
     narration: tuple[tuple[str, Media], ...] = ()  # (language, sound file): kiosk/a11y/media.py
     captions: tuple[tuple[str, Media], ...] = ()  # (language, WebVTT file) of the video
+    notes: Text = EMPTY  # for staff only (sources, open questions): never shown on screen
 
     @property
     def route(self) -> str:
@@ -226,6 +238,7 @@ class Section:
     schedule: Schedule = ALWAYS
     folder: str = ""  # folder name relative to the content root
     source: str = ""  # the _section.yaml file, relative to the content root
+    notes: Text = EMPTY  # for staff only: never shown on screen
 
     @property
     def route(self) -> str:

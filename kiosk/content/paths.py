@@ -22,6 +22,8 @@ _KINDS = {"image": (IMAGE_EXTS, "an image", "图片"), "video": (VIDEO_EXTS, "a 
 _PREFIX = re.compile(r"^\d{1,3}[-_]")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+VARIANT_LANGUAGES = ("zh", "en")  # cover.en.jpg beside cover.jpg: the picture for English
+_LANG_SUFFIX = re.compile(r"\.(zh|en)$")
 
 # Editor, office and sync-tool leftovers (matched case-insensitively). Hidden names
 # (leading ".") are ignored before these patterns are consulted.
@@ -195,6 +197,27 @@ class MediaResolver:
             self._escapes[rel] = found
         return found
 
+    def variants(self, rel: str) -> tuple[tuple[str, str, Path], ...]:
+        """Pictures for one language beside ``rel``: ``images/cover.en.jpg`` for
+        ``images/cover.jpg``. Each candidate is remembered in ``checked``, so a
+        variant added or removed later is noticed like any other picture."""
+        stem, ext = posixpath.splitext(rel)
+        if _LANG_SUFFIX.search(stem):
+            return ()  # the named file is itself a variant
+        found = []
+        for lang in VARIANT_LANGUAGES:
+            candidate = f"{stem}.{lang}{ext}"
+            abspath = os.path.join(self.root, candidate)
+            try:
+                os.lstat(abspath)  # most pictures have no variant: one look is enough
+            except OSError:
+                self.checked[abspath] = False  # what state() says of a missing file
+                continue
+            self.checked[abspath] = self.state(abspath)
+            if self.checked[abspath] is True and not self.escapes(candidate):
+                found.append((lang, candidate, Path(abspath)))
+        return tuple(found)
+
     def relative(self, source: str, src: str) -> str | None:
         """``src`` written in ``source`` as a root-relative path, or None if it escapes."""
         src = src.replace("\\", "/")
@@ -285,4 +308,4 @@ class MediaResolver:
                 return None
         return Media(src=rel, path=Path(abspath), kind=kind,
                      caption=caption if caption is not None else Text(),
-                     poster=poster)
+                     poster=poster, variants=self.variants(rel) if kind == "image" else ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
+from .exhibits import with_focus
 from .fields import LANGUAGES, Fields, did_you_mean, show
 from .model import (
     DEFAULT_LANGUAGE,
@@ -22,8 +23,8 @@ from .source import LineDict, ParsedFile, problem
 
 SITE_FIELDS = ("title", "subtitle", "languages", "home", "attract", "logo", "footer")
 ATTRACT_FIELDS = ("slide_seconds", "prompt")
-SECTION_FIELDS = ("title", "subtitle", "layout", "cover", "intro", "draft",
-                  "publish_from", "publish_until")
+SECTION_FIELDS = ("title", "subtitle", "layout", "cover", "focus", "intro", "draft",
+                  "publish_from", "publish_until", "notes")
 TOUR_FIELDS = ("title", "description", "steps")
 STEP_FIELDS = ("section", "exhibit", "photo", "title", "notes", "seconds")
 
@@ -127,7 +128,8 @@ def build_section(parsed: ParsedFile, folder: str, lang: str,
     layout = f.choice("layout", LAYOUTS, required=True)
     section = Section(
         id=id_from_name(folder), title=title, layout=layout or "grid",
-        subtitle=f.text("subtitle"), intro=f.text("intro"), cover=f.media("cover", "image"),
+        subtitle=f.text("subtitle"), intro=f.text("intro"),
+        cover=with_focus(f.media("cover", "image"), f.focus()), notes=f.text("notes"),
         schedule=f.schedule(), folder=folder, source=parsed.path)
     if not title or layout is None:
         return None, problems

@@ -59,6 +59,15 @@ def wrap_lines(text: str, width: float, font: str, size: float, bold: bool = Fal
     return wrap(text, width, measure_for(font, size, bold))
 
 
+def headline(text: str, width: float, font: str, size: float, bold: bool = False,
+             max_rows: int = 0) -> list[str]:
+    """The lines of a headline: broken between words, balanced, no orphan
+    (:func:`kiosk.text.headline.headline_lines`)."""
+    from kiosk.text.headline import headline_lines
+
+    return headline_lines(text, width, measure_for(font, size, bold), max_rows)
+
+
 def clear_cache() -> None:
     """Forget all cached widths (e.g. after the theme's font files changed)."""
     _measures.clear()

@@ -10,6 +10,10 @@ Pure Python: the caller supplies ``measure(text) -> width in px``. Rules:
   unless a single word is wider than the whole line;
 * between Chinese characters (and between Chinese and Latin) a line may break
   anywhere else;
+* a separator (``·``, ``—``, ``•``) neither starts nor ends a line: it stays
+  with the words on both sides;
+* a paragraph never ends on a line of a single character ("点。"): the
+  line before gives up a character;
 * spaces where a line was broken are dropped; explicit ``\\n`` are kept.
 
 Widths are the sum of per-character widths (cached in :class:`CharWidths`), so
@@ -28,6 +32,8 @@ NO_LINE_START = frozenset(
 )
 # A line must not end with these (行尾禁则).
 NO_LINE_END = frozenset("“‘（《【「『〔〈〖〘〚｛［([{〝﹁﹃￥＄$£€#＃")
+# Separators keep to the words on both sides: never at the start or the end of a line.
+SEPARATORS = frozenset("·•—・")
 
 SPACES = frozenset(" \t\u00a0\u2002\u2003\u2009")
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -128,7 +134,7 @@ def _atoms(tokens: list[tuple[int, str]]) -> list[tuple[bool, str]]:
         else:
             atoms.append((False, text))
         space_in_glue = False
-        glue_next = text[-1] in NO_LINE_END
+        glue_next = text[-1] in NO_LINE_END or text[-1] in SEPARATORS
     return atoms
 
 
@@ -192,7 +198,34 @@ def _wrap_paragraph(paragraph: str, width: float, measure: CharWidths) -> list[s
         line, used = [pieces[-1]], measure(pieces[-1])
     if line or not lines:
         lines.append("".join(line))
+    if len(lines) > 1:
+        _no_orphan(lines, width, measure)
     return lines
+
+
+def _letters(text: str) -> int:
+    """Characters that are not spaces or punctuation."""
+    return sum(1 for ch in text if not ch.isspace() and ch not in NO_LINE_START
+               and ch not in NO_LINE_END and unicodedata.category(ch)[0] != "P")
+
+
+def _no_orphan(lines: list[str], width: float, measure: CharWidths) -> None:
+    """A last line of one Chinese character ("点。") takes the one before it along
+    (and what must stay with that one), if the line still fits."""
+    last, before = lines[-1], lines[-2]
+    if _letters(last) != 1 or not _is_wide(last.lstrip()[0]):
+        return
+    cut = len(before) - 1
+    # never leave an opening mark at the line end, never start with a closing one
+    while cut > 0 and (before[cut] in NO_LINE_START or before[cut - 1] in NO_LINE_END
+                       or before[cut] in SEPARATORS or before[cut - 1] in SEPARATORS):
+        cut -= 1
+    if cut <= 0 or not _is_wide(before[cut]) or _letters(before[:cut]) < 2:
+        return
+    moved = before[cut:] + last
+    if measure(moved) > width:
+        return
+    lines[-2], lines[-1] = before[:cut].rstrip(" "), moved
 
 
 def wrap(text: str, width: float, measure: Measure) -> list[str]:
@@ -225,4 +258,11 @@ def violations(lines: list[str]) -> list[tuple[int, str]]:
             found.append((i, f"starts with {line[0]!r}"))
         if len(line) > 1 and i < len(lines) - 1 and line[-1] in NO_LINE_END:
             found.append((i, f"ends with {line[-1]!r}"))
+        if len(line) > 1 and i < len(lines) - 1 and line.rstrip()[-1:] in SEPARATORS:
+            found.append((i, f"ends with the separator {line.rstrip()[-1]!r}"))
     return found
+
+
+def orphan(lines: list[str]) -> bool:
+    """True when a paragraph of several lines ends on a line of one Chinese character."""
+    return len(lines) > 1 and _letters(lines[-1]) == 1 and _is_wide(lines[-1].lstrip()[:1] or " ")

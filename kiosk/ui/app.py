@@ -25,7 +25,7 @@ from kivy.properties import (
 from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager, SlideTransition
 from kivy.utils import escape_markup
 
-from kiosk import recovery
+from kiosk import recovery, videocheck
 from kiosk.config import Config
 from kiosk.content.model import Content, Text
 from kiosk.metrics import write_app_metrics
@@ -399,6 +399,7 @@ class KioskApp(App):
             warnings=listed(content.warnings if content else ()),
             sections=[s.id for s in content.home_sections()] if content else [],
             extra={"large_text": bool(self.large_text), "accessibility": self.access.status(),
+                   "video_playback": videocheck.playback_installed(),
                    "window": {"width": int(Window.width), "height": int(Window.height),
                               "rotation": int(Window.rotation)},
                    **({"tour": self.tour_control.status()} if self.tour_control.running else {}),

@@ -396,7 +396,12 @@ def wait_idle(timeout: float = 60.0) -> bool:
 
 
 def preload(media, size, fit_mode: str = "contain") -> None:
-    """Load ``media`` for a widget of ``size`` ahead of time (e.g. the next photo)."""
+    """Load ``media`` for a widget of ``size`` ahead of time (e.g. the next photo),
+    in the variant for the visitor's language when it has one."""
+    if getattr(media, "variants", ()):
+        from kivy.app import App
+
+        media = media.for_language(getattr(App.get_running_app(), "lang", None))
     path = getattr(media, "path", None)
     if path:
         get_loader().preload(str(path), size, fit_mode)
@@ -404,6 +409,7 @@ def preload(media, size, fit_mode: str = "contain") -> None:
 
 def release(media_list) -> int:
     paths = [str(m.path) for m in media_list if getattr(m, "path", None)]
+    paths += [str(path) for m in media_list for _lang, _src, path in getattr(m, "variants", ())]
     return get_loader().release(paths) if paths else 0
 
 

@@ -29,7 +29,7 @@ UI_TEXT = {
     "returning_home": ("即将返回首页", "Returning to the home page"),
     "stay": ("继续浏览", "Keep browsing"),
     "seconds": ("秒", "s"),
-    "no_video": ("本机未安装视频播放组件，暂时只能显示封面。", "Video playback is not installed on this kiosk; showing the poster."),
+    "no_video": ("本机未安装视频播放组件（ffpyplayer）：带视频的展项只显示封面", "Video playback (ffpyplayer) is not installed: exhibits with a video show their poster"),
     "no_items": ("暂无内容", "Nothing here yet"),
     "photo_of": ("第 {n} / {total} 张", "Photo {n} of {total}"),
     "exhibits": ("件展项", "exhibits"),

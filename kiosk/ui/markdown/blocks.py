@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_cjk_friendly import cjk_friendly
 
 # ---------------------------------------------------------------- inline nodes
 
@@ -117,7 +118,30 @@ class CodeBlock:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # cjk_friendly: ``**“重点”**`` next to Chinese text is bold, not literal asterisks
+    # (CommonMark's flanking rules treat full-width quotes as blocking punctuation).
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    return md.use(cjk_friendly)
+
+
+def leftover_markers(text: str) -> list[tuple[int, str]]:
+    """Bold markers (``**``) left as literal text after parsing: ``(line number
+    in text, 1-based; the marker)`` for each line that would show them on screen.
+    Inline code and code blocks are not counted."""
+    if not text or "**" not in text:
+        return []
+    found: list[tuple[int, str]] = []
+    for token in _parser().parse(text):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        line = token.map[0]
+        for child in token.children:
+            if child.type == "softbreak" or child.type == "hardbreak":
+                line += 1
+            elif child.type == "text":
+                if "**" in child.content and (line + 1, "**") not in found:
+                    found.append((line + 1, "**"))
+    return found
 
 
 def parse_blocks(text: str) -> list:

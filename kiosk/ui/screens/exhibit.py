@@ -132,8 +132,7 @@ class ExhibitScreen(KioskScreen):
         self.video = None
         if exhibit.video is None:
             return
-        self.video = VideoBlock(media=exhibit.video, caption=app.t(exhibit.video.caption),
-                                message=app.ui("no_video"))
+        self.video = VideoBlock(media=exhibit.video, caption=app.t(exhibit.video.caption))
         box.add_widget(self.video)
 
     def _fill_body(self, app, content, exhibit):
@@ -147,7 +146,7 @@ class ExhibitScreen(KioskScreen):
         if not text:
             return
         width = self._body_width(app)
-        self.body = build_markdown(text, markdown_style(app), image_resolver(content, exhibit.source),
+        self.body = build_markdown(text, markdown_style(app), image_resolver(content, exhibit.source, app.lang),
                                    width_hint=width)
         holder.add_widget(self.body)
 

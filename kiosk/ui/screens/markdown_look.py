@@ -74,16 +74,17 @@ def markdown_style(app, on_dark: bool = False) -> MarkdownStyle:
     )
 
 
-def image_resolver(content, source: str):
+def image_resolver(content, source: str, lang: str | None = None):
     """``resolve(src) -> file path | None`` for pictures named in the Markdown of ``source``.
 
     Same rules as the loader: relative to the file, inside the content root, no
-    absolute paths, no links leading outside; anything else is not shown.
+    absolute paths, no links leading outside; anything else is not shown. The
+    picture for ``lang`` (``a.en.jpg`` beside ``a.jpg``) is used when there is one.
     """
     resolver = MediaResolver(str(content.root))
 
     def resolve(src: str) -> str | None:
         media = resolver.resolve(source, src, None, "image", "image", [])
-        return str(media.path) if media is not None else None
+        return str(media.for_language(lang).path) if media is not None else None
 
     return resolve

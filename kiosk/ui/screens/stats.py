@@ -24,7 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.layout import Layout
 
 from kiosk.content.model import StatItem
-from kiosk.text.kivy_measure import wrap_lines
+from kiosk.text.kivy_measure import headline
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Card, RowFitGrid
@@ -47,21 +47,12 @@ def balanced(text: str, width: float, font_name: str, size: float, bold: bool = 
     """``text`` broken into as few lines as fit ``width``, each about as long as the others.
 
     For short centred texts: a two-line label reads better as two halves than
-    as a full line and one lonely character.
+    as a full line and one lonely character; Chinese breaks between words
+    (:func:`kiosk.text.kivy_measure.headline`).
     """
     if not text or width <= 1:
         return text
-    lines = wrap_lines(text, width, font_name, size, bold)
-    if len(lines) <= 1:
-        return text
-    lo, hi = width * 0.4, width
-    for _ in range(10):
-        mid = (lo + hi) / 2
-        if len(wrap_lines(text, mid, font_name, size, bold)) <= len(lines):
-            hi = mid
-        else:
-            lo = mid
-    return "\n".join(wrap_lines(text, hi, font_name, size, bold))
+    return "\n".join(headline(text, width, font_name, size, bold))
 
 
 def _text_width(text: str, font_name: str, size: float, bold: bool = False) -> float:

@@ -9,5 +9,7 @@ from kiosk.ui.widgets.common import (
     TapArea,
     TextBlock,
 )
+from kiosk.ui.widgets.headline import Headline
 
-__all__ = ["Card", "KButton", "KLabel", "Picture", "RowFitGrid", "TapArea", "TextBlock"]
+__all__ = ["Card", "Headline", "KButton", "KLabel", "Picture", "RowFitGrid", "TapArea",
+           "TextBlock"]

@@ -40,6 +40,16 @@ def content_problems(app) -> list:
     return [p for p in (content.errors if content else ()) if p.severity == "error"]
 
 
+def videos_without_player(app) -> bool:
+    """True when the content has videos this machine cannot play (staff should know)."""
+    from kiosk.videocheck import playback_installed
+
+    content = app.content
+    has_video = any(ex.video is not None for s in (content.sections if content else ())
+                    for ex in s.exhibits)
+    return has_video and not playback_installed()
+
+
 def problem_text(problem, lang: str) -> str:
     where = problem.path + (f":{problem.line}" if problem.line else "")
     message = problem.message_zh if lang == "zh" and problem.message_zh else problem.message
@@ -172,6 +182,8 @@ class AdminSections(BoxLayout):
             box.add_widget(ProblemLine(text=more))
         for note in recovery.notices():  # the kiosk's own files, found damaged
             box.add_widget(ProblemLine(text=recovered_text(note, app.lang)))
+        if videos_without_player(app):
+            box.add_widget(ProblemLine(text=ui("no_video")))
         w, h = Window.size
         self.display_text = ui("panel_size").format(w=int(w), h=int(h), r=int(Window.rotation))
         gl = gl_info()

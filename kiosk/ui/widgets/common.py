@@ -132,6 +132,8 @@ class Picture(Image):
     draw_pos = ListProperty([0, 0])
     draw_size = ListProperty([0, 0])
     draw_uv = ListProperty([0, 0, 1, 0, 1, 1, 0, 1])
+    # the point to keep in view when ``cover`` crops: (x, y) from the top left, 0..1
+    focus = ObjectProperty(None, allownone=True)
 
     def __init__(self, **kwargs):
         from kiosk.ui.images import get_loader
@@ -146,21 +148,26 @@ class Picture(Image):
         self._loader.register(self)
         self.fbind("size", self._changed)
         self.fbind("fit_mode", self._changed)
-        for name in ("pos", "size", "texture", "fit_mode"):
+        for name in ("pos", "size", "texture", "fit_mode", "focus"):
             self.fbind(name, self._fit)
         # a recycled list places its pictures after filling them: look again once placed
         self.fbind("pos", self._changed)
         self.fbind("parent", self._changed)
 
     def on_media(self, *_):
-        path = getattr(self.media, "path", None)
+        media = self.media
+        if getattr(media, "variants", ()):
+            follow_language(self)
+            media = media.for_language(_current_language())
+        self.focus = getattr(media, "focus", None)
+        path = getattr(media, "path", None)
         self.source = str(path) if path and Path(path).is_file() else ""
 
     def _changed(self, *_):
         self._loader.want(self)
 
     def _fit(self, *_):
-        pos, size, uv = fitted(self.pos, self.size, self.texture, self.fit_mode)
+        pos, size, uv = fitted(self.pos, self.size, self.texture, self.fit_mode, self.focus)
         self.draw_pos, self.draw_size, self.draw_uv = pos, size, uv
 
     # Kivy's Image would read the file itself, whole, on the main thread:
@@ -242,11 +249,47 @@ class Picture(Image):
             self._asked = None
 
 
-def fitted(pos, size, texture, fit_mode: str):
+_language_pictures: weakref.WeakSet = weakref.WeakSet()  # pictures with language variants
+_language_apps: weakref.WeakSet = weakref.WeakSet()
+
+
+def _current_language() -> str | None:
+    from kivy.app import App
+
+    app = App.get_running_app()
+    return getattr(app, "lang", None)
+
+
+def follow_language(picture) -> None:
+    """Show ``picture``'s variant for the visitor's language, now and after each switch."""
+    from kivy.app import App
+
+    _language_pictures.add(picture)
+    app = App.get_running_app()
+    if app is not None and app not in _language_apps and hasattr(app, "lang"):
+        _language_apps.add(app)
+        app.fbind("lang", _language_changed)
+
+
+def _language_changed(*_):
+    for picture in list(_language_pictures):
+        picture.on_media()
+
+
+def cover_window(share: float, focus: float | None) -> float:
+    """Start of the visible part (``share`` of the picture, 0..1) along one axis: centred,
+    or around ``focus`` as far as the picture's edges allow."""
+    if focus is None:
+        return (1 - share) / 2
+    return min(max(focus - share / 2, 0.0), 1 - share)
+
+
+def fitted(pos, size, texture, fit_mode: str, focus=None):
     """Where to draw ``texture`` in a box and which part of it: ``(pos, size, tex_coords)``.
 
     ``contain`` (and ``scale-down``) fits the whole picture, centred; ``cover`` fills
-    the box and crops what overflows by drawing only part of the texture; ``fill``
+    the box and crops what overflows by drawing only part of the texture, keeping
+    ``focus`` ((x, y) from the picture's top left, 0..1) in view when given; ``fill``
     stretches it. No texture: nothing to draw.
     """
     x, y = pos
@@ -260,7 +303,9 @@ def fitted(pos, size, texture, fit_mode: str):
     if fit_mode == "cover":
         scale = max(w / tw, h / th)
         fx, fy = (w / scale) / tw, (h / scale) / th  # the share of the texture that shows
-        fx0, fy0 = (1 - fx) / 2, (1 - fy) / 2
+        fx0 = cover_window(fx, focus[0] if focus else None)
+        # v runs up the drawn picture, the focus down from its top
+        fy0 = cover_window(fy, 1 - focus[1] if focus else None)
         fx1, fy1 = fx0 + fx, fy0 + fy
 
         def at(u, v):  # a point of the texture, whichever way it is flipped

@@ -2,9 +2,10 @@
 
 Kivy plays video through a provider library (``ffpyplayer``, the ``video`` extra
 of this project). Without one Kivy falls back to its ``null`` provider, which
-silently shows nothing: then the block shows the poster picture and a plain
-message instead, so a visitor never faces a black box. With a provider the
-poster is the preview and a tap plays or pauses.
+silently shows nothing: then the block shows the poster picture as a still,
+with its caption and no play button, so a visitor never faces a black box nor a
+technical message (staff are told by ``kiosk check``, the status file and the
+admin panel). With a provider the poster is the preview and a tap plays or pauses.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ class VideoScreenArea(ButtonBehavior, FloatLayout):
 class VideoBlock(BoxLayout):
     """Shows one video :class:`~kiosk.content.model.Media` with its poster and caption.
 
-    ``message`` is the text shown when no player is installed (``app.ui('no_video')``).
     ``available`` is decided when the block is built; ``player`` is the Kivy
     Video widget when there is one.
     """
@@ -55,18 +55,15 @@ class VideoBlock(BoxLayout):
     media = ObjectProperty(None, allownone=True)
     poster = ObjectProperty(None, allownone=True)  # a Media or None
     caption = StringProperty("")
-    message = StringProperty("")
     available = BooleanProperty(False)
     player = ObjectProperty(None, allownone=True)
     state = StringProperty("stop")  # stop | play | pause (mirrors the player)
 
-    def __init__(self, media=None, caption: str = "", message: str = "",
-                 available: bool | None = None, **kwargs):
+    def __init__(self, media=None, caption: str = "", available: bool | None = None, **kwargs):
         super().__init__(**kwargs)
         self.media = media
         self.poster = getattr(media, "poster", None)
         self.caption = caption
-        self.message = message
         self.available = video_available() if available is None else bool(available)
         area = self.ids.area
         if self.available and media is not None and Path(media.path).is_file():
