@@ -30,12 +30,29 @@ class Screens(ScreenManager):
     so what lies behind it need not be drawn."""
 
     covering = BooleanProperty(False)
+    heading = StringProperty("")  # the current screen's title, for the navigation bar
 
     def __init__(self, **kwargs):
+        self._heading_of = None
         super().__init__(**kwargs)
         self.fbind("current_screen", self._check_covering)
+        self.fbind("current_screen", self._follow_heading)
         self.fbind("transition", self._watch_transition)
         self._watch_transition()
+
+    def _follow_heading(self, *_):
+        """Follow the shown screen's heading, also when that screen changes it in place
+        (a language switch reloads the screen without changing which one is shown)."""
+        old, screen = self._heading_of, self.current_screen
+        if old is not None:
+            old.funbind("heading", self._copy_heading)
+        self._heading_of = screen
+        if screen is not None and hasattr(screen, "heading"):
+            screen.fbind("heading", self._copy_heading)
+        self._copy_heading()
+
+    def _copy_heading(self, *_):
+        self.heading = getattr(self.current_screen, "heading", "") or ""
 
     def _watch_transition(self, *_):
         transition = self.transition
