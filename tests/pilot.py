@@ -185,7 +185,9 @@ class Pilot:
     def find_text(self, text: str, where=None):
         """The first label (or button) showing ``text`` exactly, on the current screen or bar."""
         for w in self.widgets(Label, where):
-            if w.text == text and w.get_root_window() is not None and _shown(w):
+            # (a TextBlock shows its ``raw`` text broken into lines)
+            if (w.text == text or getattr(w, "raw", None) == text) and \
+                    w.get_root_window() is not None and _shown(w):
                 return w
         raise AssertionError(f"no widget shows {text!r}; shown: {self.texts(where)[:40]}")
 

@@ -7,6 +7,8 @@ that does not fit, a title left in the other language, a press highlight left be
 
 from __future__ import annotations
 
+import pytest
+
 DEMO_SIZES = [(1080, 1920), (1920, 1080)]
 
 
@@ -21,3 +23,136 @@ def test_the_bar_title_follows_a_language_switch_on_an_exhibit(kiosk, demo_conte
     assert heading.text == "History"
     kiosk.tap(app.root.ids.language)
     assert heading.text == "发展历程"
+
+
+def _clip_of(widget):
+    """The window area a widget can show in: its scrolled lists clip it."""
+    from kivy.core.window import Window
+    from kivy.uix.stencilview import StencilView
+
+    x0, y0, x1, y1 = 0, 0, Window.width, Window.height
+    w = widget.parent
+    while w is not None and w.parent is not w:
+        if isinstance(w, StencilView):
+            ax, ay = w.to_window(w.x, w.y)
+            x0, y0, x1, y1 = max(x0, ax), max(y0, ay), min(x1, ax + w.width), min(y1, ay + w.height)
+        w = w.parent
+    return x0, y0, x1, y1
+
+
+def drawn_box(label):
+    """Where a label's text is drawn, in window coordinates, clipped by its lists."""
+    x, y = label.to_window(label.x, label.y)
+    tw, th = label.texture_size
+    left = x + {"left": 0, "right": label.width - tw}.get(label.halign, (label.width - tw) / 2)
+    bottom = y + {"top": label.height - th, "bottom": 0}.get(label.valign, (label.height - th) / 2)
+    c = _clip_of(label)
+    return max(left, c[0]), max(bottom, c[1]), min(left + tw, c[2]), min(bottom + th, c[3])
+
+
+def shown_labels(kiosk, where=None):
+    """Every label a visitor can see now (inside the window and its lists, not hidden)."""
+    from kivy.uix.label import Label
+
+    found = []
+    for label in kiosk.widgets(Label, where):
+        if not label.text.strip() or label.width < 1 or label.height < 1:
+            continue
+        w, hidden = label, False
+        while w is not None and w.parent is not w:
+            if getattr(w, "opacity", 1) == 0:
+                hidden = True
+            w = w.parent
+        x0, y0, x1, y1 = drawn_box(label)
+        if hidden or x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        found.append(label)
+    return found
+
+
+def text_outside_its_box(kiosk, where=None) -> list[str]:
+    """Labels whose drawn text is wider or taller than the box the layout gave them
+    (what a visitor sees as text cut mid-line or running over its neighbour)."""
+    bad = []
+    for label in shown_labels(kiosk, where):
+        tw, th = label.texture_size
+        if tw > label.width + 2 or th > label.height + 2:
+            bad.append(f"{label.text[:40]!r} {tw:.0f}x{th:.0f} in {label.width:.0f}x{label.height:.0f}")
+    return bad
+
+
+def overlapping_texts(kiosk, where=None) -> list[str]:
+    """Pairs of shown labels whose drawn text overlaps."""
+    boxes = [(label.text[:30], *drawn_box(label)) for label in shown_labels(kiosk, where)]
+    bad = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if min(a[3], b[3]) - max(a[1], b[1]) > 3 and min(a[4], b[4]) - max(a[2], b[2]) > 3:
+                bad.append(f"{a[0]!r} over {b[0]!r}")
+    return bad
+
+
+COMBINATIONS = [
+    pytest.param(size, lang, large, theme, id=f"{size[0]}x{size[1]}-{lang}-{'large' if large else 'normal'}-{theme}")
+    for size, lang, large, theme in [
+        ((1080, 1920), "en", True, "party-red"),
+        ((1920, 1080), "en", True, "party-red"),
+        ((1920, 1080), "zh", False, "party-red"),
+        ((1920, 1080), "en", False, "light"),
+        ((1080, 1920), "en", False, "party-red"),
+        ((540, 960), "en", True, "light"),
+        ((960, 540), "zh", True, "party-red"),
+    ]
+]
+
+
+def start_in(kiosk, demo_content, size, lang, large, theme):
+    app = kiosk.start(demo_content, size=size, theme=theme)
+    app.set_language(lang)
+    app.large_text = large
+    kiosk.settle()
+    return app
+
+
+@pytest.mark.parametrize("size,lang,large,theme", COMBINATIONS)
+def test_home_texts_fit_and_cards_keep_their_pictures_whole(kiosk, demo_content, size, lang, large, theme):
+    from kiosk.ui.screens.home import SectionCard
+
+    app = start_in(kiosk, demo_content, size, lang, large, theme)
+    assert text_outside_its_box(kiosk) == []
+    assert overlapping_texts(kiosk) == []
+    cards = kiosk.widgets(SectionCard)
+    assert len(cards) == 6
+    for card in cards:
+        picture, title = card.ids.picture, card.ids.title
+        # the picture keeps its 16:10 shape, so the number and name printed on it stay whole
+        assert picture.width / picture.height == pytest.approx(1.6, rel=0.01)
+        # and the card's own title sits below it, never on it
+        assert title.top <= picture.y + 1
+        # cut text says so: an ellipsis at the end, never a cut in the middle
+        for label in (card.ids.title, card.ids.subtitle):
+            if label.shortened:
+                assert label.text.endswith("\u2026")
+            assert "\u2026" not in label.text[:-1]
+    # the footer and the bar fit across the screen
+    from kivy.core.window import Window
+    bar = app.root.ids.bar
+    for child in bar.children:
+        if child.opacity:
+            assert child.x >= bar.x - 1 and child.right <= Window.width + 1
+    assert text_outside_its_box(kiosk, bar) == []
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_a_grid_that_goes_on_below_shows_it_scrolls(kiosk, demo_content, size):
+    app = kiosk.start(demo_content, size=size)
+    kiosk.settle()
+    view = kiosk.screen.ids.cards.parent
+    assert view.more_below  # six cards do not fit: the list fades out at its bottom
+    view.scroll_y = 0
+    kiosk.frames(3)
+    assert not view.more_below
+    app.go("section/centers")
+    kiosk.settle()
+    assert kiosk.screen.ids.cards_view.more_below
+    assert text_outside_its_box(kiosk) == []

@@ -19,6 +19,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.recycleview import RecycleView
+from kivy.uix.scrollview import ScrollView
 
 from kiosk.ui.app import load_kv
 
@@ -46,37 +48,158 @@ class KLabel(Label):
         self.height = self.texture_size[1]
 
 
+ELLIPSIS = "\u2026"
+# not left hanging before an ellipsis
+_TRAILING = " \t,;:.!?\u00b7\u2014\u2013-\u3001\uff0c\u3002\uff1b\uff1a\uff01\uff1f\u201c\u2018(\uff08\u300a"
+
+
+def ellipsize(text: str, width: float, measure, force: bool = False) -> str:
+    """``text`` if it fits in ``width`` (and ``force`` is off); else its beginning followed
+    by an ellipsis, cut after a whole word in Latin text and between characters in Chinese."""
+    if not force and measure(text) <= width:
+        return text
+    t = text.rstrip()
+    while t:
+        candidate = t.rstrip(_TRAILING) + ELLIPSIS
+        if t.rstrip(_TRAILING) and measure(candidate) <= width:
+            return candidate
+        last = t[-1]
+        if last.isascii() and last.isalnum() and " " in t.strip():
+            cut = t.rstrip().rfind(" ")
+            t = t[:cut].rstrip() if cut > 0 else t[:-1]
+        else:
+            t = t[:-1]
+    return ELLIPSIS
+
+
+def clamp_lines(lines: list[str], max_lines: int, width: float, measure) -> tuple[list[str], bool]:
+    """At most ``max_lines`` lines, the last ending in an ellipsis when text was left out."""
+    if max_lines <= 0 or len(lines) <= max_lines:
+        return lines, False
+    kept = list(lines[:max_lines])
+    kept[-1] = ellipsize(kept[-1], width, measure, force=True)
+    return kept, True
+
+
 class TextBlock(KLabel):
     """Text that wraps by the Chinese line-breaking rules (no line starts with 。or ends with “).
 
     Set ``raw``; ``text`` is ``raw`` with line breaks placed for the current
     width, font and size. Kivy's own wrapping stays on as a fallback.
+
+    ``lines`` (0: any number) caps the number of lines: what does not fit ends with an
+    ellipsis after the last whole word, and ``shortened`` says so. ``fit_min`` below 1
+    first lets the text shrink (down to that share of its role's size) to fit ``lines``.
     """
 
     raw = StringProperty("")
+    lines = NumericProperty(0)
+    fit_min = NumericProperty(1.0)
+    shortened = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self._rewrap_trigger = Clock.create_trigger(self._rewrap, -1)
         super().__init__(**kwargs)
-        self.fbind("raw", self._rewrap_trigger)
-        self.fbind("width", self._rewrap_trigger)
-        self.fbind("font_size", self._rewrap_trigger)
-        self.fbind("font_name", self._rewrap_trigger)
-        self.fbind("bold", self._rewrap_trigger)
+        for name in ("raw", "width", "font_size", "font_name", "bold", "lines", "fit_min",
+                     "padding"):
+            self.fbind(name, self._rewrap_trigger)
+
+    def _base_size(self) -> float:
+        if self.fit_min >= 1:
+            return self.font_size
+        from kivy.app import App
+
+        app = App.get_running_app()
+        table = getattr(app, "font", None) or {}
+        return float(table.get(self.role, self.font_size))
 
     def _rewrap(self, *_):
-        from kiosk.text.kivy_measure import prewrap
+        from kiosk.text.kivy_measure import measure_for, wrap_lines
 
         pad = self.padding[0] + self.padding[2] if len(self.padding) == 4 else 0
         width = self.width - pad
         if width <= self.font_size * 2:
             self.text = self.raw
             return
-        self.text = prewrap(self.raw, width, self.font_name, self.font_size, self.bold)
+        size = self._base_size()
+        wanted = int(self.lines)
+        lines = wrap_lines(self.raw, width, self.font_name, size, self.bold)
+        if wanted > 0 and self.fit_min < 1:
+            smallest = size * self.fit_min
+            while len(lines) > wanted and size * 0.94 >= smallest:
+                size *= 0.94
+                lines = wrap_lines(self.raw, width, self.font_name, size, self.bold)
+            if abs(size - self.font_size) > 0.05:
+                self.font_size = size  # (laid out again at this size by the trigger)
+        lines, self.shortened = clamp_lines(
+            lines, wanted, width, measure_for(self.font_name, size, self.bold))
+        self.text = "\n".join(lines)
+
+
+_fade_texture = None
+
+
+def fade_texture():
+    """A vertical ramp, clear at the top and solid at the bottom, tinted by a Color."""
+    global _fade_texture
+    if _fade_texture is None:
+        from kivy.graphics.texture import Texture
+
+        steps = 64
+        data = bytearray()
+        for i in range(steps):  # row 0 is the bottom
+            a = round(255 * (1 - i / (steps - 1)) ** 1.6)
+            data += bytes((255, 255, 255, a))
+        tex = Texture.create(size=(1, steps), colorfmt="rgba")
+        tex.blit_buffer(bytes(data), colorfmt="rgba", bufferfmt="ubyte")
+        tex.wrap = "clamp_to_edge"
+        _fade_texture = tex
+    return _fade_texture
+
+
+class ScrollCue:
+    """A list that goes on below its bottom edge fades out there, so the visitor sees it
+    scrolls (with the next row showing through the fade). ``cue_inset``: how far above the
+    widget's bottom its visible part ends (a list running under the navigation bar)."""
+
+    def _init_cue(self):
+        self.fade = fade_texture()
+        for name in ("scroll_y", "height", "viewport_size"):
+            self.fbind(name, self._update_cue)
+        self._update_cue()
+
+    def _update_cue(self, *_):
+        content = self.viewport_size[1] if self.viewport_size else 0
+        self.more_below = content > self.height + 2 and self.scroll_y > 0.002
+
+
+class CueScrollView(ScrollCue, ScrollView):
+    more_below = BooleanProperty(False)
+    cue_inset = NumericProperty(0)
+    fade = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._init_cue()
+
+
+class CueRecycleView(ScrollCue, RecycleView):
+    more_below = BooleanProperty(False)
+    cue_inset = NumericProperty(0)
+    fade = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._init_cue()
 
 
 class RowFitGrid(GridLayout):
-    """A grid whose rows are each as high as their tallest child's ``minimum_height``."""
+    """A grid whose rows are each as high as their tallest child's ``minimum_height``.
+
+    With ``set_heights`` the children are given that height themselves (cards of one row
+    end level, each sized by its content, none stretched past what its row needs)."""
+
+    set_heights = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
@@ -94,6 +217,10 @@ class RowFitGrid(GridLayout):
         for i, child in enumerate(reversed(self.children)):
             rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
         self.rows_minimum = rows
+        if self.set_heights:
+            for i, child in enumerate(reversed(self.children)):
+                child.size_hint_y = None
+                child.height = rows[i // cols]
 
 
 class TapArea(ButtonBehavior, BoxLayout):
@@ -286,9 +413,31 @@ class Card(TapArea):
     title = StringProperty("")
     subtitle = StringProperty("")
     badge = StringProperty("")
-    picture_ratio = NumericProperty(0.62)
+    picture_aspect = NumericProperty(1.6)  # width / height of the picture's box
+    title_lines = NumericProperty(2)
+    subtitle_lines = NumericProperty(2)
     route = StringProperty("")
     extra = ListProperty()
+
+    def height_for(self, width: float, title: str, subtitle: str) -> float:
+        """How tall this card would be ``width`` wide showing ``title`` and ``subtitle``
+        (a recycled list gives its cards one height: the tallest of its items)."""
+        box = self.ids.text_box
+        pad = box.padding
+        inner = width - pad[0] - pad[2]
+        heights = []
+        for label, text in ((self.ids.title, title), (self.ids.subtitle, subtitle)):
+            if not text:
+                heights.append(0)
+                continue
+            label.width = inner
+            label.raw = text
+            label._rewrap()
+            label.text_size = (inner, None)
+            label.texture_update()
+            heights.append(label.texture_size[1])
+        spacing = box.spacing if heights[1] else 0
+        return width / self.picture_aspect + pad[1] + pad[3] + heights[0] + spacing + heights[1]
 
 
 load_kv(__file__, "common.kv")
