@@ -33,11 +33,22 @@ def _clip_of(widget):
     x0, y0, x1, y1 = 0, 0, Window.width, Window.height
     w = widget.parent
     while w is not None and w.parent is not w:
+        bar = getattr(w, "ids", {}).get("bar")
+        if bar is not None and bar.opacity and not _inside(widget, bar):
+            y0 = max(y0, bar.top)  # the navigation bar is drawn over the screens
         if isinstance(w, StencilView):
             ax, ay = w.to_window(w.x, w.y)
             x0, y0, x1, y1 = max(x0, ax), max(y0, ay), min(x1, ax + w.width), min(y1, ay + w.height)
         w = w.parent
     return x0, y0, x1, y1
+
+
+def _inside(widget, parent) -> bool:
+    while widget is not None and widget.parent is not widget:
+        if widget is parent:
+            return True
+        widget = widget.parent
+    return False
 
 
 def drawn_box(label):
@@ -156,3 +167,24 @@ def test_a_grid_that_goes_on_below_shows_it_scrolls(kiosk, demo_content, size):
     kiosk.settle()
     assert kiosk.screen.ids.cards_view.more_below
     assert text_outside_its_box(kiosk) == []
+
+
+@pytest.mark.parametrize("size,lang,large,theme", COMBINATIONS[:4])
+@pytest.mark.parametrize("route", ["exhibit/achievements/services", "exhibit/honors/awards"])
+def test_a_page_with_one_board_is_composed_not_stretched(kiosk, demo_content, route, size, lang, large, theme):
+    from kiosk.ui.screens.honors import HonorCard
+    from kiosk.ui.screens.stats import StatTile
+
+    app = start_in(kiosk, demo_content, size, lang, large, theme)
+    app.go(route)
+    kiosk.settle()
+    tiles = kiosk.widgets(StatTile) + kiosk.widgets(HonorCard)
+    assert len(tiles) >= 3
+    for tile in tiles:
+        # no taller than what it shows needs (its row's tallest neighbour at most)
+        row = [t for t in tiles if abs(t.y - tile.y) < 1]
+        assert tile.height <= max(t.minimum_height for t in row) + 1
+        if isinstance(tile, StatTile):
+            assert tile.height < app.root.height * 0.5
+    assert text_outside_its_box(kiosk) == []
+    assert overlapping_texts(kiosk) == []
