@@ -188,3 +188,40 @@ def test_a_page_with_one_board_is_composed_not_stretched(kiosk, demo_content, ro
             assert tile.height < app.root.height * 0.5
     assert text_outside_its_box(kiosk) == []
     assert overlapping_texts(kiosk) == []
+
+
+THEMES = sorted(p.name for p in (__import__("pathlib").Path(__file__).parent.parent / "themes").iterdir()
+                if (p / "theme.yaml").is_file())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_theme_keeps_its_text_legible(theme):
+    from pathlib import Path
+
+    from kiosk.theme import load_theme
+    from kiosk.ui import style
+
+    loaded, _ = load_theme(Path(__file__).parent.parent / "themes" / theme)
+    table = style.colors(loaded)
+    weak = [f"{fg} on {bg}: {style.contrast(table[fg], table[bg]):.2f}"
+            for fg, bg, need in style.TEXT_PAIRS if style.contrast(table[fg], table[bg]) < need]
+    assert weak == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_photo_viewer_caption_and_arrows_read_in_every_theme(kiosk, demo_content, theme):
+    from kiosk.ui import style
+
+    app = kiosk.start(demo_content, size=(1080, 1920), theme=theme)
+    app.go("photo/gallery/1")
+    kiosk.settle()
+    screen = kiosk.screen
+    under = tuple(screen.backdrop)
+    for label in (screen.ids.caption, screen.ids.counter):
+        assert style.contrast(label.color, under) >= 4.5, label.text
+    # the arrow's disc lies over the photo: even over the theme's strongest colour it reads
+    arrow = screen.ids.next
+    assert arrow.opacity == 1
+    disc = style.over(list(app.colors["viewer"][:3]) + [0.72], app.colors["primary"])
+    assert style.contrast(arrow.color, disc) >= 4.5
+    assert text_outside_its_box(kiosk) == []
