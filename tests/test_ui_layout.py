@@ -225,3 +225,30 @@ def test_the_photo_viewer_caption_and_arrows_read_in_every_theme(kiosk, demo_con
     disc = style.over(list(app.colors["viewer"][:3]) + [0.72], app.colors["primary"])
     assert style.contrast(arrow.color, disc) >= 4.5
     assert text_outside_its_box(kiosk) == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size,lang,large", [((1080, 1920), "zh", False), ((960, 540), "en", True)])
+def test_the_idle_countdown_is_a_themed_card_with_room_around_its_number(kiosk, demo_content, theme, size, lang, large):
+    from kiosk.ui import style
+
+    app = start_in(kiosk, demo_content, size, lang, large, theme)
+    app.go("section/honors")
+    kiosk.settle()
+    idle = app.kiosk_config.idle
+    kiosk.advance(idle.reset_after - idle.countdown + 2, step=1.0)
+    assert app.root.countdown > 0
+    ids = app.root.ids
+    card = ids.countdown_card
+    for label in (ids.countdown_title, ids.countdown_number):
+        assert style.contrast(label.color, app.colors["card"]) >= 4.5
+    stay = ids.countdown_stay
+    assert style.contrast(stay.fg, stay.bg) >= 4.5
+    # the number stands clear of the button below it, everything inside the card
+    assert ids.countdown_number.y >= stay.top + card.spacing - 1
+    number_top = ids.countdown_number.center_y + ids.countdown_number.texture_size[1] / 2
+    assert number_top <= ids.countdown_title.y + 1
+    assert card.y >= 0 and card.top <= app.root.height and card.x >= 0 and card.right <= app.root.width
+    assert text_outside_its_box(kiosk, card) == []
+    kiosk.tap(stay)
+    assert app.root.countdown == -1
