@@ -252,3 +252,27 @@ def test_the_idle_countdown_is_a_themed_card_with_room_around_its_number(kiosk, 
     assert text_outside_its_box(kiosk, card) == []
     kiosk.tap(stay)
     assert app.root.countdown == -1
+
+
+def test_a_card_held_while_the_screen_changes_is_not_left_pressed(kiosk, demo_content):
+    from kivy.tests.common import UnitTestTouch
+
+    from kiosk.ui.screens.timeline import TimelineCard
+
+    app = start_in(kiosk, demo_content, (1080, 1920), "en", True, "party-red")
+    app.go("section/history")
+    kiosk.settle()
+    card = kiosk.widgets(TimelineCard)[0]
+    touch = UnitTestTouch(*card.to_window(*card.center))
+    touch.touch_down()  # a finger rests on a card...
+    kiosk.advance(0.5)
+    assert card.state == "down"
+    app.go("section/gallery")  # ...while the screen changes (another finger, a guide's clicker)
+    kiosk.settle()
+    app.back()
+    kiosk.settle()
+    assert kiosk.route == "section/history"
+    pressed = [w for w in kiosk.widgets(where=kiosk.screen) if getattr(w, "state", None) == "down"]
+    assert pressed == []
+    touch.touch_up()
+    kiosk.frames(3)

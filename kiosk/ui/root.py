@@ -37,6 +37,7 @@ class Screens(ScreenManager):
         super().__init__(**kwargs)
         self.fbind("current_screen", self._check_covering)
         self.fbind("current_screen", self._follow_heading)
+        self.fbind("current_screen", self._release_presses)
         self.fbind("transition", self._watch_transition)
         self._watch_transition()
 
@@ -50,6 +51,16 @@ class Screens(ScreenManager):
         if screen is not None and hasattr(screen, "heading"):
             screen.fbind("heading", self._copy_heading)
         self._copy_heading()
+
+    def _release_presses(self, *_):
+        """No press highlight outlives the screen it was on: a card held while the screen
+        changed (a second finger on Back, the idle timer) shows released when seen again."""
+        from kivy.uix.behaviors import ButtonBehavior
+
+        for screen in self.screens:
+            for widget in screen.walk(restrict=True):
+                if isinstance(widget, ButtonBehavior) and widget.state == "down":
+                    widget.state = "normal"
 
     def _copy_heading(self, *_):
         self.heading = getattr(self.current_screen, "heading", "") or ""
