@@ -276,3 +276,16 @@ def test_a_card_held_while_the_screen_changes_is_not_left_pressed(kiosk, demo_co
     assert pressed == []
     touch.touch_up()
     kiosk.frames(3)
+
+
+def test_a_cut_between_screens_never_draws_two_screens_at_once(kiosk, demo_content):
+    app = kiosk.start(demo_content, size=(1080, 1920), transitions="none")
+    kiosk.settle()
+    for route in ("section/history", "home", "section/gallery", "photo/gallery/1"):
+        app.go(route)
+        for _ in range(3):  # every frame of the change
+            shown = [s for s in app.manager.children if s.opacity > 0]
+            assert len(shown) == 1, route
+            kiosk.frames(1)
+        assert kiosk.route == route
+        assert [s.name for s in app.manager.children if s.opacity > 0] == [route]

@@ -12,7 +12,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import ScreenManager
+from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
 from kiosk.ui.admin_gesture import AdminGesture  # noqa: F401  (the hidden staff gesture, root.kv)
@@ -21,6 +21,23 @@ from kiosk.ui.app import load_kv
 SWIPE_MIN = 0.18  # of the window width
 SWIPE_MAX_TIME = 0.9  # seconds
 EDGE = 0.06  # of the window width
+
+
+class CutTransition(NoTransition):
+    """A cut from one screen to the next. Kivy's own keeps the old screen in the tree until
+    the next frame, so for one frame both are drawn, one over the other (screens are
+    see-through over the theme's background): here the old one is hidden at once."""
+
+    def start(self, manager):
+        super().start(manager)
+        if self.screen_out is not None and self.screen_out is not self.screen_in:
+            self.screen_out.opacity = 0
+
+    def on_complete(self):
+        out = self.screen_out
+        super().on_complete()
+        if out is not None:
+            out.opacity = 1
 
 
 class Screens(ScreenManager):
