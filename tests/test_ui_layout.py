@@ -289,3 +289,23 @@ def test_a_cut_between_screens_never_draws_two_screens_at_once(kiosk, demo_conte
             kiosk.frames(1)
         assert kiosk.route == route
         assert [s.name for s in app.manager.children if s.opacity > 0] == [route]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_picture_not_yet_shown_is_a_themed_panel_not_a_solid_block(kiosk, demo_content, theme):
+    from kivy.graphics import Line
+
+    from kiosk.ui.screens.home import SectionCard
+
+    app = kiosk.start(demo_content, size=(1080, 1920), theme=theme)
+    kiosk.settle()
+    card = SectionCard(title="待载入", subtitle="", media=None, size_hint=(None, None), size=(400, 400))
+    app.root.add_widget(card)
+    kiosk.frames(3)
+    picture = card.ids.picture
+    assert picture.empty and picture.framed
+    assert tuple(picture.placeholder_color) == tuple(app.colors["surface"])
+    assert tuple(picture.placeholder_color) != tuple(app.colors["primary"])
+    frame = [i for i in picture.canvas.children if isinstance(i, Line)]
+    assert frame and frame[0].rectangle[2] > 0  # the accent frame is drawn
+    app.root.remove_widget(card)

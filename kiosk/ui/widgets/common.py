@@ -254,6 +254,8 @@ class Picture(Image):
     media = ObjectProperty(None, allownone=True)
     placeholder_color = ColorProperty([1, 1, 1, 0.08])
     empty = BooleanProperty(True)
+    framed = BooleanProperty(False)  # the placeholder is drawn as a framed panel
+    shade = ObjectProperty(None, allownone=True)  # the placeholder's shading
     problem = ObjectProperty(None, allownone=True)
     # where the texture is drawn and which part of it (see ``fitted``)
     draw_pos = ListProperty([0, 0])
@@ -269,6 +271,7 @@ class Picture(Image):
         self._shown = None  # (file, fit) of the texture shown
         self._asked = None  # (file, target, fit) being loaded
         self._loader = get_loader()
+        self.shade = fade_texture()
         super().__init__(**kwargs)
         self._loader.register(self)
         self.fbind("size", self._changed)
