@@ -309,3 +309,36 @@ def test_a_picture_not_yet_shown_is_a_themed_panel_not_a_solid_block(kiosk, demo
     frame = [i for i in picture.canvas.children if isinstance(i, Line)]
     assert frame and frame[0].rectangle[2] > 0  # the accent frame is drawn
     app.root.remove_widget(card)
+
+
+@pytest.mark.parametrize("size,lang,large,theme", COMBINATIONS)
+def test_the_attract_loop_never_enlarges_a_picture_and_its_caption_reads(kiosk, demo_content, size, lang, large, theme):
+    from kiosk.ui import style
+
+    app = start_in(kiosk, demo_content, size, lang, large, theme)
+    app.go("attract")
+    kiosk.settle()
+    screen = kiosk.screen
+    for _ in range(3):  # a few slides
+        picture = screen.ids.picture
+        assert picture.texture is not None
+        tw, th = picture.texture.size
+        # drawn at most at the picture's own pixels (decoding never enlarges either)
+        assert picture.draw_size[0] <= tw + 0.5 and picture.draw_size[1] <= th + 0.5
+        assert picture.draw_size[0] <= picture.width + 0.5 and picture.draw_size[1] <= picture.height + 0.5
+        # the caption lies on an opaque panel, beside or below the picture, never over it
+        panel = screen.ids.caption_panel
+        assert app.colors["surface"][3] == 1
+        px, py = picture.to_window(*picture.draw_pos)
+        qx, qy = panel.to_window(panel.x, panel.y)
+        assert py >= qy + panel.height - 1 or px + picture.draw_size[0] <= qx + 1
+        for label, under in ((screen.ids.slide_title, "surface"), (screen.ids.slide_summary, "surface"),
+                             (screen.ids.slide_section, "surface"), (screen.ids.prompt, "accent")):
+            assert style.contrast(label.color, app.colors[under]) >= 4.5
+        assert text_outside_its_box(kiosk) == []
+        assert overlapping_texts(kiosk) == []
+        panel_top = qy + panel.height
+        band = screen.ids.site_title
+        assert panel_top <= band.to_window(band.x, band.y)[1] + 1
+        screen.next_slide()
+        kiosk.settle()

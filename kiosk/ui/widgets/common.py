@@ -375,7 +375,8 @@ class Picture(Image):
 def fitted(pos, size, texture, fit_mode: str):
     """Where to draw ``texture`` in a box and which part of it: ``(pos, size, tex_coords)``.
 
-    ``contain`` (and ``scale-down``) fits the whole picture, centred; ``cover`` fills
+    ``contain`` fits the whole picture, centred (``scale-down`` too, but never enlarged
+    past the texture's own pixels); ``cover`` fills
     the box and crops what overflows by drawing only part of the texture; ``fill``
     stretches it. No texture: nothing to draw.
     """
@@ -399,6 +400,8 @@ def fitted(pos, size, texture, fit_mode: str):
 
         return [x, y], [w, h], [*at(fx0, fy0), *at(fx1, fy0), *at(fx1, fy1), *at(fx0, fy1)]
     scale = min(w / tw, h / th)
+    if fit_mode == "scale-down":
+        scale = min(scale, 1.0)  # never larger than the picture's own pixels
     dw, dh = tw * scale, th * scale
     return [x + (w - dw) / 2, y + (h - dh) / 2], [dw, dh], list(tc)
 
