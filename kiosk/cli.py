@@ -48,10 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render every screen to PNG for review")
     render.add_argument("--out", required=True, help="folder for the pictures and index.json")
-    render.add_argument("--size", type=_size, default=(1080, 1920), help="screen size, e.g. 1920x1080")
+    render.add_argument("--size", type=_size, default=(1080, 1920),
+                        help="screen size, e.g. 1920x1080 (with --matrix: and its landscape/portrait twin)")
     render.add_argument("--lang", choices=("zh", "en"), default=None, help="language (default: the site's)")
     render.add_argument("--content", default=None, help="content folder (overrides kiosk.yaml)")
-    render.add_argument("--theme", default=None, help="theme name or folder")
+    render.add_argument("--theme", default=None,
+                        help="theme name or folder (with --matrix: only this theme)")
+    render.add_argument("--large-text", action="store_true", help="render in 大字 (large text)")
+    render.add_argument("--matrix", action="store_true",
+                        help="every theme in the themes folder x portrait/landscape x languages x "
+                             "normal/大字")
     render.add_argument("--config", default=None, help="kiosk.yaml to read")
     render.add_argument("--route", action="append", default=None,
                         help="render only this route (may be repeated)")
@@ -108,9 +114,12 @@ def main(argv: list[str] | None = None) -> int:
             metrics_file=args.metrics_file,
         )
     if args.command == "render":
-        from kiosk.ui.boot import render_routes
+        from kiosk.ui.boot import configure_kivy
 
-        return render_routes(
+        configure_kivy(fullscreen=False, size=args.size, headless=True)  # before Kivy starts
+        from kiosk.ui.render import render_command
+
+        return render_command(
             out=args.out,
             size=args.size,
             lang=args.lang,
@@ -119,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             config_path=args.config or _default_config(),
             routes=args.route,
             sheet=args.sheet,
+            large_text=args.large_text,
+            matrix=args.matrix,
         )
     if args.command == "pin":  # kiosk pin
         from kiosk.pin import pin_command

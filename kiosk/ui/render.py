@@ -1,31 +1,36 @@
 """``kiosk render``: every screen to PNG, offscreen, for review before content goes live.
 
-Writes one PNG per route, ``index.json`` mapping each route to its picture and
-source file, and optionally one self-contained HTML review sheet. While each
-screen is shown it also looks for text the theme's font cannot draw and for
-labels that run off the screen, and lists them in ``index.json``.
+Writes one PNG per route and combination (language, size, 大字, theme),
+``index.json`` listing each picture with its route, source file and findings,
+and optionally one self-contained HTML review sheet with every finding marked
+on its picture. The findings come from :mod:`kiosk.ui.review`: text cut
+without an ellipsis, text outside its box or the screen, texts overlapping,
+stretched tiles, low contrast on the rendered pixels, missing glyphs (errors)
+and text shortened with an ellipsis (warnings). The command exits 1 when a
+picture has an error.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import json
 from pathlib import Path
 
 from kivy.base import EventLoop, runTouchApp
 from kivy.core.window import Window
-from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition
 
 from kiosk.ui.images import pictures_settled, wait_idle
 from kiosk.ui.navigation import all_routes, tour_routes
+from kiosk.ui.review import ERROR, WARNING, collect, detect
+from kiosk.ui.review.sheet import write_sheet
+
+PORTRAIT, LANDSCAPE = (1080, 1920), (1920, 1080)
 
 
-def route_file(route: str, lang: str, size) -> str:
+def route_file(route: str, lang: str, size, large: bool = False, theme: str | None = None) -> str:
     w, h = size
-    return f"{route.replace('/', '__')}.{lang}.{w}x{h}.png"
+    tags = (".large" if large else "") + (f".{theme}" if theme else "")
+    return f"{route.replace('/', '__')}.{lang}.{w}x{h}{tags}.png"
 
 
 def _frames(n: int = 4):
@@ -33,9 +38,9 @@ def _frames(n: int = 4):
         EventLoop.idle()
 
 
-def save_png(widget, path: Path) -> None:
-    """Draw ``widget`` offscreen and save it (Pillow encodes far faster than Kivy's saver)."""
-    from kivy.core.window import Window
+def grab(widget):
+    """What ``widget`` draws, as a Pillow RGB image (drawn offscreen, over the window's
+    clear colour as the window shows it)."""
     from PIL import Image
 
     texture = widget.export_as_image().texture
@@ -44,7 +49,12 @@ def save_png(widget, path: Path) -> None:
     # what the window shows under anything drawn: its clear colour (the drawing offscreen
     # starts from transparent instead)
     under = Image.new("RGBA", (w, h), tuple(round(c * 255) for c in Window.clearcolor[:3]) + (255,))
-    Image.alpha_composite(under, image).convert("RGB").save(path, compress_level=1)
+    return Image.alpha_composite(under, image).convert("RGB")
+
+
+def save_png(widget, path: Path) -> None:
+    """Draw ``widget`` offscreen and save it (Pillow encodes far faster than Kivy's saver)."""
+    grab(widget).save(path, compress_level=1)
 
 
 def routes_to_render(content) -> list[str]:
@@ -62,163 +72,142 @@ def source_of(content, route: str) -> str:
     return getattr(target, "source", "")
 
 
-def inspect_screen(app, root) -> dict:
-    """Characters the font lacks and labels outside the window, on what is shown now."""
-    theme = app.theme
-    have = theme.font_chars() if theme is not None else frozenset()
-    missing: dict[str, None] = {}
-    overflow: list[str] = []
-    win_w, win_h = Window.size
-    for widget in root.walk(restrict=True):
-        if not isinstance(widget, Label) or not widget.text or widget.opacity == 0:
-            continue
-        if _hidden(widget):
-            continue
-        if have:
-            for ch in widget.text:
-                if not ch.isspace() and ch not in have and ord(ch) > 0x7F:
-                    missing[ch] = None
-        x, y = widget.to_window(widget.x, widget.y)
-        tw = widget.texture_size[0]
-        left = x + (widget.width - tw) / 2 if widget.halign == "center" else x
-        if tw > 2 and (left < -2 or left + tw > win_w + 2) and not widget.shorten:
-            if _inside_scroll(widget):
-                continue
-            overflow.append(widget.text[:60])
-    return {"missing_glyphs": "".join(missing), "overflow": overflow}
+def inspect_screen(app, root, *, route: str = "", content=None, pixels=None) -> list:
+    """The findings on what ``root`` shows now (``pixels``: its picture, for contrast)."""
+    content = content if content is not None else app.content
+    scene = collect([root])
+    source = source_of(content, route) if (content is not None and route) else ""
+    return detect(scene, pixels, route=route, source=source,
+                  source_of=(lambda r: source_of(content, r)) if content is not None else None)
 
 
-def _hidden(widget) -> bool:
-    w = widget
-    while w is not None and w.parent is not w:
-        if getattr(w, "opacity", 1) == 0:
-            return True
-        w = w.parent
-    return False
+def matrix_combos(size=PORTRAIT, langs=("zh", "en")) -> list[tuple]:
+    """Portrait and landscape (``size`` and its transpose) × languages × normal/大字."""
+    w, h = size
+    portrait, landscape = (min(w, h), max(w, h)), (max(w, h), min(w, h))
+    return [(s, lang, large) for s in (portrait, landscape) for lang in langs for large in (False, True)]
 
 
-def _inside_scroll(widget) -> bool:
-    from kivy.uix.scrollview import ScrollView
+def settle_screen(app) -> None:
+    _frames(3)
+    screen = app.manager.current_screen
+    if hasattr(screen, "settle"):
+        screen.settle()
+    _frames(4)
+    for _ in range(10):  # every picture decoded and shown before the PNG is taken
+        wait_idle()  # (lists that recycle their rows place them a frame later)
+        _frames(2)
+        if pictures_settled(app.root):
+            break
 
-    w = widget.parent
-    while w is not None and w.parent is not w:
-        if isinstance(w, ScrollView) and w.do_scroll_x:
-            return True
-        w = w.parent
-    return False
 
+def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=None,
+               sheet=None, large_text=False, combos=None, theme_name=None, verbose=True) -> int:
+    """Render ``routes`` (default: all) in each of ``combos`` ((size, lang, large) triples;
+    default: the one given by ``size``, ``lang`` and ``large_text``) with one app on ``theme``.
+    Returns 1 when a route cannot be shown or a picture has an error, else 0."""
+    from kivy.clock import Clock
 
-def render_all(config, theme, content, *, out, size=(1080, 1920), lang=None, routes=None,
-               sheet=None) -> int:
     from kiosk.ui.app import KioskApp
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    Window.size = size
+    lang = lang or content.site.default_language
+    combos = combos or [(tuple(size), lang, bool(large_text))]
+    Window.size = combos[0][0]
     app = KioskApp(config, theme, content, windowed=True)
     app._run_prepare()
     runTouchApp(embedded=True)
-    from kivy.clock import Clock
-
     max_fps, Clock._max_fps = Clock._max_fps, 0  # offline: draw as fast as possible
+    index_path = out / "index.json"
+    index = json.loads(index_path.read_text("utf-8")) if index_path.exists() else {}
+    entries = index.setdefault("pictures", [])
+    done = {(tuple(s), lg, bool(lt), theme_name) for s, lg, lt in combos}
+    entries[:] = [e for e in entries if (tuple(e["size"]), e["lang"], bool(e.get("large_text")),
+                                         e.get("theme")) not in done]
+    problems = 0
     try:
         app.idle.stop()
         app.manager.transition = NoTransition()
         _frames(3)
-        lang = lang or content.site.default_language
-        app.set_language(lang)
-        index_path = out / "index.json"
-        index = json.loads(index_path.read_text("utf-8")) if index_path.exists() else {}
-        entries = index.setdefault("pictures", [])
-        entries[:] = [e for e in entries if not (e["lang"] == lang and e["size"] == list(size))]
-        problems = 0
-        for route in routes or routes_to_render(content):
-            if not app.go(route, push=False):
-                print(f"{route}: cannot be shown")
-                problems += 1
-                continue
+        for csize, clang, large in combos:
+            if tuple(Window.size) != tuple(csize):
+                Window.size = csize
+            app.set_language(clang)
+            app.large_text = large
             _frames(3)
-            screen = app.manager.current_screen
-            if hasattr(screen, "settle"):
-                screen.settle()
-            _frames(4)
-            for _ in range(10):  # every picture decoded and shown before the PNG is taken
-                wait_idle()  # (lists that recycle their rows place them a frame later)
-                _frames(2)
-                if pictures_settled(app.root):
-                    break
-            name = route_file(route, lang, size)
-            save_png(app.root, out / name)
-            found = inspect_screen(app, app.root)
-            entry = {
-                "route": route,
-                "file": name,
-                "lang": lang,
-                "size": list(size),
-                "source": source_of(content, route),
-                **found,
-            }
-            entries.append(entry)
-            if found["missing_glyphs"] or found["overflow"]:
-                problems += 1
-                print(f"{route}: missing glyphs {found['missing_glyphs']!r}, overflow {found['overflow']}")
+            for route in routes or routes_to_render(content):
+                if not app.go(route, push=False):
+                    print(f"{route}: cannot be shown")
+                    problems += 1
+                    continue
+                settle_screen(app)
+                name = route_file(route, clang, csize, large, theme_name)
+                pixels = grab(app.root)
+                pixels.save(out / name, compress_level=1)
+                findings = [f.as_dict() for f in inspect_screen(app, app.root, route=route,
+                                                                 content=content, pixels=pixels)]
+                errors = sum(f["level"] == ERROR for f in findings)
+                entry = {
+                    "route": route, "file": name, "lang": clang, "size": list(csize),
+                    "large_text": large, "theme": theme_name, "source": source_of(content, route),
+                    "errors": errors, "warnings": sum(f["level"] == WARNING for f in findings),
+                    "findings": findings,
+                    "missing_glyphs": "".join(dict.fromkeys(
+                        "".join(f["extra"]["chars"] for f in findings if f["kind"] == "missing-glyph"))),
+                    "overflow": [f["widget"]["text"] for f in findings if f["kind"] == "overflow"],
+                }
+                entries.append(entry)
+                if errors:
+                    problems += 1
+                    if verbose:
+                        print(f"{name}: {errors} error(s)")
+                        for f in findings:
+                            if f["level"] == ERROR:
+                                print(f"  {f['kind']}: {f['widget']['class']} "
+                                      f"'{f['widget']['text']}': {f['message']}")
         index["routes"] = sorted({e["route"] for e in entries})
-        index_path.write_text(json.dumps(index, ensure_ascii=False, indent=2), "utf-8")
+        index_path.write_text(json.dumps(index, ensure_ascii=False, indent=1), "utf-8")
         if sheet:
             write_sheet(Path(sheet), out, entries, content)
-        print(f"rendered {len([e for e in entries if e['lang'] == lang and e['size'] == list(size)])} "
-              f"screens to {out} ({lang}, {size[0]}x{size[1]})")
+        mine = [e for e in entries if (tuple(e["size"]), e["lang"], bool(e.get("large_text")),
+                                       e.get("theme")) in done]
+        print(f"rendered {len(mine)} screens to {out} ({theme_name or 'theme'}: "
+              + ", ".join(f"{lg} {s[0]}x{s[1]}{' 大字' if lt else ''}" for s, lg, lt in combos)
+              + f"): {sum(e['errors'] for e in mine)} errors, {sum(e['warnings'] for e in mine)} warnings")
         return 1 if problems else 0
     finally:
         Clock._max_fps = max_fps
         app.stop()
         for child in list(Window.children):
             Window.remove_widget(child)
+        EventLoop.quit = False  # the loop outlives the app: the next theme starts another
 
 
-def write_sheet(path: Path, out: Path, entries: list[dict], content) -> None:
-    """One HTML page with every picture embedded, its route and source file."""
-    from PIL import Image
+def render_command(*, out, size=None, lang=None, content=None, theme=None, config_path=None,
+                   routes=None, sheet=None, large_text=False, matrix=False) -> int:
+    """``kiosk render``: one combination, or with ``matrix`` every theme of the themes folder
+    × portrait/landscape × zh/en × normal/大字."""
+    from kiosk.theme import find_theme, list_themes, load_theme
+    from kiosk.ui.boot import configure_kivy, prepare
 
-    title = html.escape(content.site.title.get())
-    cards = []
-    for e in entries:
-        png = out / e["file"]
-        if not png.exists():
-            continue
-        with Image.open(png) as im:
-            im = im.convert("RGB")
-            im.thumbnail((540, 540))
-            buf = io.BytesIO()
-            im.save(buf, "JPEG", quality=82)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
-        notes = []
-        if e.get("missing_glyphs"):
-            notes.append(f"缺字 missing glyphs: {html.escape(e['missing_glyphs'])}")
-        if e.get("overflow"):
-            notes.append("文字超出屏幕 text off screen: " + html.escape("; ".join(e["overflow"])))
-        cards.append(
-            f'<figure><img src="data:image/jpeg;base64,{data}" alt="{html.escape(e["route"])}">'
-            f'<figcaption><b>{html.escape(e["route"])}</b> · {e["lang"]} · {e["size"][0]}×{e["size"][1]}'
-            f'<br><code>{html.escape(e.get("source") or "")}</code>'
-            + "".join(f'<br><span class="warn">{n}</span>' for n in notes)
-            + "</figcaption></figure>"
-        )
-    page = f"""<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>{title} — 审阅 review</title>
-<style>
-body {{ font-family: sans-serif; background: #f4efe6; color: #2a1a14; margin: 2em; }}
-h1 {{ color: #8f1219; }}
-main {{ display: flex; flex-wrap: wrap; gap: 1.2em; }}
-figure {{ margin: 0; background: #fff; padding: .6em; border: 1px solid #d9c9a8; width: 280px; }}
-img {{ width: 100%; height: auto; display: block; }}
-figcaption {{ font-size: .85em; margin-top: .4em; word-break: break-all; }}
-.warn {{ color: #b00020; }}
-</style></head><body>
-<h1>{title}</h1>
-<p>共 {len(cards)} 张画面 / {len(cards)} screens. 每张下方是页面路径和内容文件 / route and source file under each.</p>
-<main>{''.join(cards)}</main>
-</body></html>
-"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, "utf-8")
+    config, theme_obj, _, snapshot = prepare(config_path, content, theme)
+    size = tuple(size or PORTRAIT)
+    configure_kivy(fullscreen=False, size=size, headless=True)
+    if not matrix:
+        return render_all(config, theme_obj, snapshot, out=out, size=size, lang=lang,
+                          routes=routes, sheet=sheet, large_text=large_text,
+                          theme_name=Path(theme).name if theme else None)
+    root = config.path(config.themes_dir)
+    names = [theme] if theme else list_themes(root)
+    langs = (lang,) if lang else tuple(snapshot.site.languages)
+    code = 0
+    for name in names:
+        folder = find_theme(name, root)
+        obj = load_theme(folder)[0] if folder else theme_obj
+        code |= render_all(config, obj, snapshot, out=out, routes=routes, combos=matrix_combos(size, langs),
+                           theme_name=Path(name).name)
+    if sheet:
+        index = json.loads((Path(out) / "index.json").read_text("utf-8"))
+        write_sheet(Path(sheet), Path(out), index["pictures"], snapshot)
+    return code
