@@ -140,7 +140,8 @@ _fade_texture = None
 
 
 def fade_texture():
-    """A vertical ramp, clear at the top and solid at the bottom, tinted by a Color."""
+    """A vertical ramp, clear at the top and solid at the bottom, tinted by a Color
+    (a placeholder's shading)."""
     global _fade_texture
     if _fade_texture is None:
         from kivy.graphics.texture import Texture
@@ -158,12 +159,11 @@ def fade_texture():
 
 
 class ScrollCue:
-    """A list that goes on below its bottom edge fades out there, so the visitor sees it
-    scrolls (with the next row showing through the fade). ``cue_inset``: how far above the
-    widget's bottom its visible part ends (a list running under the navigation bar)."""
+    """A list that goes on below its bottom edge says so with a badge there (the next row
+    shows cut by the edge too). ``cue_inset``: how far above the widget's bottom its
+    visible part ends (a list running under the navigation bar)."""
 
     def _init_cue(self):
-        self.fade = fade_texture()
         for name in ("scroll_y", "height", "viewport_size"):
             self.fbind(name, self._update_cue)
         self._update_cue()
@@ -176,7 +176,9 @@ class ScrollCue:
 class CueScrollView(ScrollCue, ScrollView):
     more_below = BooleanProperty(False)
     cue_inset = NumericProperty(0)
-    fade = ObjectProperty(None, allownone=True)
+    cue_r = NumericProperty(0)
+    cue_x = NumericProperty(0)
+    cue_y = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -186,7 +188,9 @@ class CueScrollView(ScrollCue, ScrollView):
 class CueRecycleView(ScrollCue, RecycleView):
     more_below = BooleanProperty(False)
     cue_inset = NumericProperty(0)
-    fade = ObjectProperty(None, allownone=True)
+    cue_r = NumericProperty(0)
+    cue_x = NumericProperty(0)
+    cue_y = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
