@@ -342,3 +342,38 @@ def test_the_attract_loop_never_enlarges_a_picture_and_its_caption_reads(kiosk, 
         assert panel_top <= band.to_window(band.x, band.y)[1] + 1
         screen.next_slide()
         kiosk.settle()
+
+
+@pytest.mark.parametrize("size,lang,large,theme", COMBINATIONS)
+def test_home_header_stays_on_screen_and_never_breaks_a_word(kiosk, demo_content, size, lang, large, theme):
+    start_in(kiosk, demo_content, size, lang, large, theme)
+    screen = kiosk.screen
+    for name in ("logo", "title", "subtitle"):
+        w = screen.ids[name]
+        x, y = w.to_window(w.x, w.y)
+        assert x >= -1 and y >= -1 and x + w.width <= size[0] + 1 and y + w.height <= size[1] + 1, name
+    title = screen.ids.title
+    words = [w for w in title.raw.split() if w.isascii()]
+    lines = title.text.split("\n")
+    for line in lines:
+        for piece in line.replace("\u2026", "").split():
+            # every piece on a line is a whole word of the title (never half of one)
+            assert piece in words or not piece.isascii(), (piece, lines)
+    if not screen.portrait:  # the cards beside the title: a whole row fits on screen
+        card = screen.ids.cards.children[-1]
+        view = screen.ids.cards.parent
+        assert card.height <= view.height
+
+
+def test_cards_of_one_row_end_level_with_their_pictures_at_the_top(kiosk, demo_content):
+    from kiosk.ui.screens.home import SectionCard
+
+    start_in(kiosk, demo_content, (960, 540), "zh", True, "party-red")
+    cards = kiosk.widgets(SectionCard)
+    rows: dict[float, list] = {}
+    for card in cards:
+        rows.setdefault(round(card.top), []).append(card)
+    for row in rows.values():
+        assert len({round(c.height) for c in row}) == 1  # one height per row
+        for card in row:
+            assert card.ids.picture.top == pytest.approx(card.top, abs=1)
