@@ -89,19 +89,21 @@ class TextBlock(KLabel):
 
     ``lines`` (0: any number) caps the number of lines: what does not fit ends with an
     ellipsis after the last whole word, and ``shortened`` says so. ``fit_min`` below 1
-    first lets the text shrink (down to that share of its role's size) to fit ``lines``.
+    first lets the text shrink (down to that share of its role's size) to fit ``lines``
+    (and ``fit_height``, if set), with no word wider than a line.
     """
 
     raw = StringProperty("")
     lines = NumericProperty(0)
     fit_min = NumericProperty(1.0)
+    fit_height = NumericProperty(0)  # with fit_min: also shrink until the text is this low
     shortened = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self._rewrap_trigger = Clock.create_trigger(self._rewrap, -1)
         super().__init__(**kwargs)
         for name in ("raw", "width", "font_size", "font_name", "bold", "lines", "fit_min",
-                     "padding"):
+                     "fit_height", "padding"):
             self.fbind(name, self._rewrap_trigger)
 
     def _base_size(self) -> float:
@@ -126,7 +128,22 @@ class TextBlock(KLabel):
         lines = wrap_lines(self.raw, width, self.font_name, size, self.bold)
         if wanted > 0 and self.fit_min < 1:
             smallest = size * self.fit_min
-            while len(lines) > wanted and size * 0.94 >= smallest:
+            words = [w for w in self.raw.split() if w.isascii()]
+
+            def too_wide(size):  # a word wider than the line would be cut in two
+                measure = measure_for(self.font_name, size, self.bold)
+                return any(measure(w) > width for w in words)
+
+            def too_tall(size, count):  # more lines than ``fit_height`` holds
+                if self.fit_height <= 0:
+                    return False
+                from kivy.core.text import Label as CoreLabel
+
+                line = CoreLabel(font_name=self.font_name, font_size=size, bold=self.bold)
+                return count * line.get_extents("国Ag")[1] > self.fit_height
+
+            while (len(lines) > wanted or too_wide(size) or too_tall(size, len(lines))) \
+                    and size * 0.94 >= smallest:
                 size *= 0.94
                 lines = wrap_lines(self.raw, width, self.font_name, size, self.bold)
             if abs(size - self.font_size) > 0.05:
