@@ -158,11 +158,17 @@ def test_home_texts_fit_and_cards_keep_their_pictures_whole(kiosk, demo_content,
 def test_a_grid_that_goes_on_below_shows_it_scrolls(kiosk, demo_content, size):
     app = kiosk.start(demo_content, size=size)
     kiosk.settle()
+    from kiosk.ui.widgets.common import ScrollBadge
+
     view = kiosk.screen.ids.cards.parent
-    assert view.more_below  # six cards do not fit: the list fades out at its bottom
+    assert view.more_below  # six cards do not fit: a badge at the list's bottom says so
+    badge = kiosk.widgets(ScrollBadge, kiosk.screen)[0]
+    assert badge.opacity == 1
+    assert view.x <= badge.x and badge.right <= view.right
+    assert view.y <= badge.y and badge.top <= view.top
     view.scroll_y = 0
     kiosk.frames(3)
-    assert not view.more_below
+    assert not view.more_below and badge.opacity == 0
     app.go("section/centers")
     kiosk.settle()
     assert kiosk.screen.ids.cards_view.more_below

@@ -21,6 +21,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.ui.app import load_kv
 
@@ -176,9 +177,9 @@ def fade_texture():
 
 
 class ScrollCue:
-    """A list that goes on below its bottom edge says so with a badge there (the next row
-    shows cut by the edge too). ``cue_inset``: how far above the widget's bottom its
-    visible part ends (a list running under the navigation bar)."""
+    """A list that goes on below its bottom edge says so (``more_below``) for a
+    :class:`ScrollBadge`. ``cue_inset``: how far above the widget's bottom its visible
+    part ends (a list running under the navigation bar)."""
 
     def _init_cue(self):
         for name in ("scroll_y", "height", "viewport_size"):
@@ -193,9 +194,6 @@ class ScrollCue:
 class CueScrollView(ScrollCue, ScrollView):
     more_below = BooleanProperty(False)
     cue_inset = NumericProperty(0)
-    cue_r = NumericProperty(0)
-    cue_x = NumericProperty(0)
-    cue_y = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -205,13 +203,32 @@ class CueScrollView(ScrollCue, ScrollView):
 class CueRecycleView(ScrollCue, RecycleView):
     more_below = BooleanProperty(False)
     cue_inset = NumericProperty(0)
-    cue_r = NumericProperty(0)
-    cue_x = NumericProperty(0)
-    cue_y = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._init_cue()
+
+
+class ScrollBadge(Widget):
+    """The "more below" badge of a :class:`CueScrollView` or :class:`CueRecycleView`:
+    put it after the list, in the same coordinates (a sibling, or a child of the screen)."""
+
+    scroll = ObjectProperty(None, allownone=True)
+    shown = BooleanProperty(False)
+    anchor = ListProperty([0, 0])  # the middle of the list's visible bottom edge
+
+    def on_scroll(self, *_):
+        scroll = self.scroll
+        if scroll is None:
+            return
+        for name in ("more_below", "pos", "size", "cue_inset"):
+            scroll.fbind(name, self._follow)
+        self._follow()
+
+    def _follow(self, *_):
+        scroll = self.scroll
+        self.shown = bool(scroll.more_below)
+        self.anchor = [scroll.center_x, scroll.y + scroll.cue_inset]
 
 
 class RowFitGrid(GridLayout):
