@@ -383,3 +383,14 @@ def test_cards_of_one_row_end_level_with_their_pictures_at_the_top(kiosk, demo_c
         assert len({round(c.height) for c in row}) == 1  # one height per row
         for card in row:
             assert card.ids.picture.top == pytest.approx(card.top, abs=1)
+
+
+def test_an_award_opened_large_shows_its_picture(kiosk, demo_content):
+    app = start_in(kiosk, demo_content, (1080, 1920), "zh", False, "party-red")
+    app.go("section/honors")
+    kiosk.settle()
+    kiosk.tap(kiosk.screen.cards[0])  # the detail fades in over the wall
+    kiosk.advance(1.0)
+    picture = kiosk.screen.detail.ids.picture
+    assert not picture.empty and picture.texture is not None
+    assert text_outside_its_box(kiosk, kiosk.screen.detail) == []
