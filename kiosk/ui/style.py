@@ -22,7 +22,7 @@ DEFAULT_COLORS = {
     "on_accent": "#5a0a0e",
     "card": "#fffaf0",
     "on_card": "#3a1a12",
-    "card_muted": "#7a5a4a",
+    "card_muted": "#664636",
     "divider": "#e8c26a66",
     "pressed": "#ffffff33",
     "overlay": "#000000b3",
