@@ -45,11 +45,16 @@ DEFAULT_COLOURS: dict[str, str] = {
     "on_accent": "#5a0a0e",  # text on accent
     "card": "#fffaf0",  # cards and article pages
     "on_card": "#3a1a12",  # text on cards
-    "card_muted": "#7a5a4a",  # secondary text on cards
+    "card_muted": "#664636",  # secondary text on cards
     "divider": "#e8c26a66",  # thin lines
     "pressed": "#ffffff33",  # overlay on a pressed button or card
     "overlay": "#000000b3",  # behind dialogs and the photo viewer
     "error": "#ffd180",  # staff messages on the background
+    # the photo viewer is dark in every theme (photos read best on near-black)
+    "viewer": "#0e0b0b",
+    "on_viewer": "#fff6e5",  # captions in the viewer
+    "viewer_muted": "#d8cbb8",  # the viewer's counter and secondary text
+    "viewer_accent": "#e8c26a",  # the viewer's arrows
 }
 DEFAULT_TEXT_SIZES: dict[str, float] = {
     "display": 0.056,  # the exhibition title on the home and attract screens
@@ -146,6 +151,10 @@ class Colours:
     pressed: Rgba
     overlay: Rgba
     error: Rgba
+    viewer: Rgba
+    on_viewer: Rgba
+    viewer_muted: Rgba
+    viewer_accent: Rgba
 
     def as_dict(self) -> dict[str, Rgba]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -186,11 +186,13 @@ def test_status_file_describes_the_kiosk(kiosk):
     assert kiosk.status()["content"]["version"] == 2
 
 
-def test_landscape_uses_three_columns(kiosk, demo_content):
+def test_landscape_puts_the_title_beside_two_columns_of_cards(kiosk, demo_content):
     app = kiosk.start(demo_content, size=(960, 540))
     kiosk.settle()
-    grid = app.manager.current_screen.ids.cards
-    assert grid.cols == 3
+    screen = app.manager.current_screen
+    grid = screen.ids.cards
+    assert grid.cols == 2
+    assert screen.ids.title.right <= grid.to_window(grid.x, grid.y)[0]
     for card in section_cards(kiosk):
         x, y = card.to_window(card.x, card.y)
         assert 0 <= x and x + card.width <= 960 + 1

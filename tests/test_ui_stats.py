@@ -25,7 +25,10 @@ def _number(tile) -> float:
 
 
 def _open_from_home(kiosk, title="工作成效"):
-    kiosk.tap(kiosk.find_text(title), settle=False)
+    label = kiosk.find_text(title)
+    kiosk.screen.ids.cards_scroll.scroll_to(label, animate=False)  # (landscape: below the fold)
+    kiosk.frames(2)
+    kiosk.tap(label, settle=False)
     kiosk.advance(0.5, 0.05)  # the slide (0.3 s) and a moment of counting
 
 

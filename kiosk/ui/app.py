@@ -22,7 +22,7 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
-from kivy.uix.screenmanager import FadeTransition, NoTransition, ScreenManager, SlideTransition
+from kivy.uix.screenmanager import FadeTransition, ScreenManager, SlideTransition
 from kivy.utils import escape_markup
 
 from kiosk import recovery, videocheck
@@ -157,7 +157,9 @@ class KioskApp(App):
         if mode == "none" or (mode == "auto" and self.frame_sync.software):
             kind = "none"  # a slide drawn by the CPU: a few frames a second, the next screen late
         if kind == "none":
-            return NoTransition()
+            from kiosk.ui.root import CutTransition
+
+            return CutTransition()
         if kind == "fade":
             return FadeTransition(duration=duration)
         return SlideTransition(duration=duration)

@@ -12,7 +12,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import ScreenManager
+from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.ui import widgets  # noqa: F401  (registers the shared widget rules)
 from kiosk.ui.access.layer import AccessLayer  # noqa: F401  (accessibility menu and player, root.kv)
@@ -24,6 +24,23 @@ SWIPE_MAX_TIME = 0.9  # seconds
 EDGE = 0.06  # of the window width
 
 
+class CutTransition(NoTransition):
+    """A cut from one screen to the next. Kivy's own keeps the old screen in the tree until
+    the next frame, so for one frame both are drawn, one over the other (screens are
+    see-through over the theme's background): here the old one is hidden at once."""
+
+    def start(self, manager):
+        super().start(manager)
+        if self.screen_out is not None and self.screen_out is not self.screen_in:
+            self.screen_out.opacity = 0
+
+    def on_complete(self):
+        out = self.screen_out
+        super().on_complete()
+        if out is not None:
+            out.opacity = 1
+
+
 class Screens(ScreenManager):
     """The screens, drawn without ScreenManager's stencil clip (they fill the window, so
     there is nothing to clip, and the clip costs a software renderer two screenfuls of
@@ -31,12 +48,40 @@ class Screens(ScreenManager):
     so what lies behind it need not be drawn."""
 
     covering = BooleanProperty(False)
+    heading = StringProperty("")  # the current screen's title, for the navigation bar
 
     def __init__(self, **kwargs):
+        self._heading_of = None
         super().__init__(**kwargs)
         self.fbind("current_screen", self._check_covering)
+        self.fbind("current_screen", self._follow_heading)
+        self.fbind("current_screen", self._release_presses)
         self.fbind("transition", self._watch_transition)
         self._watch_transition()
+
+    def _follow_heading(self, *_):
+        """Follow the shown screen's heading, also when that screen changes it in place
+        (a language switch reloads the screen without changing which one is shown)."""
+        old, screen = self._heading_of, self.current_screen
+        if old is not None:
+            old.funbind("heading", self._copy_heading)
+        self._heading_of = screen
+        if screen is not None and hasattr(screen, "heading"):
+            screen.fbind("heading", self._copy_heading)
+        self._copy_heading()
+
+    def _release_presses(self, *_):
+        """No press highlight outlives the screen it was on: a card held while the screen
+        changed (a second finger on Back, the idle timer) shows released when seen again."""
+        from kivy.uix.behaviors import ButtonBehavior
+
+        for screen in self.screens:
+            for widget in screen.walk(restrict=True):
+                if isinstance(widget, ButtonBehavior) and widget.state == "down":
+                    widget.state = "normal"
+
+    def _copy_heading(self, *_):
+        self.heading = getattr(self.current_screen, "heading", "") or ""
 
     def _watch_transition(self, *_):
         transition = self.transition

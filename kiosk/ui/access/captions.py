@@ -13,7 +13,7 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.label import Label
 
 from kiosk.a11y.webvtt import CaptionTrack, parse_webvtt
-from kiosk.ui.app import load_kv
+from kiosk.ui.kv import load_kv
 
 log = logging.getLogger("kiosk.captions")
 _TRACKS: dict[tuple[str, int], CaptionTrack] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
@@ -15,7 +15,9 @@ from kiosk.ui.widgets import KLabel, Picture, TextBlock  # noqa: F401  (attract.
 
 
 class AttractScreen(KioskScreen):
-    opaque = True  # a full-screen picture (or its placeholder colour) covers everything
+    # the picture is shown at most at its own size: the theme's background shows around it
+    opaque = False
+    portrait = BooleanProperty(True)
     slide_media = ObjectProperty(None, allownone=True)
     slide_title = StringProperty("")
     slide_summary = StringProperty("")

@@ -5,6 +5,7 @@ A tap opens the fullscreen viewer at that photo (route ``photo/SECTION/N``).
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.kv import load_kv
@@ -14,18 +15,51 @@ from kiosk.ui.widgets import TapArea
 
 
 class PhotoThumb(TapArea):
-    """One thumbnail: the picture cropped to fill its square, a caption line below."""
+    """One thumbnail: the picture at 16:10, up to two lines of caption below."""
 
     media = ObjectProperty(None, allownone=True)
     caption = StringProperty("")
     number = NumericProperty(0)  # 1-based place in the section's photos
     route = StringProperty("")
 
+    def height_for(self, width: float, captions) -> float:
+        """The height a thumbnail ``width`` wide needs for the longest of ``captions``."""
+        label = self.ids.caption
+        pad = self.padding
+        label.width = width - pad[0] - pad[2]
+        tallest = 0
+        for caption in captions:
+            label.raw = caption
+            label._rewrap()
+            label.text_size = (label.width, None)
+            label.texture_update()
+            tallest = max(tallest, label.texture_size[1])
+        return label.width / 1.6 + pad[1] + pad[3] + self.spacing + tallest
+
 
 class GalleryScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
     count_text = StringProperty("")
+    thumb_height = NumericProperty(200)
+
+    def __init__(self, **kwargs):
+        self._measure_trigger = Clock.create_trigger(self._measure_thumbs, -1)
+        self._measurer = None
+        super().__init__(**kwargs)
+        self.ids.thumbs.fbind("width", self._measure_trigger)
+        self.ids.thumbs.fbind("cols", self._measure_trigger)
+
+    def _measure_thumbs(self, *_):
+        grid = self.ids.thumbs
+        cols = max(1, grid.cols or 1)
+        width = (grid.width - grid.spacing[0] * (cols - 1)) / cols
+        if width <= 10:
+            return
+        if self._measurer is None:
+            self._measurer = PhotoThumb()
+        self.thumb_height = self._measurer.height_for(
+            width, [item["caption"] for item in self.ids.scroll.data] or [""])
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
@@ -41,6 +75,7 @@ class GalleryScreen(KioskScreen):
         self.count_text = (app.ui("photo_count").format(n=len(photos)) if photos
                            else app.ui("no_items"))
         self.ids.scroll.scroll_y = 1
+        self._measure_thumbs()
         return True
 
     def items(self) -> list[dict]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
@@ -16,6 +17,27 @@ class ExhibitCard(Card):
 class GridScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
+    card_height = NumericProperty(300)  # every card: the height its tallest item needs
+
+    def __init__(self, **kwargs):
+        self._measure_trigger = Clock.create_trigger(self._measure_cards, -1)
+        self._measurer = None
+        super().__init__(**kwargs)
+        self.ids.cards.fbind("width", self._measure_trigger)
+        self.ids.cards.fbind("cols", self._measure_trigger)
+
+    def _measure_cards(self, *_):
+        grid = self.ids.cards
+        cols = max(1, grid.cols or 1)
+        width = (grid.width - grid.spacing[0] * (cols - 1)) / cols
+        if width <= 10:
+            return
+        if self._measurer is None:
+            self._measurer = ExhibitCard()
+        card = self._measurer
+        self.card_height = max(
+            [card.height_for(width, item["title"], item["subtitle"]) for item in self.ids.cards_view.data]
+            or [width / card.picture_aspect])
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)
@@ -29,6 +51,7 @@ class GridScreen(KioskScreen):
             for exhibit in section.visible_exhibits()
         ]
         view.scroll_y = 1
+        self._measure_cards()
         return True
 
     def items(self) -> list[dict]:

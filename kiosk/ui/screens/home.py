@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
@@ -18,6 +18,7 @@ class HomeScreen(KioskScreen):
     subtitle_text = StringProperty("")
     footer_text = StringProperty("")
     logo = ObjectProperty(None, allownone=True)
+    portrait = BooleanProperty(True)
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)

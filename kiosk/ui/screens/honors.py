@@ -76,6 +76,12 @@ class HonorDetail(FloatLayout):
     portrait = BooleanProperty(True)
     text_height = NumericProperty(0)  # what the words need, the description unscrolled
 
+    def on_opacity(self, *_):
+        # a picture only loads once seen: opened faded out, it asks again as it fades in
+        picture = self.ids.get("picture")
+        if picture is not None and picture.empty and self.opacity > 0:
+            picture._changed()
+
     def __init__(self, on_close=None, **kwargs):
         self._on_close = on_close
         super().__init__(**kwargs)

@@ -97,7 +97,7 @@ class StatFigure(Layout):
         size = self.base_size
         num_w = self._slot_width(size)
         suf_w = _text_width(self.suffix, self.font_name, size, True)
-        unit_w = _text_width(self.unit, self.font_name, size * UNIT_RATIO)
+        unit_w = _text_width(self.unit, self.font_name, size * UNIT_RATIO, True)  # drawn bold
         gap = size * 0.12 if self.unit else 0
         inline = num_w + suf_w + gap + unit_w
         stacked = inline > self.width and bool(self.unit)

@@ -19,6 +19,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
+from kivy.uix.recycleview import RecycleView
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.ui.kv import load_kv
 
@@ -46,37 +49,209 @@ class KLabel(Label):
         self.height = self.texture_size[1]
 
 
+ELLIPSIS = "\u2026"
+# not left hanging before an ellipsis
+_TRAILING = " \t,;:.!?\u00b7\u2014\u2013-\u3001\uff0c\u3002\uff1b\uff1a\uff01\uff1f\u201c\u2018(\uff08\u300a"
+
+
+def ellipsize(text: str, width: float, measure, force: bool = False) -> str:
+    """``text`` if it fits in ``width`` (and ``force`` is off); else its beginning followed
+    by an ellipsis, cut after a whole word in Latin text and between characters in Chinese."""
+    if not force and measure(text) <= width:
+        return text
+    t = text.rstrip()
+    while t:
+        candidate = t.rstrip(_TRAILING) + ELLIPSIS
+        if t.rstrip(_TRAILING) and measure(candidate) <= width:
+            return candidate
+        last = t[-1]
+        if last.isascii() and last.isalnum() and " " in t.strip():
+            cut = t.rstrip().rfind(" ")
+            t = t[:cut].rstrip() if cut > 0 else t[:-1]
+        else:
+            t = t[:-1]
+    return ELLIPSIS
+
+
+def clamp_lines(lines: list[str], max_lines: int, width: float, measure) -> tuple[list[str], bool]:
+    """At most ``max_lines`` lines, the last ending in an ellipsis when text was left out."""
+    if max_lines <= 0 or len(lines) <= max_lines:
+        return lines, False
+    kept = list(lines[:max_lines])
+    kept[-1] = ellipsize(kept[-1], width, measure, force=True)
+    return kept, True
+
+
+HEADLINE_CHARS = 160  # texts up to this long break as headlines: between words, balanced
+
+
+def _break(text: str, width: float, font: str, size: float, bold: bool) -> list[str]:
+    """Lines of ``text`` for ``width``: a short text (a title, a caption) is broken between
+    words with balanced lines and no orphan (``kiosk.text.headline``); a longer one by the
+    Chinese line-breaking rules alone, which is much cheaper."""
+    from kiosk.text.kivy_measure import headline, wrap_lines
+
+    if len(text) <= HEADLINE_CHARS:
+        return headline(text, width * 0.98, font, size, bold)
+    return wrap_lines(text, width, font, size, bold)
+
+
 class TextBlock(KLabel):
     """Text that wraps by the Chinese line-breaking rules (no line starts with 。or ends with “).
 
     Set ``raw``; ``text`` is ``raw`` with line breaks placed for the current
     width, font and size. Kivy's own wrapping stays on as a fallback.
+
+    ``lines`` (0: any number) caps the number of lines: what does not fit ends with an
+    ellipsis after the last whole word, and ``shortened`` says so. ``fit_min`` below 1
+    first lets the text shrink (down to that share of its role's size) to fit ``lines``
+    (and ``fit_height``, if set), with no word wider than a line.
     """
 
     raw = StringProperty("")
+    lines = NumericProperty(0)
+    fit_min = NumericProperty(1.0)
+    fit_height = NumericProperty(0)  # with fit_min: also shrink until the text is this low
+    shortened = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self._rewrap_trigger = Clock.create_trigger(self._rewrap, -1)
         super().__init__(**kwargs)
-        self.fbind("raw", self._rewrap_trigger)
-        self.fbind("width", self._rewrap_trigger)
-        self.fbind("font_size", self._rewrap_trigger)
-        self.fbind("font_name", self._rewrap_trigger)
-        self.fbind("bold", self._rewrap_trigger)
+        for name in ("raw", "width", "font_size", "font_name", "bold", "lines", "fit_min",
+                     "fit_height", "padding"):
+            self.fbind(name, self._rewrap_trigger)
+
+    def _base_size(self) -> float:
+        if self.fit_min >= 1:
+            return self.font_size
+        from kivy.app import App
+
+        app = App.get_running_app()
+        table = getattr(app, "font", None) or {}
+        return float(table.get(self.role, self.font_size))
 
     def _rewrap(self, *_):
-        from kiosk.text.kivy_measure import prewrap
+        from kiosk.text.kivy_measure import measure_for
 
         pad = self.padding[0] + self.padding[2] if len(self.padding) == 4 else 0
         width = self.width - pad
         if width <= self.font_size * 2:
             self.text = self.raw
             return
-        self.text = prewrap(self.raw, width, self.font_name, self.font_size, self.bold)
+        size = self._base_size()
+        wanted = int(self.lines)
+        lines = _break(self.raw, width, self.font_name, size, self.bold)
+        if wanted > 0 and self.fit_min < 1:
+            smallest = size * self.fit_min
+            words = [w for w in self.raw.split() if w.isascii()]
+
+            def too_wide(size):  # a word wider than the line would be cut in two
+                measure = measure_for(self.font_name, size, self.bold)
+                return any(measure(w) > width for w in words)
+
+            def too_tall(size, count):  # more lines than ``fit_height`` holds
+                if self.fit_height <= 0:
+                    return False
+                from kivy.core.text import Label as CoreLabel
+
+                line = CoreLabel(font_name=self.font_name, font_size=size, bold=self.bold)
+                return count * line.get_extents("国Ag")[1] > self.fit_height
+
+            while (len(lines) > wanted or too_wide(size) or too_tall(size, len(lines))) \
+                    and size * 0.94 >= smallest:
+                size *= 0.94
+                lines = _break(self.raw, width, self.font_name, size, self.bold)
+            if abs(size - self.font_size) > 0.05:
+                self.font_size = size  # (laid out again at this size by the trigger)
+        lines, self.shortened = clamp_lines(
+            lines, wanted, width, measure_for(self.font_name, size, self.bold))
+        self.text = "\n".join(lines)
+
+
+_fade_texture = None
+
+
+def fade_texture():
+    """A vertical ramp, clear at the top and solid at the bottom, tinted by a Color
+    (a placeholder's shading)."""
+    global _fade_texture
+    if _fade_texture is None:
+        from kivy.graphics.texture import Texture
+
+        steps = 64
+        data = bytearray()
+        for i in range(steps):  # row 0 is the bottom
+            a = round(255 * (1 - i / (steps - 1)) ** 1.6)
+            data += bytes((255, 255, 255, a))
+        tex = Texture.create(size=(1, steps), colorfmt="rgba")
+        tex.blit_buffer(bytes(data), colorfmt="rgba", bufferfmt="ubyte")
+        tex.wrap = "clamp_to_edge"
+        _fade_texture = tex
+    return _fade_texture
+
+
+class ScrollCue:
+    """A list that goes on below its bottom edge says so (``more_below``) for a
+    :class:`ScrollBadge`. ``cue_inset``: how far above the widget's bottom its visible
+    part ends (a list running under the navigation bar)."""
+
+    def _init_cue(self):
+        for name in ("scroll_y", "height", "viewport_size"):
+            self.fbind(name, self._update_cue)
+        self._update_cue()
+
+    def _update_cue(self, *_):
+        content = self.viewport_size[1] if self.viewport_size else 0
+        self.more_below = content > self.height + 2 and self.scroll_y > 0.002
+
+
+class CueScrollView(ScrollCue, ScrollView):
+    more_below = BooleanProperty(False)
+    cue_inset = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._init_cue()
+
+
+class CueRecycleView(ScrollCue, RecycleView):
+    more_below = BooleanProperty(False)
+    cue_inset = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._init_cue()
+
+
+class ScrollBadge(Widget):
+    """The "more below" badge of a :class:`CueScrollView` or :class:`CueRecycleView`:
+    put it after the list, in the same coordinates (a sibling, or a child of the screen)."""
+
+    scroll = ObjectProperty(None, allownone=True)
+    shown = BooleanProperty(False)
+    anchor = ListProperty([0, 0])  # the middle of the list's visible bottom edge
+
+    def on_scroll(self, *_):
+        scroll = self.scroll
+        if scroll is None:
+            return
+        for name in ("more_below", "pos", "size", "cue_inset"):
+            scroll.fbind(name, self._follow)
+        self._follow()
+
+    def _follow(self, *_):
+        scroll = self.scroll
+        self.shown = bool(scroll.more_below)
+        self.anchor = [scroll.center_x, scroll.y + scroll.cue_inset]
 
 
 class RowFitGrid(GridLayout):
-    """A grid whose rows are each as high as their tallest child's ``minimum_height``."""
+    """A grid whose rows are each as high as their tallest child's ``minimum_height``.
+
+    With ``set_heights`` the children are given that height themselves (cards of one row
+    end level, each sized by its content, none stretched past what its row needs)."""
+
+    set_heights = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
@@ -94,6 +269,10 @@ class RowFitGrid(GridLayout):
         for i, child in enumerate(reversed(self.children)):
             rows[i // cols] = max(rows.get(i // cols, 0), child.minimum_height)
         self.rows_minimum = rows
+        if self.set_heights:
+            for i, child in enumerate(reversed(self.children)):
+                child.size_hint_y = None
+                child.height = rows[i // cols]
 
 
 class TapArea(ButtonBehavior, BoxLayout):
@@ -127,6 +306,8 @@ class Picture(Image):
     media = ObjectProperty(None, allownone=True)
     placeholder_color = ColorProperty([1, 1, 1, 0.08])
     empty = BooleanProperty(True)
+    framed = BooleanProperty(False)  # the placeholder is drawn as a framed panel
+    shade = ObjectProperty(None, allownone=True)  # the placeholder's shading
     problem = ObjectProperty(None, allownone=True)
     # where the texture is drawn and which part of it (see ``fitted``)
     draw_pos = ListProperty([0, 0])
@@ -144,6 +325,7 @@ class Picture(Image):
         self._shown = None  # (file, fit) of the texture shown
         self._asked = None  # (file, target, fit) being loaded
         self._loader = get_loader()
+        self.shade = fade_texture()
         super().__init__(**kwargs)
         self._loader.register(self)
         self.fbind("size", self._changed)
@@ -287,7 +469,8 @@ def cover_window(share: float, focus: float | None) -> float:
 def fitted(pos, size, texture, fit_mode: str, focus=None):
     """Where to draw ``texture`` in a box and which part of it: ``(pos, size, tex_coords)``.
 
-    ``contain`` (and ``scale-down``) fits the whole picture, centred; ``cover`` fills
+    ``contain`` fits the whole picture, centred (``scale-down`` too, but never enlarged
+    past the texture's own pixels); ``cover`` fills
     the box and crops what overflows by drawing only part of the texture, keeping
     ``focus`` ((x, y) from the picture's top left, 0..1) in view when given; ``fill``
     stretches it. No texture: nothing to draw.
@@ -314,6 +497,8 @@ def fitted(pos, size, texture, fit_mode: str, focus=None):
 
         return [x, y], [w, h], [*at(fx0, fy0), *at(fx1, fy0), *at(fx1, fy1), *at(fx0, fy1)]
     scale = min(w / tw, h / th)
+    if fit_mode == "scale-down":
+        scale = min(scale, 1.0)  # never larger than the picture's own pixels
     dw, dh = tw * scale, th * scale
     return [x + (w - dw) / 2, y + (h - dh) / 2], [dw, dh], list(tc)
 
@@ -331,9 +516,31 @@ class Card(TapArea):
     title = StringProperty("")
     subtitle = StringProperty("")
     badge = StringProperty("")
-    picture_ratio = NumericProperty(0.62)
+    picture_aspect = NumericProperty(1.6)  # width / height of the picture's box
+    title_lines = NumericProperty(2)
+    subtitle_lines = NumericProperty(2)
     route = StringProperty("")
     extra = ListProperty()
+
+    def height_for(self, width: float, title: str, subtitle: str) -> float:
+        """How tall this card would be ``width`` wide showing ``title`` and ``subtitle``
+        (a recycled list gives its cards one height: the tallest of its items)."""
+        box = self.ids.text_box
+        pad = box.padding
+        inner = width - pad[0] - pad[2]
+        heights = []
+        for label, text in ((self.ids.title, title), (self.ids.subtitle, subtitle)):
+            if not text:
+                heights.append(0)
+                continue
+            label.width = inner
+            label.raw = text
+            label._rewrap()
+            label.text_size = (inner, None)
+            label.texture_update()
+            heights.append(label.texture_size[1])
+        spacing = box.spacing if heights[1] else 0
+        return width / self.picture_aspect + pad[1] + pad[3] + heights[0] + spacing + heights[1]
 
 
 load_kv(__file__, "common.kv")
