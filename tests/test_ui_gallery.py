@@ -41,10 +41,8 @@ def _open_gallery(kiosk, content_dir, size=(1080, 1920)):
     view_bottom = scroll.to_window(*scroll.pos)[1]
     x, y = card.to_window(card.center_x, card.y + card.height * 0.6)
     if y < view_bottom + app.space["touch"]:
-        cx = scroll.to_window(*scroll.center)[0]
-        top = scroll.to_window(scroll.x, scroll.top)[1]
-        kiosk.swipe((cx, view_bottom + 10), (cx, top - 10))
-        kiosk.advance(3)
+        scroll.scroll_to(card, padding=0, animate=False)  # as a finger scrolling to it
+        kiosk.frames(3)
         x, y = card.to_window(card.center_x, card.y + card.height * 0.6)
     kiosk.tap((x, y))
     assert kiosk.route == "section/gallery"

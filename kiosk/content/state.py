@@ -34,8 +34,10 @@ import tempfile
 from pathlib import Path, PurePath
 
 from kiosk import recovery
+from kiosk.images.verify import PictureChecks
 
 from .loader import ContentLoader
+from .paths import MediaResolver
 
 log = logging.getLogger("kiosk.content")
 
@@ -109,6 +111,8 @@ class _Encoder:
         kind = type(value)
         if kind in _PLAIN:
             return value
+        if isinstance(value, PictureChecks):
+            return None  # kept in a file of its own (kiosk/images/verify.py); made anew on restore
         if kind is tuple:
             return ["t", *map(self, value)]
         if kind is _dt.datetime:
@@ -301,6 +305,8 @@ def restore_loader(state_file: str | os.PathLike, root: str | os.PathLike) -> Co
         loader = _Decoder(head.get("layouts"))(head.get("loader"))
         if not isinstance(loader, ContentLoader):
             raise StateError("no loader in it")
+        loader.pictures = PictureChecks()  # its answers come from their own file
+        loader._resolver = MediaResolver(loader.root, loader.pictures)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
         recovery.move_aside(path, "content state", str(exc))
         return None

@@ -140,18 +140,3 @@ def leave_now(code: int) -> None:
         except (OSError, ValueError, AttributeError):
             pass
     os._exit(code)
-
-
-def render_routes(*, out, size, lang=None, content=None, theme=None, config_path=None,
-                  routes=None, sheet=None) -> int:
-    try:
-        config, theme_obj, loader, snapshot = prepare(config_path, content, theme)
-    except SetupError as exc:
-        for line in exc.args:
-            log.error("%s", line)
-        return 2
-    configure_kivy(fullscreen=False, size=size, headless=True)
-    from kiosk.ui.render import render_all
-
-    return render_all(config, theme_obj, snapshot, out=out, size=size, lang=lang,
-                      routes=routes, sheet=sheet)

@@ -13,6 +13,7 @@ picture has an error.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from kivy.base import EventLoop, runTouchApp
@@ -195,10 +196,16 @@ def render_command(*, out, size=None, lang=None, content=None, theme=None, confi
                    routes=None, sheet=None, large_text=False, matrix=False) -> int:
     """``kiosk render``: one combination, or with ``matrix`` every theme of the themes folder
     × portrait/landscape × zh/en × normal/大字."""
+    from kiosk.config import SetupError
     from kiosk.theme import find_theme, list_themes, load_theme
     from kiosk.ui.boot import configure_kivy, prepare
 
-    config, theme_obj, _, snapshot = prepare(config_path, content, theme)
+    try:
+        config, theme_obj, _, snapshot = prepare(config_path, content, theme)
+    except SetupError as exc:  # no content, a broken kiosk.yaml, own files in the content
+        for line in exc.args:
+            logging.getLogger("kiosk").error("%s", line)
+        return 2
     size = tuple(size or PORTRAIT)
     configure_kivy(fullscreen=False, size=size, headless=True)
     if not matrix:
