@@ -45,7 +45,7 @@ watch: native
 
 idle:
   reset_after: 90     # seconds untouched before returning to the home screen
-  countdown: 10       # the last seconds of that show a countdown
+  countdown: 20       # the last seconds of that show a countdown with "keep browsing"
   attract_after: 120  # seconds on the home screen before the attract slideshow starts
 """
 

@@ -171,7 +171,8 @@ def test_check_tells_staff_when_videos_cannot_play(tmp_path, monkeypatch):
     monkeypatch.setattr(kiosk.videocheck, "playback_installed", lambda: False)
     code, lines = check(str(root), lang="en")
     assert code == 0
-    assert lines[0].startswith(f"{root}/01-centers/service.md: warning: 1 exhibit(s) have a video,"
-                               " but video playback is not installed")
+    assert any(line.startswith(f"{root}/01-centers/service.md: warning: 1 exhibit(s) have a video,"
+                               " but video playback is not installed") for line in lines), lines
     monkeypatch.setattr(kiosk.videocheck, "playback_installed", lambda: True)
-    assert check(str(root), lang="en")[1] == ["content OK: 1 section, 1 exhibit, 0 tours"]
+    code, lines = check(str(root), lang="en")
+    assert code == 0 and not [line for line in lines if "playback" in line], lines
