@@ -44,6 +44,10 @@ TEXT_PAIRS = (
     ("accent", "background", True, "headings"),
     ("on_card", "card", False, "text on cards and article pages"),
     ("card_muted", "card", False, "secondary text on cards"),
+    ("primary", "card", False, "the countdown's number and links on cards"),
+    ("on_viewer", "viewer", False, "captions in the photo viewer"),
+    ("viewer_muted", "viewer", False, "the photo viewer's counter"),
+    ("viewer_accent", "viewer", False, "the photo viewer's arrows"),
     ("text", "overlay", False, "the countdown and dialogs (over the screen)"),
     ("error", "background", False, "messages for staff"),
 )
