@@ -282,3 +282,28 @@ def test_a_recording_dropped_beside_a_page_is_picked_up_on_reload(tmp_path):
     caption.unlink()
     content = loader.load(changed=frozenset({str(caption)}))
     assert [lang for lang, _ in content.exhibit("visit", "film").captions] == ["en"]
+
+
+def test_line_length_is_measured_with_the_themes_font(tmp_path):
+    """Lines are counted as the theme's font sets them: narrow letters make longer lines,
+    and wide ones shorter, at the same column and size."""
+    font = load_theme(THEMES / "party-red")[0].fonts.regular
+    narrow = lint.wrapped_lines("illicit little lilies fill it " * 8, 983, font, 28)
+    wide = lint.wrapped_lines("MOW WAVE MAW WOMAN " * 12, 983, font, 28)
+    assert len(narrow[0]) > 90 > 55 > len(wide[0])  # 0.5 em would say 70 for both
+    assert all(lint._font(font, 28).getlength(line) <= 983 for line in narrow + wide)
+    chinese = lint.wrapped_lines("展厅" * 60, 983, font, 28)
+    assert [len(line) for line in chinese] == [35, 35, 35, 15]  # one em each
+
+    tree = tmp_path / "content"
+    shutil.copytree(A11Y, tree)
+    (tree / "01-visit" / "narrow.en.md").write_text(
+        "---\ntitle: Narrow\n---\n\n" + "illicit little lilies fill it " * 8 + "\n", "utf-8")
+    (tree / "01-visit" / "narrow.md").write_text("---\ntitle: 窄\n---\n\n短。\n", "utf-8")
+    content = ContentLoader(tree).load()
+    measured = [p for p in lint.content_problems(content, 983, 28, font) if p.key == "layout"]
+    assert len(measured) == 1
+    assert measured[0].message.startswith("running text in 'en' holds about 1")  # 100+ letters
+    assert "01-visit/narrow.en.md" in measured[0].message
+    assert not [p for p in lint.content_problems(content, 600, 28, font) if p.key == "layout"
+                and "'zh'" in p.message]

@@ -45,6 +45,7 @@ def accessibility_problems(content, prefix: str, config=None, theme=None,
     panel = getattr(config, "panel", None) or PanelConfig()
     size = getattr(config, "size", None) or DEFAULT_SIZE
     column = font = 0.0
+    font_path = ""
     if theme is not None:
         theme_file = str(theme.folder / "theme.yaml")
         found += [("", p) for p in lint.contrast_problems(theme, theme_file)]
@@ -53,7 +54,8 @@ def accessibility_problems(content, prefix: str, config=None, theme=None,
         w, h = size
         column = w - 2 * theme.px("margin", w, h)
         font = theme.px("body", w, h)
-    found += [(prefix, p) for p in lint.content_problems(content, column, font)]
+        font_path = theme.fonts.regular
+    found += [(prefix, p) for p in lint.content_problems(content, column, font, font_path)]
     has_narration = any(getattr(ex, "narration", ()) for s in content.sections for ex in s.exhibits)
     if has_narration and audio_backend() is None:
         found.append(("", problem(

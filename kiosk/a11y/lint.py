@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kiosk.a11y.settings import (
     CONTRAST_LARGE,
@@ -183,14 +184,74 @@ def sentences(text: str) -> list[str]:
 
 def chars_per_line(column_px: float, font_px: float, lang: str) -> float:
     """About how many characters a line of running text holds: a Chinese character is
-    one em wide, a Latin letter about half an em on average."""
+    one em wide, a Latin letter about half an em on average. Used when the font file
+    cannot be read; :func:`measured_line_chars` measures with the font itself."""
     if font_px <= 0:
         return 0.0
     return column_px / (font_px * (1.0 if lang == "zh" else 0.5))
 
 
-def text_problems(content, column_px: float = 0, font_px: float = 0) -> list[Problem]:
-    """Warnings for the editors about each exhibit's summary and Markdown body."""
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]|[^\s\u3400-\u9fff]+\s*|\s+")
+
+
+@lru_cache(maxsize=8)
+def _font(path: str, size: int):
+    from PIL import ImageFont  # Pillow is a dependency; imported only for this check
+    return ImageFont.truetype(path, size)
+
+
+def wrapped_lines(text: str, column_px: float, font_path: str, font_px: float) -> list[str]:
+    """``text`` broken into lines as a label ``column_px`` wide breaks it: between words
+    in Latin text, between characters in Chinese, each piece measured with the font."""
+    font = _font(font_path, max(1, round(font_px)))
+    lines, line, width = [], "", 0.0
+    for token in _TOKEN.findall(text):
+        advance = font.getlength(token)
+        if line and width + font.getlength(token.rstrip()) > column_px:
+            lines.append(line.rstrip())
+            line, width = token.lstrip(), font.getlength(token.lstrip())
+        else:
+            line, width = line + token, width + advance
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def measured_line_chars(content, lang: str, column_px: float, font_path: str,
+                        font_px: float) -> tuple[int, str]:
+    """Characters in a typical full line of running text in ``lang`` (the median over
+    every exhibit's body, last lines of paragraphs left out), and a file that has such
+    lines; (0, "") when no paragraph fills a line."""
+    full: list[tuple[int, str]] = []
+    for section in content.sections:
+        for ex in section.exhibits:
+            body = dict(getattr(ex.body, "values", ())).get(lang)
+            if not body:
+                continue
+            for _, paragraph in _paragraphs(body):
+                if paragraph.lstrip().startswith(("|", "```", "    ", "#", "!")):
+                    continue
+                sep = "" if _CJK.search(paragraph) else " "
+                text = sep.join(plain(paragraph).split("\n")).strip()
+                lines = wrapped_lines(text, column_px, font_path, font_px)
+                full += [(len(line), _file_for(ex, lang)) for line in lines[:-1]]
+    if not full:
+        return 0, ""
+    full.sort()
+    return full[len(full) // 2]
+
+
+def _file_for(ex, lang: str) -> str:
+    """The file an exhibit's text in ``lang`` comes from (``NAME.en.md`` for English)."""
+    stem = ex.source.rsplit(".", 1)[0]
+    return next((s for s in ex.sources if s.startswith(stem + f".{lang}.")), ex.source)
+
+
+def text_problems(content, column_px: float = 0, font_px: float = 0,
+                  font_path: str = "") -> list[Problem]:
+    """Warnings for the editors about each exhibit's summary and Markdown body; with a
+    column width and a font size, the length of the lines running text is set in
+    (measured with ``font_path`` when given, else estimated)."""
     found: list[Problem] = []
     for section in content.sections:
         for ex in section.exhibits:
@@ -207,14 +268,23 @@ def text_problems(content, column_px: float = 0, font_px: float = 0) -> list[Pro
                         "summary"))
     if column_px and font_px:
         for lang in content.site.languages:
-            per_line = chars_per_line(column_px, font_px, lang)
+            example = ""
+            try:
+                per_line, example = measured_line_chars(content, lang, column_px, font_path,
+                                                        font_px) if font_path else (0, "")
+            except OSError:  # the font cannot be read: estimate from the font size
+                font_path = ""
+            if not font_path:
+                per_line = chars_per_line(column_px, font_px, lang)
             if per_line > MAX_LINE_CHARS:
+                where = f" (for example {example})" if example else ""
+                where_zh = f"（例如 {example}）" if example else ""
                 found.append(problem(
                     content.site.source, None, "warning",
                     f"running text in '{lang}' holds about {per_line:.0f} characters a line at "
-                    f"this screen size; {MAX_LINE_CHARS} or fewer read best (a narrower column "
-                    "or larger text)",
-                    f"在此屏幕尺寸下，'{lang}' 正文每行约 {per_line:.0f} 个字符；"
+                    f"this screen size{where}; {MAX_LINE_CHARS} or fewer read best (a narrower "
+                    "column or larger text)",
+                    f"在此屏幕尺寸下，'{lang}' 正文每行约 {per_line:.0f} 个字符{where_zh}；"
                     f"不超过 {MAX_LINE_CHARS} 个最易阅读（可缩窄栏宽或放大字号）",
                     "layout"))
     return found
@@ -295,5 +365,6 @@ def alt_text_problems(content) -> list[Problem]:
     return found
 
 
-def content_problems(content, column_px: float = 0, font_px: float = 0) -> list[Problem]:
-    return text_problems(content, column_px, font_px) + alt_text_problems(content)
+def content_problems(content, column_px: float = 0, font_px: float = 0,
+                     font_path: str = "") -> list[Problem]:
+    return text_problems(content, column_px, font_px, font_path) + alt_text_problems(content)
