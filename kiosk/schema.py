@@ -16,7 +16,7 @@ From that one declaration come
   key, in the same words for every setting (``'idle.reset_after' should be a number above
   0, not '-1'``), and a warning for every unknown key with the nearest known one
   (:func:`kiosk.content.fields.did_you_mean`, the one suggestion of the project);
-- :func:`markdown`: the tables of ``docs/settings.md`` (``python tools/settings_docs.py``
+- :func:`markdown`: the tables of ``docs/settings.md`` (``python -m kiosk.schema_docs``
   writes it; ``tests/test_schema.py`` fails when it differs).
 
 No Kivy here.
@@ -139,7 +139,7 @@ class Kind:
 
 
 TEXT = Kind("text", "a single piece of text", "一段文字", _text)
-FILE = Kind("file", "a file path", "文件路径", _text)
+FILE = Kind("path", "a path", "路径", _text)  # relative to the folder of the file it is in
 BOOL = Kind("true/false", "true or false", "true 或 false", _boolean)
 INT = Kind("whole number", "a whole number", "整数", _integer)
 NUMBER = Kind("number", "a number", "数字", _number)
@@ -164,9 +164,9 @@ class Setting:
     default: object  # as written in the file; None: nothing unless it is set
     en: str  # what it does
     zh: str
-    minimum: float | None = None
-    maximum: float | None = None
-    above: bool = False  # the minimum itself is not allowed (``minimum < value``)
+    minimum: float | None = None  # ``minimum <= value``
+    above: float | None = None  # ``above < value``
+    maximum: float | None = None  # ``value <= maximum``
     choices: tuple = ()
     wrong: tuple[str, str] | None = None  # its own message: {name} {key} {raw} {choices} ...
     shown_default: str | None = None  # the default in the docs, when it is worked out at start
@@ -180,24 +180,25 @@ class Setting:
         if self.choices:
             names = [show(c) for c in self.choices]
             return f"{'、'.join(names)} 之一" if zh else f"one of {', '.join(names)}"
-        if self.kind not in _NUMERIC or (self.minimum is None and self.maximum is None):
+        low = self.above if self.above is not None else self.minimum
+        if self.kind not in _NUMERIC or (low is None and self.maximum is None):
             return self.kind.zh if zh else self.kind.en
-        low, high = self.minimum, self.maximum
-        noun = (self.kind.zh if zh else self.kind.en).removeprefix("a ")
+        high, above = self.maximum, self.above is not None
         if zh:
             noun = "整数" if self.kind is INT else "数"
             if high is None:
-                return f"{'大于' if self.above else '不小于'} {low:g} 的{noun}"
+                return f"{'大于' if above else '不小于'} {low:g} 的{noun}"
             if low is None:
                 return f"不超过 {high:g} 的{noun}"
-            if self.above:
+            if above:
                 return f"大于 {low:g}、不超过 {high:g} 的{noun}"
             return f"{low:g} 到 {high:g} 之间的{noun}"
+        noun = "whole number" if self.kind is INT else "number"
         if high is None:
-            return f"a {noun} {'above' if self.above else 'of at least'} {low:g}"
+            return f"a {noun} {'above' if above else 'of at least'} {low:g}"
         if low is None:
             return f"a {noun} of at most {high:g}"
-        if self.above:
+        if above:
             return f"a {noun} above {low:g} and at most {high:g}"
         return f"a {noun} from {low:g} to {high:g}"
 
@@ -206,7 +207,9 @@ class Setting:
             return value in self.choices
         if self.kind not in _NUMERIC:
             return True
-        if self.minimum is not None and (value <= self.minimum if self.above else value < self.minimum):
+        if self.minimum is not None and value < self.minimum:
+            return False
+        if self.above is not None and value <= self.above:
             return False
         return self.maximum is None or value <= self.maximum
 
@@ -297,6 +300,7 @@ class Reader:
         sections it sets are built (their missing settings keep their defaults)."""
         if not isinstance(data, dict):
             return {}
+        first = len(self.problems)
         self.unknown(data, entries, prefix)
         values: dict[str, object] = {}
         for entry in entries:
@@ -318,6 +322,8 @@ class Reader:
                 value = self.value(entry, raw, full, line)
                 if value is not _INVALID:
                     values[entry.name] = value
+        if not prefix:  # in file order, for reading top-down
+            self.problems[first:] = sorted(self.problems[first:], key=lambda p: p.line or 0)
         return values
 
     def value(self, s: Setting, raw: object, full: str, line: int | None) -> object:
@@ -390,18 +396,30 @@ def _shown(s: Setting) -> str:
         return "—"
     if isinstance(s.default, tuple | list):
         return "`" + ", ".join(show(v) for v in s.default) + "`"
+    if isinstance(s.default, float):
+        return f"`{s.default:g}`"
     return f"`{show(s.default)}`"
 
 
-def markdown(cls: type, title: str) -> str:
-    """The table of every setting ``cls`` declares, a heading per section."""
-    head = ("| Key · 键 | Default · 默认 | Value · 取值 | Meaning · 说明 |\n"
-            "|---|---|---|---|\n")
-    out = [f"## {title}\n\n{head}"]
-    for full, entry in walk(entries_of(cls)):
+_TABLE = ("| Key · 键 | Default · 默认 | Value · 取值 | Meaning · 说明 |\n"
+          "|---|---|---|---|\n")
+
+
+def _rows(entries: tuple, prefix: str) -> str:
+    out = []
+    for entry in entries:
+        if isinstance(entry, Setting):
+            full = f"{prefix}.{entry.key}" if prefix else entry.key
+            out.append(f"| `{full}` | {_shown(entry)} | {entry.allowed('zh')} · {entry.allowed()} "
+                       f"| {entry.zh} · {entry.en} |\n")
+    for entry in entries:
         if isinstance(entry, Section):
-            out.append(f"\n### `{full}:`\n\n{entry.zh} · {entry.en}\n\n{head}")
-            continue
-        value = f"{entry.allowed('zh')} · {entry.allowed()}"
-        out.append(f"| `{full}` | {_shown(entry)} | {value} | {entry.zh} · {entry.en} |\n")
+            full = f"{prefix}.{entry.key}" if prefix else entry.key
+            out.append(f"\n### `{full}:`\n\n{entry.zh} · {entry.en}\n\n{_TABLE}")
+            out.append(_rows(entry.entries, full))
     return "".join(out)
+
+
+def markdown(cls: type, title: str) -> str:
+    """The tables of every setting ``cls`` declares: its own, then one per section."""
+    return f"## {title}\n\n{_TABLE}" + _rows(entries_of(cls), "")

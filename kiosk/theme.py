@@ -205,7 +205,7 @@ class ThemeFile:
     sizes: Sizes = section(Sizes, en="fractions of the screen's short side (0.026 is 28 px on "
                            "a 1080x1920 screen, in either orientation)",
                            zh="屏幕短边的比例（0.026 在 1080x1920 屏幕上为 28 像素，横竖一样）")
-    line_height: float = setting(1.5, minimum=1, above=True, maximum=3,
+    line_height: float = setting(1.5, above=1, maximum=3,
                                  en="line height, in times the font size", zh="行高（字号的倍数）")
     background: BackgroundFile = section(BackgroundFile, en="the background picture",
                                          zh="背景图片")
