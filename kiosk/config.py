@@ -122,7 +122,7 @@ class RemoteConfig:
 def _keys(raw: object, report) -> tuple[str, ...]:
     """A key name or a list of them, as the clicker sends them (kiosk/tour.py)."""
     items = [raw] if isinstance(raw, str | int | float) else raw
-    if not isinstance(items, list):
+    if not isinstance(items, list | tuple):
         raise Invalid
     keys = []
     for item in items:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import schema_docs
+from kiosk import schema, schema_docs
 from kiosk.config import Config, load_config
 from kiosk.init import KIOSK_YAML
 from kiosk.schema import Section, Setting, entries_of, parse_colour, walk
@@ -78,6 +78,16 @@ def test_every_setting_says_what_it_does_in_chinese_and_english():
             assert entry.en.strip() and entry.zh.strip(), key
             assert re.search(r"[\u4e00-\u9fff]", entry.zh), key
             assert "|" not in entry.en + entry.zh, key  # they sit in a Markdown table
+
+
+def test_every_declared_default_passes_its_own_check():
+    for cls in (Config, ThemeFile):
+        for key, s in declared(cls).items():
+            if s.default is None:
+                continue
+            problems: list = []
+            value = schema.Reader("x.yaml", problems).value(s, s.default, key, 1)
+            assert problems == [] and value is not None, (key, problems)
 
 
 # ----------------------------------------------------------------- checks
