@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from kiosk.content.fields import _FALSE, _TRUE, did_you_mean, show
+from kiosk.content.fields import did_you_mean, parse_bool, parse_int, parse_number, show
 from kiosk.content.model import Problem
 from kiosk.content.source import LineDict, problem
 
@@ -73,35 +73,17 @@ def _text(raw: object, report) -> str:
     return show(raw)
 
 
-def _boolean(raw: object, report) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str) and raw.strip().lower() in _TRUE:
-        return True
-    if isinstance(raw, str) and raw.strip().lower() in _FALSE:
-        return False
-    raise Invalid
+def _parsed(parse: Callable) -> Callable:
+    def convert(raw: object, report) -> object:
+        value = parse(raw)
+        if value is None:
+            raise Invalid
+        return value
+
+    return convert
 
 
-def _integer(raw: object, report) -> int:
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"\s*-?\d+\s*", raw):
-        return int(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        raise Invalid
-    return raw
-
-
-def _number(raw: object, report) -> float:
-    if isinstance(raw, str):
-        try:
-            raw = float(raw.replace(",", "").strip())
-        except ValueError:
-            raise Invalid from None
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise Invalid
-    return float(raw)
+_boolean, _integer, _number = _parsed(parse_bool), _parsed(parse_int), _parsed(parse_number)
 
 
 def _colour(raw: object, report) -> Rgba:
