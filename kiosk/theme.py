@@ -133,7 +133,8 @@ class Transition:
         "slide", key="type", choices=TRANSITIONS, en="how one screen gives way to the next",
         zh="换屏效果", wrong=("transition type must be one of {choices}, not '{raw}'",
                               "切换效果应为 {choices_zh} 之一，而不是 '{raw}'"))
-    duration: float = setting(0.25, above=0, maximum=3, en="seconds", zh="秒数")
+    duration: float = setting(0.25, above=0, maximum=3, en="how long a change of screen takes, "
+                              "in seconds", zh="换屏动画的时长（秒）")
 
 
 _SIZE_WRONG = ("size '{name}' must be a number above 0 and at most 1 (a fraction of the "
