@@ -334,10 +334,12 @@ class Reader:
             self.report(line, "error", full, wrong[0].format(**words), wrong[1].format(**words))
             return
         guess = did_you_mean(show(raw), [show(c) for c in s.choices]) if s.choices else None
+        zh = s.allowed("zh")
+        zh = f" {zh}" if zh[:1].isascii() else zh  # a space between Chinese and Latin or digits
         self.report(line, "error", full,
                     f"'{full}' should be {s.allowed()}, not '{show(raw)}'"
                     + (f" — did you mean '{guess}'?" if guess else ""),
-                    f"'{full}' 应为{s.allowed('zh')}，而不是 '{show(raw)}'"
+                    f"'{full}' 应为{zh}，而不是 '{show(raw)}'"
                     + (f"，是不是想写 '{guess}'？" if guess else ""))
 
     def unknown(self, data: dict, entries: tuple, where: str) -> None:

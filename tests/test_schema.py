@@ -119,6 +119,7 @@ def test_wrong_values_in_kiosk_yaml_are_named_at_file_line_and_key_all_at_once(t
     assert [p.key for p in problems] == ["fullscreen", "idle.reset_after", "idle.atract_after",
                                          "remote.port", "accessibility.volume", "wach"]
     assert problems[1].message_zh == "'idle.reset_after' 应为大于 0 的数，而不是 '-5'"
+    assert problems[3].message_zh == "'remote.port' 应为 1 到 65535 之间的整数，而不是 'http'"
     assert problems[2].message_zh == "idle 中有未知的设置 'atract_after'，是否应为 'attract_after'？"
     # the kiosk still starts: the declared default for each wrong value, the right ones kept
     assert config.fullscreen is True and config.idle.reset_after == 90
