@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import parse_size
+from kiosk.schema import parse_size
 
 
 def _size(text: str):

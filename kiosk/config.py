@@ -1,7 +1,11 @@
 """``kiosk.yaml``: the machine's settings, typed and validated.
 
-Every option has a type and a default; unknown keys are warned about with a
-suggestion; all problems are collected at once, each with file, line and key.
+Each setting is declared once below (:func:`kiosk.schema.setting`: kind, default, range or
+choices, what it does in Chinese and English); that declaration gives its default, its
+checks (every problem at once, each with file, line and key), the warning for an unknown
+key with a suggestion, and its row in docs/settings.md. What is checked across settings
+(a countdown shorter than the time it counts down, a key set for two clicker commands,
+the kiosk's own files outside the content) follows :func:`load_config`'s reading.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kiosk.a11y.settings import ACCESS_KEYS, PANEL_KEYS, AccessConfig, PanelConfig, check_settings
+from kiosk.a11y.settings import AccessConfig, PanelConfig, check_settings
 from kiosk.content.model import Problem
+from kiosk.schema import ADDRESS, FILE, SIZE, Invalid, Kind, Setting, read, section, setting
+from kiosk.tour import DEFAULT_KEYS, normalise_key
 
 WATCH_MODES = ("native", "polling", "off")
 TRANSITION_MODES = ("auto", "theme", "none")
@@ -46,41 +52,100 @@ class SetupError(Exception):
 
 @dataclass(frozen=True)
 class IdleConfig:
-    reset_after: float = 90.0  # seconds untouched before returning home
-    countdown: float = 20.0  # the last seconds of that show a countdown (WCAG 2.2.1: >= 20)
-    attract_after: float = 120.0  # seconds on the home screen before the attract loop
+    reset_after: float = setting(
+        90.0, above=0, en="seconds untouched before the screen returns home",
+        zh="无人触摸多少秒后回到首页")
+    countdown: float = setting(
+        20.0, above=0, en="the last seconds of that show a countdown with \"keep browsing\" "
+        "(at least 20: WCAG 2.2.1; shorter than reset_after)",
+        zh="其中最后多少秒显示倒计时和“继续浏览”（至少 20 秒，WCAG 2.2.1；须小于 reset_after）")
+    attract_after: float = setting(
+        120.0, above=0, en="seconds on the home screen before the attract loop starts",
+        zh="首页停留多少秒后开始循环播放")
 
 
 @dataclass(frozen=True)
 class CacheConfig:
-    texture_mb: int = 48  # what one 1080x1920 screen shows, its neighbours and the way back
-    dir: str = field(default_factory=default_cache_dir)
-    disk_mb: int = 2048
+    texture_mb: int = setting(
+        48, above=0, en="memory for decoded pictures, in MB (what one 1080x1920 screen shows, "
+        "its neighbours and the way back); the oldest unused go first",
+        zh="已解码图片占用的内存（MB），最久未用的先释放")
+    dir: str = setting(
+        default_factory=default_cache_dir, kind=FILE, en="folder of resized pictures",
+        zh="缩小后图片的缓存文件夹",
+        shown_default="`$CACHE_DIRECTORY` under systemd, else `~/.cache/kiosk`")
+    disk_mb: int = setting(2048, above=0, en="disk space for resized pictures, in MB",
+                           zh="缩小后图片占用的磁盘空间（MB）")
 
 
 @dataclass(frozen=True)
 class ImagesConfig:
-    max_pixels: int = 120_000_000  # pictures with more pixels are refused (errors, never decoded)
+    max_pixels: int = setting(
+        120_000_000, above=0, en="pictures with more pixels are refused (kiosk check names them)",
+        zh="像素多于此数的图片不予显示（kiosk check 会列出）")
 
 
 @dataclass(frozen=True)
 class AdminConfig:
     # PINs are kept only as salted hashes (kiosk/pin.py; `kiosk pin` sets them)
-    pin_hash: str | None = None  # the staff PIN
-    guide_pin_hash: str | None = None  # a PIN that only opens guided tours
-    pin_file: str | None = None  # where `kiosk pin` keeps the hashes (default <state_dir>/pins.json)
-    pin: str | None = None  # a PIN in plain text: never used (kiosk check warns)
-    guide_pin: str | None = None  # the same, for the guide PIN
+    pin_hash: str | None = setting(
+        en="the staff PIN as a hash printed by `kiosk pin --print`",
+        zh="管理密码的散列值（由 `kiosk pin --print` 生成）")
+    guide_pin_hash: str | None = setting(
+        en="a PIN that only opens guided tours, as a hash (`kiosk pin --guide --print`)",
+        zh="只能打开讲解路线的密码的散列值（`kiosk pin --guide --print`）")
+    pin_file: str | None = setting(
+        kind=FILE, en="where `kiosk pin` keeps the hashes", zh="`kiosk pin` 保存密码散列值的文件",
+        shown_default="`<state_dir>/pins.json`")
+    pin: str | None = setting(
+        en="a PIN in plain text: never used (kiosk check warns); use `kiosk pin`",
+        zh="明文密码：不会使用（kiosk check 会提示）；请用 `kiosk pin`")
+    guide_pin: str | None = setting(
+        en="the same, for the guide PIN", zh="同上，讲解员密码")
 
 
 @dataclass(frozen=True)
 class RemoteConfig:
     """The guide's phone (kiosk/remote/): off unless switched on."""
 
-    enabled: bool = False
-    host: str = "127.0.0.1"  # the address it listens on; 0.0.0.0 for every network
-    port: int = 8080
-    token_hours: float = 4.0  # a phone signs in again after this long
+    enabled: bool = setting(False, en="serve the tour remote page on the local network",
+                            zh="在局域网内提供讲解遥控页面")
+    host: str = setting(
+        "127.0.0.1", kind=ADDRESS, en="the address it listens on; 0.0.0.0 for every network",
+        zh="监听的地址；0.0.0.0 表示本机所有网络")
+    port: int = setting(8080, minimum=1, maximum=65535, en="the port it listens on",
+                        zh="监听的端口")
+    token_hours: float = setting(4.0, above=0, en="a phone signs in again after this many hours",
+                                 zh="手机登录多少小时后须重新登录")
+
+
+def _keys(raw: object, report) -> tuple[str, ...]:
+    """A key name or a list of them, as the clicker sends them (kiosk/tour.py)."""
+    items = [raw] if isinstance(raw, str | int | float) else raw
+    if not isinstance(items, list | tuple):
+        raise Invalid
+    keys = []
+    for item in items:
+        spec = normalise_key(str(item)) if item is not None else None
+        if spec is None:
+            report(f"'{item}' under '{{key}}' is not a key name "
+                   "(such as pagedown, shift+up, f5, escape, b or .)",
+                   f"'{{key}}' 中的 '{item}' 不是按键名称（例如 pagedown、shift+up、f5、escape、b 或 .）")
+            continue
+        keys.append(spec)
+    return tuple(keys)
+
+
+KEYS = Kind("keys", "a key or a list of keys", "一个按键或按键列表", _keys)
+CLICKER_COMMANDS = {  # command: (what it does, 作用)
+    "next": ("the next stop of a guided tour", "讲解路线的下一站"),
+    "previous": ("the stop before", "上一站"),
+    "blank": ("blank the screen, or show it again", "黑屏或恢复显示"),
+    "first": ("the first stop", "第一站"),
+    "last": ("the last stop", "最后一站"),
+    "pause": ("pause or resume auto-advance", "暂停或继续自动翻页"),
+    "notes": ("show or hide the guide's notes", "显示或隐藏讲解词"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,33 +161,78 @@ class ClickerConfig:
         return build_keymap(dict(self.keys))
 
 
+CLICKER_KEYS = tuple(Setting(KEYS, DEFAULT_KEYS[command], en, zh, key=command, name=command)
+                     for command, (en, zh) in CLICKER_COMMANDS.items())
+
+
 @dataclass(frozen=True)
 class Config:
-    content: str = "content"
-    theme: str = "party-red"
-    themes_dir: str = "themes"
-    fullscreen: bool = True
-    size: tuple[int, int] | None = None
-    rotation: int = 0
-    language: str | None = None
-    status_file: str | None = None
-    watch: str = "native"
+    content: str = setting("content", kind=FILE,
+                           en="folder of the exhibition (site.yaml, sections, tours)",
+                           zh="展览内容文件夹（site.yaml、栏目、讲解路线）")
+    theme: str = setting("party-red", en="the look: a folder name under themes_dir "
+                         "(party-red, light) or the path of a theme folder",
+                         zh="外观：themes_dir 下的文件夹名（party-red、light）或主题文件夹的路径")
+    themes_dir: str = setting("themes", kind=FILE, en="folder of the themes", zh="主题所在的文件夹")
+    fullscreen: bool = setting(True, en="fill the whole screen without borders or cursor "
+                               "(`kiosk run --windowed` overrides it)",
+                               zh="全屏显示，无边框、无光标（`kiosk run --windowed` 可覆盖）")
+    size: tuple[int, int] | None = setting(
+        kind=SIZE, en="a window of this size (1080x1920 portrait, 1920x1080 landscape)",
+        zh="窗口尺寸（竖屏 1080x1920，横屏 1920x1080）", shown_default="the screen's own size")
+    rotation: int = setting(0, choices=ROTATIONS, en="turn the picture for a panel mounted on its side",
+                            zh="屏幕侧装时旋转画面")
+    language: str | None = setting(
+        choices=("zh", "en"), en="language the kiosk starts in and returns to after idle",
+        zh="开机和复位后的语言", shown_default="the first language of site.yaml")
+    status_file: str | None = setting(
+        kind=FILE, en="a JSON file with what the kiosk is doing, for monitoring",
+        zh="记录展机运行状态的 JSON 文件（用于监控）")
+    watch: str = setting("native", choices=WATCH_MODES, en="how changes to the content are "
+                         "noticed: native (inotify), polling (for network shares), off",
+                         zh="如何发现内容的改动：native（inotify）、polling（网络共享）、off")
     # screen changes: the theme's animation (theme), none, or auto: none on a software
     # renderer, where a slide runs at a few frames a second and only delays the next screen
-    transitions: str = "auto"
+    transitions: str = setting(
+        "auto", choices=TRANSITION_MODES, en="screen changes: auto (the theme's animation, "
+        "except on a software renderer), theme (always) or none",
+        zh="换屏效果：auto（主题的动画，软件渲染时不用）、theme（总是）或 none")
     # monitoring and visitor figures
-    name: str | None = None  # this kiosk's name in merged figures (default: the host name)
-    state_dir: str = field(default_factory=default_state_dir)
-    metrics_file: str | None = None  # Prometheus text file for node_exporter
-    analytics_db: str | None = None  # SQLite file of visitor figures; None: not recorded
-    idle: IdleConfig = field(default_factory=IdleConfig)
-    cache: CacheConfig = field(default_factory=CacheConfig)
-    images: ImagesConfig = field(default_factory=ImagesConfig)
-    admin: AdminConfig = field(default_factory=AdminConfig)
-    remote: RemoteConfig = field(default_factory=RemoteConfig)
-    clicker: ClickerConfig = field(default_factory=ClickerConfig)
-    panel: PanelConfig = field(default_factory=PanelConfig)  # size and mounting (mm checks)
-    accessibility: AccessConfig = field(default_factory=AccessConfig)
+    name: str | None = setting(en="this kiosk's name in merged visitor figures",
+                               zh="合并参观统计时本机的名称", shown_default="the host name")
+    state_dir: str = setting(
+        default_factory=default_state_dir, kind=FILE,
+        en="the kiosk's own files: visitor figures, PIN hashes, what the loader parsed",
+        zh="展机自己的文件：参观统计、密码散列值、已解析的内容",
+        shown_default="`$STATE_DIRECTORY` under systemd, else `~/.local/state/kiosk`")
+    metrics_file: str | None = setting(
+        kind=FILE, en="Prometheus text metrics for node_exporter's textfile collector",
+        zh="供 node_exporter 读取的 Prometheus 指标文件")
+    analytics_db: str | None = setting(
+        kind=FILE, en="SQLite file of visitor figures; `off` records nothing",
+        zh="参观统计的 SQLite 文件；写 `off` 则不记录", shown_default="`<state_dir>/analytics.sqlite`")
+    idle: IdleConfig = section(IdleConfig, en="when nobody touches the screen", zh="无人触摸时")
+    cache: CacheConfig = section(CacheConfig, en="resized and decoded pictures", zh="图片缓存")
+    images: ImagesConfig = section(ImagesConfig, en="pictures", zh="图片")
+    admin: AdminConfig = section(
+        AdminConfig, en="PINs for the hidden admin gesture (hold the top-left corner 3 s), "
+        "kept only as salted hashes: set them with `kiosk pin`",
+        zh="隐藏管理手势（按住左上角 3 秒）的密码，只保存加盐散列值：用 `kiosk pin` 设置")
+    remote: RemoteConfig = section(
+        RemoteConfig, en="the guide's phone: a page on the local network that drives guided "
+        "tours (docs/guided-tours.md)", zh="讲解员手机遥控：局域网内操控讲解路线的网页")
+    clicker: ClickerConfig = section(
+        ClickerConfig, entries_given=CLICKER_KEYS,
+        build=lambda chosen: ClickerConfig(tuple(chosen.items())),
+        en="presenter clicker keys, per command; a command left out keeps its keys",
+        zh="翻页笔按键，按命令设置；未写的命令保留默认按键")
+    panel: PanelConfig = section(  # size and mounting (mm checks)
+        PanelConfig, en="the physical panel: turns pixels into millimetres for `kiosk check`",
+        zh="实际屏幕：供 `kiosk check` 把像素换算成毫米")
+    accessibility: AccessConfig = section(
+        AccessConfig, en="what each visitor starts with; the accessibility menu changes it "
+        "for one visit (docs/accessibility.md)",
+        zh="每位观众开始时的设置；无障碍菜单只改变本次参观")
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths are read from here
 
     def path(self, value: str) -> Path:
@@ -149,30 +259,8 @@ class Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def parse_size(text: str) -> tuple[int, int] | None:
-    """``"1080x1920"`` → ``(1080, 1920)``; None if it is not of that form."""
-    parts = str(text).lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        return None
-    w, h = (int(p) for p in parts)
-    return (w, h) if w > 0 and h > 0 else None
-
-
 def _problem(path: str, line: int | None, key: str, en: str, zh: str, severity="error") -> Problem:
     return Problem(path, line, severity, en, zh, key)
-
-
-TOP_KEYS = (
-    "content", "theme", "themes_dir", "fullscreen", "size", "rotation", "language",
-    "status_file", "watch", "transitions", "idle", "cache", "images", "admin",
-    "name", "state_dir", "metrics_file", "analytics_db", "remote", "clicker", "panel",
-    "accessibility",
-)
-IDLE_KEYS = ("reset_after", "countdown", "attract_after")
-CACHE_KEYS = ("texture_mb", "dir", "disk_mb")
-IMAGES_KEYS = ("max_pixels",)
-ADMIN_KEYS = ("pin_hash", "guide_pin_hash", "pin_file", "pin", "guide_pin")
-REMOTE_KEYS = ("enabled", "host", "port", "token_hours")
 
 
 def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
@@ -194,44 +282,24 @@ def load_config(path: str | Path | None) -> tuple[Config, list[Problem]]:
     parsed = parse_file(str(path), shown, markdown=False)
     problems = list(parsed.problems)
     data = parsed.data if isinstance(parsed.data, LineDict) else LineDict()
+    values = read(data, Config, shown, problems)
+    # Visitor figures are recorded by default in <state_dir>/analytics.sqlite;
+    # ``analytics_db: off`` stops that.
+    db = values.get("analytics_db")
+    if db is not None and db.strip().lower() in ("off", "false", "no"):
+        values["analytics_db"] = None
+    elif db is None:
+        state_dir = values.get("state_dir") or default_state_dir()
+        values["analytics_db"] = str(Path(state_dir) / "analytics.sqlite")
+    config = Config(**values, base_dir=base)
     f = Fields(data, shown, problems)
-    f.unknown(TOP_KEYS)
-    defaults = Config()
-    values: dict = {"base_dir": base}
-    for key in ("content", "theme", "themes_dir"):
-        values[key] = f.string(key, getattr(defaults, key)) or getattr(defaults, key)
-    values["fullscreen"] = f.boolean("fullscreen", defaults.fullscreen)
-    if f.has("size"):
-        size = parse_size(f.get("size"))
-        if size is None:
-            f.error("size", f"'size' should look like 1080x1920, not '{f.get('size')}'",
-                    f"'size' 应写成 1080x1920 这样的形式，而不是 '{f.get('size')}'")
-        values["size"] = size
-    rotation = f.integer("rotation")
-    if rotation is not None and rotation not in ROTATIONS:
-        f.error("rotation", "'rotation' must be 0, 90, 180 or 270", "'rotation' 只能是 0、90、180 或 270")
-        rotation = None
-    values["rotation"] = rotation or 0
-    values["language"] = f.choice("language", ("zh", "en"))
-    status = f.string("status_file", "")
-    values["status_file"] = status or None
-    values["watch"] = f.choice("watch", WATCH_MODES) or defaults.watch
-    values["transitions"] = f.choice("transitions", TRANSITION_MODES) or defaults.transitions
-    _monitoring(f, values, defaults)
-    values["idle"] = _section(f, "idle", IDLE_KEYS, IdleConfig, number=True)
-    values["cache"] = _section(f, "cache", CACHE_KEYS, CacheConfig)
-    values["images"] = _section(f, "images", IMAGES_KEYS, ImagesConfig)
-    values["admin"] = _section(f, "admin", ADMIN_KEYS, AdminConfig)
-    _plain_pins(f, values["admin"])
-    values["remote"] = _remote(f)
-    values["clicker"] = _clicker(f)
-    values["panel"] = _section(f, "panel", PANEL_KEYS, PanelConfig, number=True)
-    values["accessibility"] = _section(f, "accessibility", ACCESS_KEYS, AccessConfig)
-    config = Config(**values)
+    _plain_pins(f, config.admin)
+    _clicker_conflicts(f, config.clicker)
     problems += own_files_problems(config, shown, data)
     if config.idle.countdown >= config.idle.reset_after:
         f.error("idle.countdown", "'idle.countdown' must be shorter than 'idle.reset_after'",
-                "'idle.countdown' 必须小于 'idle.reset_after'")
+                "'idle.countdown' 必须小于 'idle.reset_after'",
+                line=getattr(data.get("idle"), "lines", {}).get("countdown"))
         config = replace(config, idle=replace(config.idle, countdown=min(20.0, config.idle.reset_after / 2)))
     check_settings(f, config)
     return config, problems
@@ -312,20 +380,6 @@ def refuse_own_files_inside_content(config: Config) -> None:
         raise SetupError(*(p.format() for p in problems))
 
 
-def _monitoring(f, values: dict, defaults: Config) -> None:
-    """name, state_dir, metrics_file, analytics_db. Visitor figures are recorded by default
-    in ``<state_dir>/analytics.sqlite``; ``analytics_db: off`` stops that."""
-    values["name"] = f.string("name", "") or None
-    values["state_dir"] = f.string("state_dir", defaults.state_dir) or defaults.state_dir
-    values["metrics_file"] = f.string("metrics_file", "") or None
-    raw = f.get("analytics_db")
-    if raw is False or (raw is not None and str(raw).strip().lower() in ("off", "false", "no")):
-        values["analytics_db"] = None
-    else:
-        db = f.string("analytics_db", "") if raw is not None else ""
-        values["analytics_db"] = db or str(Path(values["state_dir"]) / "analytics.sqlite")
-
-
 def _plain_pins(f, admin: AdminConfig) -> None:
     """A PIN written in plain text is not used: only salted hashes are (``kiosk pin``)."""
     from kiosk.pinhash import parse_hash
@@ -345,63 +399,13 @@ def _plain_pins(f, admin: AdminConfig) -> None:
                       f"'admin.{key}' 不是 `kiosk pin` 生成的密码散列值，不会使用", line=lines.get(key))
 
 
-def _remote(f) -> RemoteConfig:
-    """``remote:``: enabled, host (an IP address), port (1-65535), token_hours."""
-    import ipaddress
-
-    remote = _section(f, "remote", REMOTE_KEYS, RemoteConfig)
-    lines = getattr(f.get("remote"), "lines", {})
-    try:
-        ipaddress.ip_address(remote.host.strip())
-    except ValueError:
-        f.error("remote.host", f"'remote.host' should be an IP address of this machine such as "
-                f"127.0.0.1 or 0.0.0.0, not '{remote.host}'",
-                f"'remote.host' 应为本机的 IP 地址，例如 127.0.0.1 或 0.0.0.0，而不是 '{remote.host}'",
-                line=lines.get("host"))
-        remote = replace(remote, host=RemoteConfig.host)
-    if not 1 <= remote.port <= 65535 or remote.port != int(remote.port):
-        f.error("remote.port", "'remote.port' should be a whole number from 1 to 65535",
-                "'remote.port' 应为 1 到 65535 之间的整数", line=lines.get("port"))
-        remote = replace(remote, port=RemoteConfig.port)
-    return replace(remote, host=remote.host.strip(), port=int(remote.port))
-
-
-def _clicker(f) -> ClickerConfig:
-    """``clicker:``: command → key or list of keys; a command left out keeps its keys."""
-    from kiosk.content.source import LineDict
-    from kiosk.tour import DEFAULT_KEYS, normalise_key
-
-    raw = f.get("clicker")
-    if raw is None:
-        return ClickerConfig()
-    if not isinstance(raw, LineDict):
-        f.error("clicker", "'clicker' should be a group of 'command: [keys]' lines",
-                "'clicker' 应为若干 '命令: [按键]' 行")
-        return ClickerConfig()
-    sub = f.nested(raw, "clicker", ("", ""))
-    sub.unknown(DEFAULT_KEYS)
-    chosen: dict[str, tuple[str, ...]] = {}
+def _clicker_conflicts(f, clicker: ClickerConfig) -> None:
+    """One key for two commands, counting the default keys of the commands left out."""
+    chosen = dict(clicker.keys)
+    if not chosen:
+        return
+    sub = f.nested(f.get("clicker"), "clicker", ("", ""))
     owner: dict[str, str] = {}
-    for command in DEFAULT_KEYS:
-        if command not in raw:
-            continue
-        value = raw[command]
-        items = [value] if isinstance(value, str | int | float) else value
-        if not isinstance(items, list):
-            sub.error(command, f"'clicker.{command}' should be a key or a list of keys",
-                      f"'clicker.{command}' 应为一个按键或按键列表")
-            continue
-        keys = []
-        for item in items:
-            spec = normalise_key(str(item)) if item is not None else None
-            if spec is None:
-                sub.error(command, f"'{item}' under 'clicker.{command}' is not a key name "
-                          "(such as pagedown, shift+up, f5, escape, b or .)",
-                          f"'clicker.{command}' 中的 '{item}' 不是按键名称"
-                          "（例如 pagedown、shift+up、f5、escape、b 或 .）")
-                continue
-            keys.append(spec)
-        chosen[command] = tuple(keys)
     for command, keys in {**DEFAULT_KEYS, **chosen}.items():
         for key in keys:
             spec = normalise_key(key) or key
@@ -410,33 +414,3 @@ def _clicker(f) -> ClickerConfig:
                 culprit = command if command in chosen else first
                 sub.error(culprit, f"the key '{spec}' is set for both '{first}' and '{command}'",
                           f"按键 '{spec}' 同时用于 '{first}' 和 '{command}'")
-    return ClickerConfig(tuple(chosen.items()))
-
-
-def _section(f, key: str, keys: tuple[str, ...], cls, number: bool = False):
-    from kiosk.content.source import LineDict
-
-    defaults = cls()
-    raw = f.get(key)
-    if raw is None:
-        return defaults
-    if not isinstance(raw, LineDict):
-        f.error(key, f"'{key}' should be a group of 'name: value' lines",
-                f"'{key}' 应为若干 'name: value' 行")
-        return defaults
-    sub = f.nested(raw, key, ("", ""))
-    sub.unknown(keys)
-    values = {}
-    for name in keys:
-        default = getattr(defaults, name)
-        if not sub.has(name):
-            continue
-        if isinstance(default, bool):
-            values[name] = sub.boolean(name, default)
-        elif isinstance(default, int | float) and not isinstance(default, bool):
-            got = sub.number(name, positive=True)
-            if got is not None:
-                values[name] = type(default)(got)
-        else:
-            values[name] = str(sub.get(name))
-    return cls(**values)

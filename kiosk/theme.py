@@ -1,5 +1,9 @@
 """Themes: colours, fonts, sizes and transitions read from ``themes/NAME/theme.yaml``.
 
+Every setting of ``theme.yaml`` is declared once below (:class:`ThemeFile` and the sections
+it holds, through :mod:`kiosk.schema`): its default, its checks and its row in
+docs/settings.md come from that declaration.
+
 No Kivy here. ``load_theme(folder)`` always returns a usable :class:`Theme`
 together with the problems it found: a wrong colour keeps its default, a
 missing font file falls back to Kivy's built-in Roboto (the app still runs,
@@ -17,14 +21,14 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from kiosk.content.fields import did_you_mean
 from kiosk.content.model import Problem
 from kiosk.content.source import LineDict, load_yaml, problem, read_text
 from kiosk.resources import builtin_theme, themes_dir
+from kiosk.schema import COLOUR, FILE, Reader, defaults, entries_of, section, setting
+from kiosk.schema import parse_colour as parse_colour  # "#rrggbb" to RGBA, for the themes' users
 
 THEME_FILE = "theme.yaml"
 TRANSITIONS = ("slide", "fade", "none")
@@ -32,52 +36,6 @@ BACKGROUND_FITS = ("cover", "stretch", "tile")
 FALLBACK_FONT_NAME = "Roboto"
 
 Rgba = tuple[float, float, float, float]
-
-# Default values: the party-red look, used for anything a theme leaves out.
-DEFAULT_COLOURS: dict[str, str] = {
-    "background": "#7a0c12",  # the screen behind everything
-    "surface": "#8f1219",  # bars and panels on the background
-    "primary": "#b71c1c",  # buttons, the selected tab
-    "accent": "#e8c26a",  # gold: headings, highlights, the selected marker
-    "text": "#fff6e5",  # body text on background and surface
-    "text_muted": "#f0d9b5",  # secondary text: dates, captions
-    "on_primary": "#fff6e5",  # text on primary
-    "on_accent": "#5a0a0e",  # text on accent
-    "card": "#fffaf0",  # cards and article pages
-    "on_card": "#3a1a12",  # text on cards
-    "card_muted": "#664636",  # secondary text on cards
-    "divider": "#e8c26a66",  # thin lines
-    "pressed": "#ffffff33",  # overlay on a pressed button or card
-    "overlay": "#000000b3",  # behind dialogs and the photo viewer
-    "error": "#ffd180",  # staff messages on the background
-    # the photo viewer is dark in every theme (photos read best on near-black)
-    "viewer": "#0e0b0b",
-    "on_viewer": "#fff6e5",  # captions in the viewer
-    "viewer_muted": "#d8cbb8",  # the viewer's counter and secondary text
-    "viewer_accent": "#e8c26a",  # the viewer's arrows
-}
-DEFAULT_TEXT_SIZES: dict[str, float] = {
-    "display": 0.056,  # the exhibition title on the home and attract screens
-    "title": 0.044,  # a screen's title
-    "heading": 0.034,
-    "subheading": 0.027,
-    "body": 0.024,
-    "caption": 0.019,
-    "stat": 0.085,  # big figures on stats boards
-    "button": 0.024,
-}
-DEFAULT_SPACE_SIZES: dict[str, float] = {
-    "margin": 0.045,  # screen edge to content
-    "gap": 0.022,  # between cards and blocks
-    "touch_min": 0.068,  # smallest touch target (>= 70 px on a 1080 px short side)
-    "bar": 0.105,  # height of the top and bottom bars
-    "radius": 0.014,  # corner radius of cards and buttons
-    "card_height": 0.30,
-}
-SIZE_NAMES = (*DEFAULT_TEXT_SIZES, *DEFAULT_SPACE_SIZES)
-TOP_KEYS = ("name", "description", "colours", "fonts", "sizes", "line_height",
-            "background", "transition")
-_HEX = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 # (foreground, background, minimum contrast): WCAG AA is 4.5 for body text, 3 for large text.
 CONTRAST_PAIRS = (
@@ -90,17 +48,6 @@ CONTRAST_PAIRS = (
     ("on_accent", "accent", 4.5),
     ("accent", "background", 3.0),
 )
-
-
-def parse_colour(value: str) -> Rgba | None:
-    """``"#rrggbb"`` or ``"#rrggbbaa"`` to floats 0..1; None if it is neither."""
-    if not isinstance(value, str) or not _HEX.match(value.strip()):
-        return None
-    digits = value.strip()[1:]
-    parts = [int(digits[i:i + 2], 16) / 255.0 for i in range(0, len(digits), 2)]
-    if len(parts) == 3:
-        parts.append(1.0)
-    return (parts[0], parts[1], parts[2], parts[3])
 
 
 def _luminance(c: Rgba) -> float:
@@ -134,27 +81,37 @@ def _kivy_font(name: str) -> str:
     return FALLBACK_FONT_NAME
 
 
+def colour(default: str, en: str, zh: str):
+    return setting(default, kind=COLOUR, en=en, zh=zh)
+
+
 @dataclass(frozen=True)
 class Colours:
-    background: Rgba
-    surface: Rgba
-    primary: Rgba
-    accent: Rgba
-    text: Rgba
-    text_muted: Rgba
-    on_primary: Rgba
-    on_accent: Rgba
-    card: Rgba
-    on_card: Rgba
-    card_muted: Rgba
-    divider: Rgba
-    pressed: Rgba
-    overlay: Rgba
-    error: Rgba
-    viewer: Rgba
-    on_viewer: Rgba
-    viewer_muted: Rgba
-    viewer_accent: Rgba
+    """The theme's colours; each default is the party-red look's."""
+
+    background: Rgba = colour("#7a0c12", "the screen behind everything", "最底层的屏幕背景")
+    surface: Rgba = colour("#8f1219", "bars and panels on the background", "背景上的栏和面板")
+    primary: Rgba = colour("#b71c1c", "buttons, the selected tab", "按钮、选中的标签")
+    accent: Rgba = colour("#e8c26a", "gold: headings, highlights, the selected marker",
+                          "点缀色（金色）：标题、强调、选中标记")
+    text: Rgba = colour("#fff6e5", "body text on background and surface", "背景和面板上的正文")
+    text_muted: Rgba = colour("#f0d9b5", "secondary text: dates, captions", "次要文字：日期、图注")
+    on_primary: Rgba = colour("#fff6e5", "text on primary", "primary 上的文字")
+    on_accent: Rgba = colour("#5a0a0e", "text on accent", "accent 上的文字")
+    card: Rgba = colour("#fffaf0", "cards and article pages", "卡片和文章页")
+    on_card: Rgba = colour("#3a1a12", "text on cards", "卡片上的文字")
+    card_muted: Rgba = colour("#664636", "secondary text on cards", "卡片上的次要文字")
+    divider: Rgba = colour("#e8c26a66", "thin lines", "细分隔线")
+    pressed: Rgba = colour("#ffffff33", "overlay on a pressed button or card", "按下按钮或卡片时的覆盖色")
+    overlay: Rgba = colour("#000000b3", "behind dialogs and the photo viewer", "对话框和看图界面后面的遮罩")
+    error: Rgba = colour("#ffd180", "staff messages on the background", "背景上给工作人员的提示")
+    # the photo viewer is dark in every theme (photos read best on near-black)
+    viewer: Rgba = colour("#0e0b0b", "the photo viewer's background (dark in every theme)",
+                          "看图界面的背景（各主题都用深色）")
+    on_viewer: Rgba = colour("#fff6e5", "captions in the viewer", "看图界面的图注")
+    viewer_muted: Rgba = colour("#d8cbb8", "the viewer's counter and secondary text",
+                                "看图界面的计数和次要文字")
+    viewer_accent: Rgba = colour("#e8c26a", "the viewer's arrows", "看图界面的箭头")
 
     def as_dict(self) -> dict[str, Rgba]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -172,8 +129,96 @@ class Fonts:
 
 @dataclass(frozen=True)
 class Transition:
-    kind: str = "slide"  # slide | fade | none
-    duration: float = 0.25  # seconds
+    kind: str = setting(
+        "slide", key="type", choices=TRANSITIONS, en="how one screen gives way to the next",
+        zh="换屏效果", wrong=("transition type must be one of {choices}, not '{raw}'",
+                              "切换效果应为 {choices_zh} 之一，而不是 '{raw}'"))
+    duration: float = setting(0.25, above=0, maximum=3, en="how long a change of screen takes, "
+                              "in seconds", zh="换屏动画的时长（秒）")
+
+
+_SIZE_WRONG = ("size '{name}' must be a number above 0 and at most 1 (a fraction of the "
+               "screen's short side), not '{raw}'",
+               "尺寸 '{name}' 应为大于 0、不超过 1 的数（屏幕短边的比例），而不是 '{raw}'")
+
+
+def fraction(default: float, group: str, en: str, zh: str):
+    """A size: a fraction of the screen's short side (0.024 is 26 px on 1080 px)."""
+    return setting(default, above=0, maximum=1, group=group, wrong=_SIZE_WRONG, en=en, zh=zh)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """``sizes:``, each a fraction of the screen's short side."""
+
+    display: float = fraction(0.056, "text", "the exhibition title on the home and attract "
+                              "screens", "首页和循环播放中的展览标题")
+    title: float = fraction(0.044, "text", "a screen's title", "页面标题")
+    heading: float = fraction(0.034, "text", "headings", "标题")
+    subheading: float = fraction(0.027, "text", "subheadings", "小标题")
+    body: float = fraction(0.024, "text", "body text", "正文")
+    caption: float = fraction(0.019, "text", "captions, dates", "图注、日期")
+    stat: float = fraction(0.085, "text", "big figures on stats boards", "数字墙上的大数字")
+    button: float = fraction(0.024, "text", "text on buttons", "按钮文字")
+    margin: float = fraction(0.045, "space", "screen edge to content", "屏幕边缘到内容")
+    gap: float = fraction(0.022, "space", "between cards and blocks", "卡片和版块之间")
+    touch_min: float = fraction(0.068, "space", "smallest touch target (at least 0.065: "
+                                "70 px on a 1080 px short side)",
+                                "最小触摸区域（至少 0.065：短边 1080 像素时为 70 像素）")
+    bar: float = fraction(0.105, "space", "height of the top and bottom bars", "顶栏和底栏的高度")
+    radius: float = fraction(0.014, "space", "corner radius of cards and buttons",
+                             "卡片和按钮的圆角")
+    card_height: float = fraction(0.30, "space", "height of a card", "卡片高度")
+
+
+@dataclass(frozen=True)
+class FontFiles:
+    regular: str | None = setting(
+        kind=FILE, en="font file, relative to the theme folder", zh="字体文件（相对于主题文件夹）",
+        shown_default="Roboto (no Chinese)")
+    bold: str | None = setting(kind=FILE, en="bold font file", zh="粗体字体文件",
+                               shown_default="the regular font")
+
+
+@dataclass(frozen=True)
+class BackgroundFile:
+    image: str | None = setting(kind=FILE, en="picture behind every screen, relative to the "
+                                "theme folder", zh="所有页面的背景图片（相对于主题文件夹）",
+                                shown_default="the background colour")
+    fit: str = setting("cover", choices=BACKGROUND_FITS, en="how the picture fills the screen",
+                       zh="背景图片的填充方式",
+                       wrong=("background fit must be one of {choices}, not '{raw}'",
+                              "背景填充方式应为 {choices_zh} 之一，而不是 '{raw}'"))
+
+
+@dataclass(frozen=True)
+class ThemeFile:
+    """What ``theme.yaml`` holds, as declared; :class:`Theme` is built from it."""
+
+    name: str | None = setting(en="shown to staff", zh="给工作人员看的名称",
+                               shown_default="the folder's name")
+    description: str | None = setting(en="a few words on the look", zh="外观说明")
+    colours: Colours = section(Colours, aliases=("colors",),
+                               en='colours, "#rrggbb" or "#rrggbbaa" (in quotes); text colours '
+                               "are checked against what they sit on",
+                               zh='颜色，写成 "#rrggbb" 或 "#rrggbbaa"（加引号）；文字颜色会与其底色比较对比度')
+    fonts: FontFiles = section(FontFiles, en="font files", zh="字体文件")
+    sizes: Sizes = section(Sizes, en="fractions of the screen's short side (0.026 is 28 px on "
+                           "a 1080x1920 screen, in either orientation)",
+                           zh="屏幕短边的比例（0.026 在 1080x1920 屏幕上为 28 像素，横竖一样）")
+    line_height: float = setting(1.5, above=1, maximum=3,
+                                 en="line height, in times the font size", zh="行高（字号的倍数）")
+    background: BackgroundFile = section(BackgroundFile, en="the background picture",
+                                         zh="背景图片")
+    transition: Transition = section(Transition, en="changes of screen", zh="换屏")
+
+
+DEFAULT_COLOURS: dict[str, str] = defaults(Colours)  # as written in a theme.yaml
+DEFAULT_TEXT_SIZES: dict[str, float] = {
+    e.name: e.default for e in entries_of(Sizes) if e.group == "text"}
+DEFAULT_SPACE_SIZES: dict[str, float] = {
+    e.name: e.default for e in entries_of(Sizes) if e.group == "space"}
+SIZE_NAMES = (*DEFAULT_TEXT_SIZES, *DEFAULT_SPACE_SIZES)
 
 
 @dataclass(frozen=True)
@@ -338,32 +383,30 @@ class _ThemeReader:
 
     def read(self) -> tuple[Theme, list[Problem]]:
         data = self._load()
-        self._unknown_keys(data, TOP_KEYS, "", aliases={"colors": "colours"})
-        colours = self._colours(data)
-        fonts = self._fonts(data)
-        sizes = self._sizes(data)
-        line_height = self._number(data, "line_height", 1.5, 1.0, 3.0, "")
-        background, fit = self._background(data)
-        transition = self._transition(data)
-        name = data.get("name")
+        declared = ThemeFile(**Reader(self.path, self.problems).read(data, entries_of(ThemeFile)))
+        colours = declared.colours
+        fonts = self._fonts(declared.fonts, self._section(data, "fonts"))
+        sizes = tuple((name, getattr(declared.sizes, name)) for name in SIZE_NAMES)
+        self._check_touch(declared.sizes.touch_min, self._section(data, "sizes"))
+        background = self._background(declared.background, self._section(data, "background"))
         files = [self.folder / THEME_FILE]
         for f in (fonts.regular, fonts.bold, background):
             if f and Path(f).is_absolute() and Path(f) not in files:
                 files.append(Path(f))
         theme = Theme(
             id=self.folder.name,
-            name=str(name) if name else self.folder.name,
+            name=declared.name or self.folder.name,
             folder=self.folder,
             colours=colours,
             fonts=fonts,
             sizes=sizes,
-            line_height=line_height,
+            line_height=declared.line_height,
             background=background,
-            background_fit=fit,
-            transition=transition,
+            background_fit=declared.background.fit,
+            transition=declared.transition,
             files=tuple(files),
         )
-        self._check_contrast(colours, data)
+        self._check_contrast(colours, self._section(data, "colours"))
         self.problems.sort(key=lambda p: p.line or 0)  # in file order, for reading top-down
         return theme, self.problems
 
@@ -389,64 +432,23 @@ class _ThemeReader:
         self.loaded = True
         return result.data
 
-    def _section(self, data: dict, key: str) -> dict:
+    @staticmethod
+    def _section(data: dict, key: str) -> dict:
+        """The mapping under ``key`` (for the lines of its settings), or an empty one."""
         value = data.get(key)
         if value is None and key == "colours":
             value = data.get("colors")
-        if value is None:
-            return LineDict()
-        if not isinstance(value, dict):
-            self.report(_line(data, key), "error",
-                        f"'{key}' must be a group of 'name: value' settings",
-                        f"'{key}' 应为一组“名称: 值”设置", key)
-            return LineDict()
-        return value
+        return value if isinstance(value, dict) else LineDict()
 
-    def _unknown_keys(self, data: dict, known, where: str, aliases=None) -> None:
-        aliases = aliases or {}
-        for key in data:
-            if key in known or key in aliases:
-                continue
-            guess = did_you_mean(str(key), known)
-            place_en = f" in {where}" if where else ""
-            place_zh = f"{where} 中" if where else ""
-            en = f"unknown key '{key}'{place_en}"
-            zh = f"{place_zh}有未知的设置 '{key}'"
-            if guess:
-                en += f" — did you mean '{guess}'?"
-                zh += f"，是否应为 '{guess}'？"
-            else:
-                en += f" (known: {', '.join(known)})"
-                zh += f"（可用：{', '.join(known)}）"
-            self.report(_line(data, key), "warning", en, zh, f"{where}.{key}".strip("."))
-
-    def _colours(self, data: dict) -> Colours:
-        section = self._section(data, "colours")
-        self._unknown_keys(section, tuple(DEFAULT_COLOURS), "colours")
-        values: dict[str, Rgba] = {}
-        for name, default in DEFAULT_COLOURS.items():
-            raw = section.get(name)
-            parsed = parse_colour(raw) if raw is not None else None
-            if raw is not None and parsed is None:
-                self.report(_line(section, name), "error",
-                            f"colour '{name}' must look like #rrggbb or #rrggbbaa, not '{raw}'",
-                            f"颜色 '{name}' 应写成 #rrggbb 或 #rrggbbaa，而不是 '{raw}'",
-                            f"colours.{name}")
-            values[name] = parsed or parse_colour(default)  # type: ignore[assignment]
-        return Colours(**values)
-
-    def _fonts(self, data: dict) -> Fonts:
-        section = self._section(data, "fonts")
-        self._unknown_keys(section, ("regular", "bold"), "fonts")
-        regular = self._font_file(section, "regular")
-        bold = self._font_file(section, "bold")
+    def _fonts(self, declared: FontFiles, section: dict) -> Fonts:
+        regular = self._font_file(declared.regular, section, "regular")
+        bold = self._font_file(declared.bold, section, "bold")
         if regular is None:
             return Fonts(_kivy_font("Roboto-Regular.ttf"),
                          bold or _kivy_font("Roboto-Bold.ttf"))
         return Fonts(regular, bold or regular)
 
-    def _font_file(self, section: dict, key: str) -> str | None:
-        raw = section.get(key)
+    def _font_file(self, raw: str | None, section: dict, key: str) -> str | None:
         if raw is None:
             if key == "regular" and self.loaded:
                 self.report(_line(section, key), "error",
@@ -465,77 +467,27 @@ class _ThemeReader:
             return None
         return str(path)
 
-    def _sizes(self, data: dict) -> tuple[tuple[str, float], ...]:
-        section = self._section(data, "sizes")
-        self._unknown_keys(section, SIZE_NAMES, "sizes")
-        out = []
-        for name in SIZE_NAMES:
-            default = DEFAULT_TEXT_SIZES.get(name, DEFAULT_SPACE_SIZES.get(name, 0.0))
-            out.append((name, self._number(section, name, default, 0.0, 1.0, "sizes")))
-        touch = dict(out)["touch_min"]
+    def _check_touch(self, touch: float, section: dict) -> None:
         if touch * 1080 < 70 - 0.5:
             self.report(_line(section, "touch_min"), "warning",
                         f"touch_min {touch} gives {touch * 1080:.0f} px on a 1080 px screen; "
                         "touch targets should be at least 70 px (about 0.065)",
                         f"touch_min {touch} 在 1080 像素的屏幕上只有 {touch * 1080:.0f} 像素；"
                         "触摸区域至少应为 70 像素（约 0.065）", "sizes.touch_min")
-        return tuple(out)
 
-    def _number(self, section: dict, name: str, default: float, low: float, high: float,
-                where: str) -> float:
-        raw = section.get(name)
-        if raw is None:
-            return default
-        ok = isinstance(raw, (int, float)) and not isinstance(raw, bool)
-        if ok and low < float(raw) <= high:
-            return float(raw)
-        key = f"{where}.{name}".strip(".")
-        if where == "sizes":
-            en = (f"size '{name}' must be a number above 0 and at most 1 (a fraction of the "
-                  f"screen's short side), not '{raw}'")
-            zh = f"尺寸 '{name}' 应为大于 0、不超过 1 的数（屏幕短边的比例），而不是 '{raw}'"
-        else:
-            en = f"'{key}' must be a number above {low:g} and at most {high:g}, not '{raw}'"
-            zh = f"'{key}' 应为大于 {low:g}、不超过 {high:g} 的数，而不是 '{raw}'"
-        self.report(_line(section, name), "error", en, zh, key)
-        return default
-
-    def _background(self, data: dict) -> tuple[Path | None, str]:
-        section = self._section(data, "background")
-        self._unknown_keys(section, ("image", "fit"), "background")
-        fit = section.get("fit", "cover")
-        if fit not in BACKGROUND_FITS:
-            self.report(_line(section, "fit"), "error",
-                        f"background fit must be one of {', '.join(BACKGROUND_FITS)}, not '{fit}'",
-                        f"背景填充方式应为 {'、'.join(BACKGROUND_FITS)} 之一，而不是 '{fit}'",
-                        "background.fit")
-            fit = "cover"
-        raw = section.get("image")
-        if not raw:
-            return None, fit
-        path = (self.folder / str(raw)).resolve()
+    def _background(self, declared: BackgroundFile, section: dict) -> Path | None:
+        if not declared.image:
+            return None
+        path = (self.folder / declared.image).resolve()
         if not path.is_file():
             self.report(_line(section, "image"), "error",
-                        f"background image not found: {raw}; the plain background colour is used",
-                        f"找不到背景图片 {raw}，改用纯色背景", "background.image")
-            return None, fit
-        return path, fit
+                        f"background image not found: {declared.image}; the plain background "
+                        "colour is used",
+                        f"找不到背景图片 {declared.image}，改用纯色背景", "background.image")
+            return None
+        return path
 
-    def _transition(self, data: dict) -> Transition:
-        section = self._section(data, "transition")
-        self._unknown_keys(section, ("type", "duration"), "transition")
-        kind = section.get("type", "slide")
-        if kind not in TRANSITIONS:
-            self.report(_line(section, "type"), "error",
-                        f"transition type must be one of {', '.join(TRANSITIONS)}, not '{kind}'",
-                        f"切换效果应为 {'、'.join(TRANSITIONS)} 之一，而不是 '{kind}'",
-                        "transition.type")
-            kind = "slide"
-        duration = self._number(section, "duration", 0.25, 0.0, 3.0, "transition")
-        return Transition(kind=kind, duration=duration)
-
-    def _check_contrast(self, colours: Colours, data: dict) -> None:
-        section = self._section(data, "colours")
+    def _check_contrast(self, colours: Colours, section: dict) -> None:
         for fg, bg, minimum in CONTRAST_PAIRS:
             ratio = contrast(getattr(colours, fg), getattr(colours, bg))
             if ratio + 1e-9 < minimum:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from kiosk.schema import setting
+
 # WCAG 2.2 success criterion 2.2.1 (Timing adjustable): warn at least 20 s before a
 # time limit and let the visitor extend it with a simple action, at least ten times.
 WCAG_WARNING_SECONDS = 20.0
@@ -39,8 +41,12 @@ MM_PER_INCH = 25.4
 class PanelConfig:
     """The physical screen: its diagonal and the height of its bottom edge above the floor."""
 
-    diagonal_inches: float = 55.0
-    mount_bottom_mm: float = 700.0
+    diagonal_inches: float = setting(55.0, above=0, en="the screen's diagonal, in inches",
+                                     zh="屏幕对角线（英寸）")
+    mount_bottom_mm: float = setting(
+        700.0, minimum=0, en="height of the screen's bottom edge above the floor, in mm "
+        f"(controls should be {REACH_LOW_MM:g}-{REACH_HIGH_MM:g} mm high, within reach from a wheelchair)",
+        zh=f"屏幕下边缘离地高度（毫米；操作区域应在 {REACH_LOW_MM:g}-{REACH_HIGH_MM:g} 毫米之间，坐轮椅也够得着）")
 
     def mm_per_px(self, width_px: float, height_px: float) -> float:
         """Millimetres per pixel on a panel of this diagonal showing ``width x height`` pixels."""
@@ -70,23 +76,27 @@ class AccessConfig:
     """What a visitor starts with; the accessibility menu changes it for one visit and
     the idle reset brings it back."""
 
-    reduced_motion: bool = False  # no slides, count-ups or attract motion
-    narration: bool = True  # recorded narration and read-aloud may play
-    volume: float = 0.8  # 0 (silent) .. 1
-    read_aloud: bool = True  # offer "read aloud" when a speech engine is installed
-    speech_engine: str = "espeak-ng"  # program that speaks (espeak-ng command line)
-    high_contrast_theme: str = "light"  # theme the high-contrast switch shows
-    keyboard: bool = True  # arrows, Enter and Back move a visible focus
-
-
-PANEL_KEYS = ("diagonal_inches", "mount_bottom_mm")
-ACCESS_KEYS = ("reduced_motion", "narration", "volume", "read_aloud", "speech_engine",
-               "high_contrast_theme", "keyboard")
+    reduced_motion: bool = setting(False, en="no slides, count-ups or attract motion for anyone",
+                                   zh="所有观众都不用滑动、数字滚动和循环动画")
+    narration: bool = setting(True, en="recorded narration and read-aloud may play",
+                              zh="可以播放录音讲解和朗读")
+    volume: float = setting(0.8, minimum=0, maximum=1, en="the volume each visitor starts with",
+                            zh="每位观众开始时的音量")
+    read_aloud: bool = setting(True, en="offer \"read aloud\" when the speech engine is installed",
+                               zh="安装了语音程序时提供“朗读”")
+    speech_engine: str = setting(
+        "espeak-ng", en="program that speaks (the espeak-ng command line; Debian package "
+        "espeak-ng, Mandarin and English voices)", zh="朗读程序（espeak-ng 命令行；Debian 软件包 espeak-ng）")
+    high_contrast_theme: str = setting("light", en="the theme the high-contrast switch shows",
+                                       zh="“高对比度”开关显示的主题")
+    keyboard: bool = setting(True, en="arrows, Enter and Back move a visible focus (tactile keypads)",
+                             zh="方向键、回车和返回键移动可见的焦点（触觉键盘）")
 
 
 def check_settings(f, config) -> None:
     """Warn (through the config's :class:`~kiosk.content.fields.Fields`) about settings
-    below the accessibility rules: a countdown under 20 s, a volume out of range."""
+    below the accessibility rules: a countdown under 20 s (a volume out of range is an
+    error of its declared range, :class:`AccessConfig`)."""
     idle = config.idle
     idle_lines = getattr(f.get("idle"), "lines", {})
     if idle.countdown < WCAG_WARNING_SECONDS and idle.reset_after > WCAG_WARNING_SECONDS:
@@ -95,7 +105,3 @@ def check_settings(f, config) -> None:
                   f"{WCAG_WARNING_SECONDS:g} s before the screen resets (WCAG 2.2.1)",
                   f"'idle.countdown' 为 {idle.countdown:g} 秒：复位前应至少提前 "
                   f"{WCAG_WARNING_SECONDS:g} 秒提示观众（WCAG 2.2.1）", line=idle_lines.get("countdown"))
-    if not 0 <= config.accessibility.volume <= 1:
-        f.warning("accessibility.volume", "'accessibility.volume' must be between 0 and 1",
-                  "'accessibility.volume' 应在 0 到 1 之间",
-                  line=getattr(f.get("accessibility"), "lines", {}).get("volume"))

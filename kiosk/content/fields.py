@@ -42,6 +42,40 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
+def parse_bool(value: object) -> bool | None:
+    """true/false, yes/no, on/off, 是/否 ...; None if it is none of them."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE:
+        return True
+    if isinstance(value, str) and value.strip().lower() in _FALSE:
+        return False
+    return None
+
+
+def parse_int(value: object) -> int | None:
+    """A whole number (``3``, ``3.0``, ``"3"``); None if it is not one."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def parse_number(value: object) -> float | None:
+    """A number (``2048``, ``0.5``, ``"2,048"``); None if it is not one."""
+    if isinstance(value, str):
+        try:
+            value = float(value.replace(",", "").strip())
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 def show(value: object) -> str:
     """A value as staff wrote it, for quoting in a message."""
     if isinstance(value, bool):
@@ -193,27 +227,21 @@ class Fields:
         value = self.get(key)
         if value is None:
             return default
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE:
-            return True
-        if isinstance(value, str) and value.strip().lower() in _FALSE:
-            return False
+        parsed = parse_bool(value)
+        if parsed is not None:
+            return parsed
         self.error(key, f"'{key}' should be true or false, not '{show(value)}'",
                    f"'{key}' 应为 true 或 false，而不是 '{show(value)}'")
         return default
 
     def integer(self, key: str, minimum: int | None = None, required: bool = False) -> int | None:
-        value = self.get(key, required)
-        if value is None:
+        raw = self.get(key, required)
+        if raw is None:
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"'{key}' should be a whole number, not '{show(value)}'",
-                       f"'{key}' 应为整数，而不是 '{show(value)}'")
+        value = parse_int(raw)
+        if value is None:
+            self.error(key, f"'{key}' should be a whole number, not '{show(raw)}'",
+                       f"'{key}' 应为整数，而不是 '{show(raw)}'")
             return None
         if minimum is not None and value < minimum:
             self.error(key, f"'{key}' should be {minimum} or more, not {value}",
@@ -222,23 +250,19 @@ class Fields:
         return value
 
     def number(self, key: str, positive: bool = False, required: bool = False) -> float | None:
-        value = self.get(key, required)
-        if value is None:
+        raw = self.get(key, required)
+        if raw is None:
             return None
-        if isinstance(value, str):
-            try:
-                value = float(value.replace(",", "").strip())
-            except ValueError:
-                pass
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(key, f"'{key}' should be a number, not '{show(value)}'",
-                       f"'{key}' 应为数字，而不是 '{show(value)}'")
+        value = parse_number(raw)
+        if value is None:
+            self.error(key, f"'{key}' should be a number, not '{show(raw)}'",
+                       f"'{key}' 应为数字，而不是 '{show(raw)}'")
             return None
         if positive and value <= 0:
-            self.error(key, f"'{key}' should be greater than 0, not {show(value)}",
-                       f"'{key}' 应大于 0，而不是 {show(value)}")
+            self.error(key, f"'{key}' should be greater than 0, not {show(raw)}",
+                       f"'{key}' 应大于 0，而不是 {show(raw)}")
             return None
-        return float(value)
+        return value
 
     def choice(self, key: str, options: Iterable[str], required: bool = False) -> str | None:
         options = list(options)
