@@ -146,7 +146,6 @@ class Reloader:
                                           poll_interval=poll_interval, check_every=check_every)
         self._background: list[Problem] = []  # the theme's background picture (start())
         self._found: list[Problem] = []  # pictures that failed on screen since the last load
-        self._publish(app.content)
 
     def start(self) -> Reloader:
         """Prove the theme's background picture and start watching."""
