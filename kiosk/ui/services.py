@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 
@@ -31,7 +32,6 @@ from kiosk.pin import PinGate
 from kiosk.schedule import ScheduleRefresher
 from kiosk.ui import images
 from kiosk.ui.access.state import AccessState
-from kiosk.ui.analytics_hooks import AnalyticsHooks, attach_analytics
 from kiosk.ui.framesync import FrameSync
 from kiosk.ui.guard import ScreenGuard
 from kiosk.ui.idle import IdleController
@@ -39,6 +39,9 @@ from kiosk.ui.memory import MemoryTrim
 from kiosk.ui.reload import Reloader
 from kiosk.ui.status_writer import StatusWriter
 from kiosk.ui.tour_control import TourControl
+
+if TYPE_CHECKING:  # imported when it starts, after the first frame (sqlite and the figures)
+    from kiosk.ui.analytics_hooks import AnalyticsHooks
 
 log = logging.getLogger("kiosk.app")
 
@@ -94,6 +97,8 @@ def start_after_first_frame(app, s: Services) -> None:
     if s.started or app.stopped:
         return
     s.started = True
+    from kiosk.ui.analytics_hooks import attach_analytics
+
     s.memory_trim.start()
     s.reloader.start()  # watches content and theme (kiosk.yaml's ``watch``)
     s.idle.start()
