@@ -208,7 +208,7 @@ class Driver:
         from kiosk.ui.app import KioskApp
 
         config = Config(base_dir=ROOT, content=content_dir, theme="party-red",
-                        cache=CacheConfig(dir=cache_dir))
+                        cache=CacheConfig(dir=cache_dir), watch="off")
         theme, _ = load_theme(config.theme_dir)
         loader = ContentLoader(config.content_dir)
         self.content = loader.load()

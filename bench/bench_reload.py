@@ -119,7 +119,8 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int,
     make_tree(content_dir, sections, per_section)
     config = Config(base_dir=ROOT, content=str(content_dir), theme="party-red",
                     status_file=str(work / "status.json"),
-                    cache=CacheConfig(dir=str(work / "image-cache")))
+                    cache=CacheConfig(dir=str(work / "image-cache")),
+                    watch="off")  # the app's own reloader stays idle: the one below is timed
     theme, _ = load_theme(config.theme_dir)
     loader = ContentLoader(config.content_dir)
     content = loader.load()

@@ -124,12 +124,14 @@ def measure(out: str, count: int) -> None:
     write_pin_file(pins, "guide", hash_pin(PIN))
     config = Config(base_dir=ROOT, content="content", theme="party-red",
                     admin=AdminConfig(pin_file=str(pins)),
-                    remote=RemoteConfig(enabled=True, host="127.0.0.1", port=0))
+                    remote=RemoteConfig(enabled=True, host="127.0.0.1", port=0), watch="off")
     theme, _ = load_theme(config.theme_dir)
     loader = ContentLoader(config.content_dir)
     app = KioskApp(config, theme, loader.load(), windowed=False, loader=loader)
     app._run_prepare()
     runTouchApp(embedded=True)
+    EventLoop.idle()
+    EventLoop.idle()  # the app's services (the remote among them) start after the first frame
     app.idle.stop()
     drawn = threading.Event()
     draws: list[tuple[float, str]] = []

@@ -76,14 +76,14 @@ def write_metrics(path: str | os.PathLike, text: str) -> None:
     write_text(Path(path), text)
 
 
-def app_values(app, up: bool = True) -> tuple[dict, dict]:
-    """Metric values and labels read from a running ``KioskApp``."""
-    content = getattr(app, "content", None)
-    errors = getattr(app, "content_errors", None)
+def metric_values(*, up: bool = True, content=None, errors=None, content_version: int = 0,
+                  changed_at: float | None = None, analytics=None,
+                  name: str | None = None) -> tuple[dict, dict]:
+    """Metric values and labels: ``content`` the snapshot on screen, ``errors`` the content
+    errors (its own when None), ``changed_at`` wall-clock seconds of the last content change,
+    ``analytics`` the visitor figures (:class:`kiosk.analytics.Analytics`) if recorded."""
     if not errors and content is not None:
         errors = list(content.errors)
-    changed_at = getattr(app, "content_changed_at", None)
-    analytics = getattr(app, "analytics", None)
     sessions = None
     if analytics is not None:
         try:
@@ -93,7 +93,7 @@ def app_values(app, up: bool = True) -> tuple[dict, dict]:
     now = time.time()
     values = {
         "kiosk_up": 1 if up else 0,
-        "kiosk_content_version": int(getattr(app, "content_version", 0) or 0),
+        "kiosk_content_version": int(content_version or 0),
         "kiosk_content_errors": len(errors or ()),
         "kiosk_content_warnings": len(content.warnings) if content is not None else 0,
         "kiosk_last_reload_age_seconds": round(max(0.0, now - changed_at), 3)
@@ -103,16 +103,21 @@ def app_values(app, up: bool = True) -> tuple[dict, dict]:
         "kiosk_last_update_timestamp_seconds": round(now, 3),
         "kiosk_info": 1,
     }
-    config = getattr(app, "kiosk_config", None)
-    name = getattr(config, "name", None) or platform.node() or "kiosk"
-    labels = {"kiosk_info": {"version": __version__, "kiosk": name}}
+    labels = {"kiosk_info": {"version": __version__, "kiosk": name or platform.node() or "kiosk"}}
     return values, labels
+
+
+def app_values(app, up: bool = True) -> tuple[dict, dict]:
+    """Metric values and labels read from a running ``KioskApp``."""
+    return metric_values(up=up, content=app.content, errors=app.content_errors,
+                         content_version=app.content_version, changed_at=app.content_changed_at,
+                         analytics=app.analytics, name=app.kiosk_config.name)
 
 
 def write_app_metrics(app, up: bool = True) -> bool:
     """Write the metrics file named in the app's config, if any. Never raises."""
-    config = getattr(app, "kiosk_config", None)
-    path = getattr(config, "metrics_file", None)
+    config = app.kiosk_config
+    path = config.metrics_file
     if not path:
         return False
     try:
@@ -126,5 +131,5 @@ def write_app_metrics(app, up: bool = True) -> bool:
     return False
 
 
-__all__ = ["METRICS", "app_values", "registry_for", "render_metrics", "write_app_metrics",
-           "write_metrics"]
+__all__ = ["METRICS", "app_values", "metric_values", "registry_for", "render_metrics",
+           "write_app_metrics", "write_metrics"]

@@ -89,7 +89,8 @@ def wait_seconds(content: Content | None, at: _dt.datetime, cap: float = MAX_WAI
 
 class ScheduleRefresher:
     """Rebuilds the screens when a publishing window of the content on screen opens or
-    closes. One line in the app: ``ScheduleRefresher(app).start()``."""
+    closes. Composed with the app's other services (``kiosk/ui/services.py``), which keep
+    it alive: the Clock holds its callback weakly."""
 
     def __init__(self, app, cap: float = MAX_WAIT):
         self.app = app
@@ -99,18 +100,18 @@ class ScheduleRefresher:
         self._shown = visible_set(app.content, now())
 
     def start(self) -> ScheduleRefresher:
-        self.app.bind(content_version=self._content_changed, on_stop=self._stopped)
-        self.app.schedule_refresher = self  # keeps it alive (the Clock holds callbacks weakly)
+        self.app.bind(content_version=self._content_changed)
         self._plan()
         return self
 
     def stop(self) -> None:
+        self.app.unbind(content_version=self._content_changed)
+        self._cancel()
+
+    def _cancel(self) -> None:
         if self._event is not None:
             self._event.cancel()
             self._event = None
-
-    def _stopped(self, *_):
-        self.stop()
 
     def _content_changed(self, *_):
         self._shown = visible_set(self.app.content, now())
@@ -119,7 +120,7 @@ class ScheduleRefresher:
     def _plan(self) -> None:
         from kivy.clock import Clock
 
-        self.stop()
+        self._cancel()
         delay = wait_seconds(self.app.content, now(), self.cap)
         self._event = Clock.schedule_once(self._tick, delay)
 
@@ -139,7 +140,7 @@ class ScheduleRefresher:
         app = self.app
         self.refreshes += 1
         log.info("publishing schedule: what is shown changed at %s", now().isoformat(" ", "minutes"))
-        manager = getattr(app, "manager", None)
+        manager = app.manager
         if manager is not None:
             for screen in manager.screens:
                 screen.loaded_key = None

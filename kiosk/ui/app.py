@@ -4,11 +4,16 @@ Screens never read files: they get the snapshot (``app.content``) and a route.
 Everything the layouts need to size and colour themselves comes from the app's
 ``colors``, ``font`` and ``space`` dictionaries, which follow the theme, the
 window size and the large-text switch.
+
+The app's state is declared here as Kivy properties; its services (hot reload, idle,
+tours, pictures, figures, ...) are composed in :mod:`kiosk.ui.services` and kept in
+``app.services``. They bind to the properties and change the app through its methods.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from kivy.app import App
@@ -27,21 +32,12 @@ from kivy.utils import escape_markup
 
 from kiosk import recovery, videocheck
 from kiosk.config import Config
-from kiosk.content.model import Content, Text
-from kiosk.metrics import write_app_metrics
-from kiosk.schedule import ScheduleRefresher
-from kiosk.status import build_status, write_status
-from kiosk.ui import style, textmeasure
-from kiosk.ui.access.state import AccessState
-from kiosk.ui.analytics_hooks import attach_analytics
-from kiosk.ui.framesync import FrameSync
-from kiosk.ui.guard import ScreenGuard
-from kiosk.ui.idle import IdleController
+from kiosk.content.model import Content, Problem, Text
+from kiosk.status import build_status
+from kiosk.ui import services, style, textmeasure
 from kiosk.ui.kv import load_kv  # noqa: F401  (its old home; import it from kiosk.ui.kv)
-from kiosk.ui.memory import MemoryTrim
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen, screen_key
-from kiosk.ui.tour_control import TourControl
 
 log = logging.getLogger("kiosk.app")
 
@@ -49,16 +45,18 @@ LARGE_TEXT_SCALE = 1.4
 # Screens kept alive besides Home and the current one: the way back first, then the
 # most recently shown. Each costs its widgets and text textures, so keep it small.
 SCREEN_CACHE = 3
-STATUS_EVERY = 5.0  # seconds
 
 
 class KioskApp(App):
     content = ObjectProperty(None, allownone=True)
+    # the theme on screen: the theme folder's (``normal_theme``), or the high-contrast one
+    # while a visitor has chosen it (``access.high_contrast``)
     theme = ObjectProperty(None, allownone=True)
+    normal_theme = ObjectProperty(None, allownone=True)  # kiosk.yaml's theme, hot reloaded
     lang = StringProperty("zh")
     large_text = BooleanProperty(False)
     text_scale = NumericProperty(1.0)
-    mode = StringProperty("browse")
+    mode = StringProperty("browse")  # browse, attract, tour, admin: written by this class only
     route = StringProperty("home")
     content_version = NumericProperty(0)
     colors = DictProperty()
@@ -70,11 +68,10 @@ class KioskApp(App):
     # State the services share, declared here so that each can bind to it and none has to
     # guess whether it exists (docs/architecture.md):
     manager = ObjectProperty(None, allownone=True)  # the ScreenManager, once built
-    content_errors = ListProperty()  # errors in the content on screen, for staff
+    content_errors = ListProperty()  # errors in the content on screen, for staff (the reloader's)
     content_changed_at = NumericProperty(0)  # wall-clock time the content last changed
     tour_completed = BooleanProperty(False)  # the last tour ended with Finish on its last step
     reloader = ObjectProperty(None, allownone=True)  # kiosk.ui.reload.Reloader, hot reload
-    analytics = ObjectProperty(None, allownone=True)  # kiosk.analytics.Analytics, if recording
 
     def __init__(self, config: Config, theme, content: Content | None = None, *,
                  windowed: bool = True, loader=None, **kwargs):
@@ -82,24 +79,60 @@ class KioskApp(App):
         self.kiosk_config = config
         self.windowed = windowed
         self.loader = loader
+        self.normal_theme = theme
         self.theme = theme
         self.history = History()
         self._shown: list[str] = []  # routes shown, least recent first
-        self.idle = IdleController(self, config.idle)
-        self._status_event = None
-        self.reloader = None  # kiosk.ui.reload.Reloader when hot reload runs
-        self.tour_control = TourControl(self)  # guided mode (start_tour / end_tour)
-        self.tour_completed = False  # the last tour ended with Finish on its last step
-        self.content_errors: list = []  # errors in the content on screen, for staff
-        self.guard = ScreenGuard(self)  # an error in a screen's code: log it, go Home
-        self.frame_sync = FrameSync()
-        self.memory_trim = MemoryTrim()  # freed memory goes back to the system when things are quiet
-        self.access = AccessState(self, getattr(config, "accessibility", None))  # menu, sound, keys
+        self._mode_before_admin = "browse"
+        self._first_frame_event = None
         self.title = "kiosk"
         self.stopped = False  # on_stop ran: the status file says so
         if content is not None:
             self.content = content
             self.content_version = 1
+        self.content_changed_at = time.time()
+        self.services: services.Services = services.compose(self)
+        self.reloader = self.services.reloader
+        self.access.bind(high_contrast=self._show_theme, reduced_motion=self._update_transition)
+
+    # the services others use, by name (kiosk/ui/services.py builds them)
+    @property
+    def access(self):
+        return self.services.access
+
+    @property
+    def idle(self):
+        return self.services.idle
+
+    @property
+    def tour_control(self):
+        return self.services.tour_control
+
+    @property
+    def guard(self):
+        return self.services.guard
+
+    @property
+    def frame_sync(self):
+        return self.services.frame_sync
+
+    @property
+    def memory_trim(self):
+        return self.services.memory_trim
+
+    @property
+    def pin_gate(self):
+        return self.services.pin_gate
+
+    @property
+    def schedule_refresher(self):
+        return self.services.schedule
+
+    @property
+    def analytics(self):
+        """The visitor figures (:class:`kiosk.analytics.Analytics`) while recorded, else None."""
+        hooks = self.services.analytics
+        return hooks.analytics if hooks is not None else None
 
     # ----------------------------------------------------------------- build
     def build(self):
@@ -110,21 +143,21 @@ class KioskApp(App):
         Window.bind(size=self._update_metrics, on_request_close=self._on_request_close)
         self.bind(text_scale=self._update_metrics, theme=self._update_metrics)
         self.lang = self.kiosk_config.language or self.default_language
+        services.start_for_first_frame(self, self.services)
         from kiosk.ui.root import KioskRoot  # loads the root .kv after the fonts exist
 
         root = KioskRoot()
         self.manager: ScreenManager = root.ids.manager
-        self.frame_sync.install()  # software GL: memory would pile up frame after frame
-        self.manager.transition = self._transition()
-        self.idle.start()
-        self.access.install()
-        self.guard.install()
-        self.analytics_hooks = attach_analytics(self)  # visitor figures, content change time
-        ScheduleRefresher(self).start()  # publish_from / publish_until take effect on time
-        self._status_event = Clock.schedule_interval(lambda dt: self.write_status(), STATUS_EVERY)
+        self._update_transition()
         Clock.schedule_once(lambda dt: self.go("home", push=False), 0)
-        self.tour_control.remote.start()  # the guide's phone, if kiosk.yaml switches it on
+        Window.bind(on_flip=self._first_frame_drawn)
         return root
+
+    def _first_frame_drawn(self, *_):
+        """Home is on screen: the other services start on the next tick."""
+        Window.unbind(on_flip=self._first_frame_drawn)
+        self._first_frame_event = Clock.schedule_once(
+            lambda dt: services.start_after_first_frame(self, self.services), 0)
 
     def _on_request_close(self, *args, **kwargs):
         """Alt+F4 or the window's close button: ignored in kiosk mode."""
@@ -135,25 +168,18 @@ class KioskApp(App):
         return False
 
     def on_stop(self):
-        Window.unbind(size=self._update_metrics, on_request_close=self._on_request_close)
-        self.guard.remove()
-        self.frame_sync.remove()
-        self.memory_trim.stop()
-        if self.reloader is not None:
+        Window.unbind(size=self._update_metrics, on_request_close=self._on_request_close,
+                      on_flip=self._first_frame_drawn)
+        if self._first_frame_event is not None:
+            self._first_frame_event.cancel()
+        self.stopped = True  # the status file says stopped, the metrics file kiosk_up 0
+        if self.reloader is not None and self.reloader is not self.services.reloader:
             self.reloader.stop()
-        self.idle.stop()
-        self.tour_control.remote.stop()
-        self.access.remove()
-        self.tour_control.stop()  # a tour never outlives the app: restarts come back browsing
-        if self._status_event is not None:
-            self._status_event.cancel()
-        # the last word: the status file says stopped, the metrics file kiosk_up 0
-        self.stopped = True
-        self.write_status()
+        services.stop(self, self.services)
 
     def _transition(self):
         kind, duration = style.transition(self.theme)
-        mode = getattr(self.kiosk_config, "transitions", "auto")
+        mode = self.kiosk_config.transitions
         if mode == "none" or (mode == "auto" and self.frame_sync.software):
             kind = "none"  # a slide drawn by the CPU: a few frames a second, the next screen late
         if kind == "none":
@@ -163,6 +189,38 @@ class KioskApp(App):
         if kind == "fade":
             return FadeTransition(duration=duration)
         return SlideTransition(duration=duration)
+
+    def _update_transition(self, *_):
+        """The theme's transition, or none while a visitor has asked for reduced motion."""
+        if self.manager is None:
+            return
+        from kivy.uix.screenmanager import NoTransition
+
+        self.manager.transition = NoTransition() if self.access.reduced_motion \
+            else self._transition()
+
+    # ----------------------------------------------------------------- theme
+    def apply_theme(self, theme) -> None:
+        """The theme folder changed (the reloader, main thread only): show the new theme,
+        or keep it for when high contrast is switched off again."""
+        self.normal_theme = theme
+        self._show_theme()
+
+    def _show_theme(self, *_):
+        """Show ``normal_theme``, or the high-contrast theme while the visitor chose it:
+        colours, fonts and sizes follow at once (``_update_metrics``), the transition too,
+        and the screens kept in memory are built again when next shown."""
+        contrast = self.access.contrast_theme() if self.access.high_contrast else None
+        theme = contrast or self.normal_theme
+        if theme is self.theme:
+            return
+        self.theme = theme
+        if self.manager is None:
+            return
+        self._update_transition()
+        for screen in self.manager.screens:
+            screen.loaded_key = None
+        self.refresh_current()
 
     # --------------------------------------------------------------- metrics
     def _update_metrics(self, *args):
@@ -227,6 +285,15 @@ class KioskApp(App):
         langs = self.languages
         if len(langs) > 1:
             self.set_language(langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0])
+
+    def reset_visitor(self):
+        """What the last visitor changed goes back to the defaults for the next one
+        (the idle controller calls this)."""
+        self.large_text = False
+        self.access.reset()  # contrast, motion, sound and volume back to the defaults
+        default = self.kiosk_config.language or self.default_language
+        if self.lang != default:
+            self.set_language(default)
 
     def on_large_text(self, *_):
         self.text_scale = LARGE_TEXT_SCALE if self.large_text else 1.0
@@ -362,6 +429,7 @@ class KioskApp(App):
         """Swap in a new snapshot (main thread only) and keep the visitor's place."""
         self.content = content
         self.content_version += 1
+        self.content_changed_at = time.time()
         self.memory_trim.content_changed()  # the new snapshot leaves the collector's passes
         if self.tour_control.content_changed(content):
             return  # the tour moved to the nearest step, or ended
@@ -377,10 +445,35 @@ class KioskApp(App):
         """End the running tour and return Home (``message`` is shown to the guide)."""
         self.tour_control.end(message)
 
+    def tour_ended(self, completed: bool = False) -> None:
+        """The tour control's run ended (``completed``: with Finish on its last step): the
+        kiosk is browsing again; Home follows unless another tour starts."""
+        self.tour_completed = completed
+        self.mode = "browse"
+
     @property
     def tour_id(self) -> str | None:
         run = self.tour_control.run
         return run.tour.id if run is not None else None
+
+    # ------------------------------------------------------------------ admin
+    def enter_admin(self) -> None:
+        """The admin panel is open over the screen (a running tour stays in tour mode)."""
+        if self.mode not in ("tour", "admin"):
+            self._mode_before_admin = self.mode
+            self.mode = "admin"
+
+    def leave_admin(self) -> None:
+        """The admin panel closed: back to what the kiosk was doing."""
+        if self.mode == "admin":
+            self.mode = self._mode_before_admin
+
+    # ---------------------------------------------------------------- problems
+    def report_problem(self, problem: Problem) -> None:
+        """A problem found while showing the content (a picture that cannot be shown):
+        listed for staff with the content errors by the reloader."""
+        if self.reloader is not None:
+            self.reloader.report(problem)
 
     # ---------------------------------------------------------------- status
     def status_document(self) -> dict:
@@ -410,19 +503,5 @@ class KioskApp(App):
         )
 
     def write_status(self):
-        write_app_metrics(self, up=not self.stopped)  # the Prometheus file, when kiosk.yaml names one
-        path = self.kiosk_config.status_file
-        if not path:
-            return
-        failed = getattr(self, "_status_failed", "")
-        try:
-            write_status(self.kiosk_config.path(path), self.status_document())
-        except OSError as exc:
-            if str(exc) != failed:  # once per cause, not every few seconds for months
-                log.error("cannot write the status file %s: %s", path, exc)
-            self._status_failed = str(exc)
-        else:
-            if failed:
-                log.info("the status file %s is written again", path)
-            self._status_failed = ""
-
+        """The status and metrics files, now (from the first frame on)."""
+        self.services.status.write()

@@ -115,15 +115,13 @@ def _run(stop, *, config_path, content, theme, windowed, size, status_file, metr
     size = window_size(fullscreen=fullscreen, configured=size or config.size)
     configure_kivy(fullscreen=fullscreen, size=size, rotation=config.rotation)
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.reload import Reloader
 
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
-    app.reloader = Reloader(app, config.watch).start()
-    stop.watch(app)
+    stop.watch(app)  # hot reload (kiosk.yaml's watch) starts with the app's other services
     try:
         app.run()
     finally:
-        app.reloader.stop()
+        app.reloader.stop()  # also when the app did not get as far as stopping itself
     if stop.received is not None:
         leave_now(0)
     return 0

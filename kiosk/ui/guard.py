@@ -53,7 +53,7 @@ class ScreenGuard(ExceptionHandler):
         """Called by Kivy's main loop for anything raised inside it."""
         if not isinstance(inst, Exception):  # KeyboardInterrupt, SystemExit: really stop
             return ExceptionManager.RAISE
-        self.failed(getattr(self.app, "route", "") or "", inst, where="while running")
+        self.failed(self.app.route or "", inst, where="while running")
         return ExceptionManager.PASS
 
     # ---------------------------------------------------------------- failing
@@ -76,7 +76,7 @@ class ScreenGuard(ExceptionHandler):
         return False
 
     def _drop(self, route: str) -> None:
-        manager = getattr(self.app, "manager", None)
+        manager = self.app.manager
         if manager is None or not route or not manager.has_screen(route):
             return
         screen = manager.get_screen(route)
@@ -85,7 +85,7 @@ class ScreenGuard(ExceptionHandler):
 
     def _remove(self, screen) -> None:
         """Remove a failed screen once it is off screen; its timers die with it."""
-        manager = getattr(self.app, "manager", None)
+        manager = self.app.manager
         if manager is None or screen not in manager.screens:
             return
         if manager.current_screen is screen:
@@ -100,8 +100,7 @@ class ScreenGuard(ExceptionHandler):
             return
         self._recovering = True
         try:
-            tours = getattr(self.app, "tour_control", None)
-            if tours is not None and tours.running:
+            if self.app.tour_control.running:
                 self.app.end_tour()
             else:
                 self.app.go("home", push=False, direction="right")

@@ -70,14 +70,7 @@ class IdleController:
             self._show_countdown(remaining)
 
     def _reset_visitor(self):
-        """What the last visitor changed goes back to the defaults for the next one."""
-        app = self.app
-        app.large_text = False
-        if getattr(app, "access", None) is not None:
-            app.access.reset()  # contrast, motion, sound and volume back to the defaults
-        default = app.kiosk_config.language or app.default_language
-        if app.lang != default:
-            app.set_language(default)
+        self.app.reset_visitor()
 
     def _show_countdown(self, remaining: float | None):
         root = self.app.root

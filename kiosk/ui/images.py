@@ -136,6 +136,10 @@ class ImageLoader:
         self.sweep_soon = Clock.create_trigger(self.sweep, 0)  # a new screen, a new window size
         self._lock = threading.Lock()
         self.loaded = 0  # textures made
+        # given by the app that shows the pictures (kiosk/ui/services.py): where a picture
+        # that cannot be shown is reported, and who returns freed memory to the system
+        self.on_problem = None  # callable(Problem)
+        self.on_freed = None  # callable()
 
     # ----------------------------------------------------------- requests
     def fetch(self, path: str, box: tuple[int, int], mode: str, callback=None):
@@ -209,8 +213,8 @@ class ImageLoader:
             try:
                 job_key, (digest, decoded, error) = self._done.get_nowait()
             except queue.Empty:
-                if delivered:
-                    _decoded_memory_freed()
+                if delivered and self.on_freed is not None:
+                    self.on_freed()  # the decode buffers are gone: memory back when quiet
                 return
             delivered = True
             job = self.jobs.pop(job_key, None)
@@ -272,12 +276,8 @@ class ImageLoader:
             return
         self.problems[key] = problem
         log.error(problem.format())
-        from kivy.app import App
-
-        app = App.get_running_app()
-        errors = getattr(app, "content_errors", None)
-        if isinstance(errors, list) and problem not in errors:
-            errors.append(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Finish every picture that is wanted now (main thread). False on timeout."""
@@ -312,15 +312,6 @@ def _yield_to_frames() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
     except OSError:  # not allowed here: decode at the usual priority
         pass
-
-
-def _decoded_memory_freed() -> None:
-    """The decode buffers are gone: let the app return the memory once things are quiet."""
-    from kivy.app import App
-
-    trim = getattr(App.get_running_app(), "memory_trim", None)
-    if trim is not None:
-        trim.soon()
 
 
 def make_texture(decoded) -> Texture:
@@ -366,13 +357,12 @@ def on_screen(widget, near: float = NEAR, loader: ImageLoader | None = None) -> 
 _loader: ImageLoader | None = None
 
 
-def get_loader() -> ImageLoader:
-    """The loader for the running app's ``cache`` settings (made on first use)."""
+def use_loader(config: CacheConfig | None = None) -> ImageLoader:
+    """The loader for ``config`` (the app's ``cache`` settings), made when there is none
+    for them yet; every picture uses it from now on. Decoded pictures and textures are
+    kept when the same settings are asked for again (another app in the same process)."""
     global _loader
-    from kivy.app import App
-
-    app = App.get_running_app()
-    config = getattr(getattr(app, "kiosk_config", None), "cache", None) or CacheConfig()
+    config = config or CacheConfig()
     if _loader is None or _loader.config != config:
         if _loader is not None:
             _loader.shutdown()
@@ -380,10 +370,13 @@ def get_loader() -> ImageLoader:
         from kivy.core.window import Window
 
         Window.fbind("size", _loader.sweep_soon)
-    if app is not None and getattr(app, "_image_loader", None) is not _loader:
-        app._image_loader = _loader
-        app.fbind("route", _loader.sweep_soon)
     return _loader
+
+
+def get_loader() -> ImageLoader:
+    """The loader pictures use: the app's (:func:`use_loader`), or one with the default
+    settings when no app chose one."""
+    return _loader if _loader is not None else use_loader()
 
 
 def current_loader() -> ImageLoader | None:
@@ -395,13 +388,11 @@ def wait_idle(timeout: float = 60.0) -> bool:
     return _loader.wait_idle(timeout) if _loader is not None else True
 
 
-def preload(media, size, fit_mode: str = "contain") -> None:
+def preload(media, size, fit_mode: str = "contain", lang: str | None = None) -> None:
     """Load ``media`` for a widget of ``size`` ahead of time (e.g. the next photo),
-    in the variant for the visitor's language when it has one."""
+    in the variant for language ``lang`` (the visitor's) when it has one."""
     if getattr(media, "variants", ()):
-        from kivy.app import App
-
-        media = media.for_language(getattr(App.get_running_app(), "lang", None))
+        media = media.for_language(lang)
     path = getattr(media, "path", None)
     if path:
         get_loader().preload(str(path), size, fit_mode)
@@ -433,5 +424,5 @@ def pictures_settled(root) -> bool:
 
 __all__ = [
     "ImageLoader", "TextureCache", "current_loader", "get_loader", "on_screen", "preload",
-    "release", "wait_idle",
+    "release", "use_loader", "wait_idle",
 ]

@@ -83,13 +83,19 @@ class MemoryTrim:
     def __init__(self, quiet: float = QUIET, busy: float = BUSY):
         from kivy.clock import Clock
 
-        self._trim = _trim_function()
-        release_large_blocks()
+        self._trim = None  # the C library's malloc_trim, found by start()
         self._event = Clock.create_trigger(self._quiet, quiet)  # restarted by each event
         self._busy = Clock.create_trigger(self.trim_now, busy)  # not restarted: a ceiling
         self.trims = 0
         self.unsettled = True  # content shown that settle() has not frozen yet
         self.settles = 0
+
+    def start(self) -> MemoryTrim:
+        """Find the C library's functions (after the first frame: that takes a moment)."""
+        if self._trim is None:
+            self._trim = _trim_function()
+        release_large_blocks()
+        return self
 
     @property
     def available(self) -> bool:

@@ -5,11 +5,13 @@ changes has settled, the watcher thread loads the content again (incremental:
 the loader lists only the folders of the changed paths and reads only changed
 files; a full rescan walks the whole tree; the loader has no Kivy in it) and, for a theme
 change, reads the theme. The result is handed to the Kivy main thread with
-``Clock.schedule_once``; only there are the app and its widgets touched::
+``Clock.schedule_once``; only there are the app and its widgets touched. The app's
+services are composed in ``kiosk/ui/services.py``: the reloader is built with the app and
+starts watching once the first frame is drawn; the app stops it when it stops.
 
-    reloader = Reloader(app, config.watch).start()   # in run_kiosk
-    ...
-    reloader.stop()                                  # in KioskApp.on_stop
+The reloader owns ``app.content_errors``: the errors of the content on screen, of the
+theme's background picture and of pictures that failed on screen (:meth:`report`).
+A new theme goes to the app through :meth:`KioskApp.apply_theme`.
 
 Last good content wins. A file that fails to load now (a typo in its YAML, a
 half-copied file) is reported, and what it showed before stays on screen:
@@ -118,14 +120,15 @@ class Reloader:
                  rescan_every: float = 300.0, poll_interval: float = POLL_INTERVAL,
                  check_every: float = 1.0, theme_dir=None):
         self.app = app
-        if getattr(app, "loader", None) is None:  # an app started from a snapshot alone
+        if app.loader is not None:
+            self.loader = app.loader
+        else:  # an app started from a snapshot alone
             from kiosk.content.loader import ContentLoader
 
-            app.loader = ContentLoader(app.kiosk_config.content_dir)
-        self.loader = app.loader
+            self.loader = ContentLoader(app.kiosk_config.content_dir)
         self.content_root = os.path.abspath(str(self.loader.root))
-        if theme_dir is None and getattr(app, "theme", None) is not None:
-            theme_dir = app.theme.folder
+        if theme_dir is None and app.normal_theme is not None:
+            theme_dir = app.normal_theme.folder
         self.theme_dir = os.path.abspath(str(theme_dir)) if theme_dir else None
         self.mode = watcher_mode
         self.loads = 0  # content loads done
@@ -134,17 +137,20 @@ class Reloader:
         self.stopped = False
         self._lock = threading.Lock()
         self._since = time.time_ns()  # when the files were last looked at
-        self._logged: set[Problem] = set(getattr(app.content, "problems", ()) or ())
+        self._logged: set[Problem] = set(app.content.problems if app.content else ())
         self.watcher: ContentWatcher | None = None
         if watcher_mode != "off":
             paths = [self.content_root] + ([self.theme_dir] if self.theme_dir else [])
             self.watcher = ContentWatcher(paths, self._changed, mode=watcher_mode,
                                           settle=settle, rescan_every=rescan_every,
                                           poll_interval=poll_interval, check_every=check_every)
-        self._background = self._background_problems(getattr(app, "theme", None))
-        app.content_errors = (list(app.content.errors) if app.content else []) + self._background
+        self._background: list[Problem] = []  # the theme's background picture (start())
+        self._found: list[Problem] = []  # pictures that failed on screen since the last load
 
     def start(self) -> Reloader:
+        """Prove the theme's background picture and start watching."""
+        self._background = self._background_problems(self.app.normal_theme)
+        self._publish(self.app.content)
         if self.watcher is not None:
             try:
                 self.watcher.start()
@@ -158,6 +164,19 @@ class Reloader:
         self.stopped = True  # a result still queued on the Clock is dropped
         if self.watcher is not None:
             self.watcher.stop()
+
+    def report(self, found: Problem) -> None:
+        """A picture that cannot be shown (the image loader): listed with the content errors
+        until the next load looks at the files again."""
+        if found not in self._found:
+            self._found.append(found)
+            self._publish(self.app.content)
+
+    def _publish(self, content: Content | None) -> None:
+        """``app.content_errors``: what staff are told is wrong now."""
+        errors = list(content.errors) if content is not None else []
+        errors += [p for p in self._background + self._found if p not in errors]
+        self.app.content_errors = errors
 
     # ------------------------------------------------------ watcher thread
 
@@ -263,7 +282,8 @@ class Reloader:
         content = keep_last_good(app.content, snapshot, root_exists=root_exists,
                                  tours=tours)
         self._log(content, root_exists)
-        app.content_errors = list(content.errors) + self._background
+        self._found = []  # the files were looked at again
+        self._publish(content)
         if content == app.content:
             return False
         app.apply_content(content)
@@ -289,7 +309,7 @@ class Reloader:
     def _background_problems(self, theme) -> list[Problem]:
         """The theme's background picture, proven like the content's (errors only: the
         theme falls back to its plain colour)."""
-        background = getattr(theme, "background", None)
+        background = theme.background if theme is not None else None
         if not background or not os.path.isfile(background):
             return []
         source = str(Path(getattr(theme, "folder", Path(background).parent)) / "theme.yaml")
@@ -303,29 +323,21 @@ class Reloader:
         return found
 
     def _apply_theme(self, theme, problems) -> None:
-        app = self.app
         for p in problems:
             log.warning(p.format())
         self._background = self._background_problems(theme)
-        app.content_errors = [p for p in app.content_errors
-                              if p.key != "background.image"] + self._background
-        if theme == app.theme:
+        self._publish(self.app.content)
+        if theme == self.app.normal_theme:
             return
         from kiosk.ui import style
 
         style.register_fonts(theme)
         Cache.remove("kv.label")  # rendered text may use the old font files
-        app.theme = theme  # colours, fonts and sizes follow (app._update_metrics)
+        self.app.apply_theme(theme)  # colours, fonts, sizes and transitions follow
         log.info("theme reloaded from %s", self.theme_dir)
-        manager = getattr(app, "manager", None)
-        if manager is None:
-            return
-        for screen in manager.screens:
-            screen.loaded_key = None  # rebuild with the new look when shown
-        app.refresh_current()
 
     def _pictures(self) -> list[Image]:
-        manager = getattr(self.app, "manager", None)
+        manager = self.app.manager
         roots = list(manager.screens) if manager is not None else []
         if self.app.root is not None:
             roots.append(self.app.root)

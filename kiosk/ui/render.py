@@ -121,7 +121,8 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
 
     from kiosk.config import RemoteConfig
 
-    config = replace(config, remote=RemoteConfig())  # pictures only: the guide's phone stays off
+    # pictures only: the guide's phone stays off, and nothing reloads while they are taken
+    config = replace(config, remote=RemoteConfig(), watch="off")
     app = KioskApp(config, theme, content, windowed=True)
     app._run_prepare()
     runTouchApp(embedded=True)
@@ -134,14 +135,15 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                                          e.get("theme")) not in done]
     problems = 0
     try:
-        app.idle.stop()
         app.manager.transition = NoTransition()
-        _frames(3)
+        _frames(3)  # the app's services start after the first of these
+        app.idle.stop()  # no countdown or attract loop while pictures are taken
         for csize, clang, large in combos:
             if tuple(Window.size) != tuple(csize):
                 Window.size = csize
             app.set_language(clang)
-            app.large_text = large
+            if app.large_text != large:
+                app.toggle_large_text()
             _frames(3)
             for route in routes or routes_to_render(content):
                 if not app.go(route, push=False):

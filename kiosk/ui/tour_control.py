@@ -13,7 +13,7 @@ import logging
 from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 
-from kiosk.tour import KEYMAP, TourRun, command_for_key, parse_tour_route, tour_route
+from kiosk.tour import TourRun, command_for_key, parse_tour_route, tour_route
 
 log = logging.getLogger("kiosk.tour")
 
@@ -28,8 +28,7 @@ class TourControl:
         self.run: TourRun | None = None
         self._tick_event = None
         self._prepare = Clock.create_trigger(self._prepare_next, PREPARE_AFTER)
-        clicker = getattr(app.kiosk_config, "clicker", None)
-        self.keymap = clicker.keymap() if clicker is not None else KEYMAP  # kiosk.yaml's keys
+        self.keymap = app.kiosk_config.clicker.keymap()  # kiosk.yaml's keys
         from kiosk.remote.link import RemoteLink
 
         self.remote = RemoteLink(app)  # the guide's phone, when kiosk.yaml switches it on
@@ -64,11 +63,11 @@ class TourControl:
         self.stop()
         log.info("tour %s ended at step %d of %d", run.tour.id, run.number, run.total)
         app = self.app
-        app.mode = "browse"
+        app.tour_ended(completed=run.finished)  # browsing again
         app.idle.poke()  # the next visitor gets the full idle time, however long the tour was
         if go_home:
             app.go("home", push=False, direction="right")
-            finish_instant_change(getattr(app, "manager", None))
+            finish_instant_change(app.manager)
         self.remote.changed()
         if message and app.root is not None and hasattr(app.root, "flash"):
             app.root.flash(message, 6.0)
@@ -95,7 +94,6 @@ class TourControl:
             if not run.is_last:
                 return False
             run.finish()
-            self.app.tour_completed = True
             self.end()
             return True
         before = run.index
@@ -158,7 +156,7 @@ class TourControl:
     def _show(self, direction: str) -> bool:
         run = self.run
         ok = self.app.go(run.route, push=False, direction=direction)
-        finish_instant_change(getattr(self.app, "manager", None))
+        finish_instant_change(self.app.manager)
         self._sync()
         self._prepare.cancel()
         self._prepare()  # while the guide talks, the next step is made ready
@@ -170,7 +168,7 @@ class TourControl:
         if run is None or run.is_last or app.mode != "tour":
             return
         route = tour_route(run.tour.id, run.number + 1)
-        manager = getattr(app, "manager", None)
+        manager = app.manager
         if manager is None or manager.has_screen(route):
             return
         try:
@@ -186,7 +184,7 @@ class TourControl:
         self.remote.changed()
 
     def current_screen(self):
-        manager = getattr(self.app, "manager", None)
+        manager = self.app.manager
         screen = manager.current_screen if manager is not None else None
         return screen if screen is not None and hasattr(screen, "sync") else None
 

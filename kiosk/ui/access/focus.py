@@ -89,8 +89,7 @@ class FocusNavigator:
         """Where focus may go: the open accessibility menu, the countdown, or everything."""
         root = self.app.root
         layer = getattr(root, "ids", {}).get("access_layer") if root is not None else None
-        access = getattr(self.app, "access", None)
-        if layer is not None and access is not None and access.menu_open:
+        if layer is not None and self.app.access.menu_open:
             return layer.ids.menu
         countdown = getattr(root, "countdown", -1)
         if countdown >= 0 and "countdown_layer" in root.ids:
@@ -106,9 +105,8 @@ class FocusNavigator:
             Clock.schedule_once(lambda dt: app.go("home", push=False), 0)
             return True
         if key in BACK:
-            access = getattr(app, "access", None)
-            if access is not None and access.menu_open:
-                access.menu_open = False
+            if app.access.menu_open:
+                app.access.menu_open = False
             else:
                 app.back()
             return True

@@ -26,7 +26,8 @@ class AccessLayer(FloatLayout):
         return word(key, lang, **values)
 
     def on_touch_down(self, touch):
-        access = getattr(App.get_running_app(), "access", None)
+        app = App.get_running_app()
+        access = app.access if app is not None else None
         handled = super().on_touch_down(touch)
         if not handled and access is not None and access.menu_open:
             access.menu_open = False  # a touch outside the menu closes it

@@ -47,7 +47,7 @@ def controls_of(root, screen: str = "") -> list[Measured]:
 def findings(app, root=None, panel: PanelConfig | None = None) -> list[dict]:
     """Touch targets under 9 mm and controls out of reach on the screen shown."""
     root = root or app.root
-    panel = panel or getattr(app.kiosk_config, "panel", None) or PanelConfig()
+    panel = panel or app.kiosk_config.panel
     measured = [m.control for m in controls_of(root, app.route)]
     size = tuple(Window.size)
     problems = lint.target_problems(measured, size, panel) + lint.reach_problems(measured, size, panel)

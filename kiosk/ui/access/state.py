@@ -4,6 +4,11 @@
 (the high-contrast theme at once), reduced motion (no slides, count-ups or attract
 motion), narration on or off and its volume. The idle reset puts every choice back to
 kiosk.yaml's ``accessibility:`` defaults for the next visitor.
+
+The app follows ``high_contrast`` and ``reduced_motion`` (``KioskApp``): it shows
+:meth:`AccessState.contrast_theme` instead of the theme folder's while high contrast is
+on (so a theme reloaded meanwhile is the one that comes back), and cuts between screens
+while motion is reduced.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import logging
 
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
-from kivy.uix.screenmanager import NoTransition
 
 from kiosk.a11y.settings import AccessConfig
 from kiosk.a11y.speech import engine_path
@@ -39,7 +43,6 @@ class AccessState(EventDispatcher):
         self.app = app
         self.config = config or AccessConfig()
         self.player = Player()
-        self._normal_theme = None
         self._contrast_theme = None
         self.focus = None  # kiosk.ui.access.focus.FocusNavigator once installed
         self.reset()
@@ -127,26 +130,9 @@ class AccessState(EventDispatcher):
             self.player.stop()
         self._update_offers()
 
-    def on_reduced_motion(self, *_):
-        manager = getattr(self.app, "manager", None)
-        if manager is None:
-            return
-        manager.transition = NoTransition() if self.reduced_motion else self.app._transition()
-
-    def on_high_contrast(self, *_):
-        app = self.app
-        if self.high_contrast:
-            contrast = self._load_contrast_theme()
-            if contrast is None:
-                return
-            if self._normal_theme is None:
-                self._normal_theme = app.theme
-            self._switch_theme(contrast)
-        elif self._normal_theme is not None:
-            normal, self._normal_theme = self._normal_theme, None
-            self._switch_theme(normal)
-
-    def _load_contrast_theme(self):
+    def contrast_theme(self):
+        """The high-contrast theme (kiosk.yaml's ``accessibility.high_contrast_theme``),
+        read once; None when it cannot be found."""
         if self._contrast_theme is None:
             from kiosk.theme import find_theme, load_theme
 
@@ -157,20 +143,6 @@ class AccessState(EventDispatcher):
                 return None
             self._contrast_theme = load_theme(folder)[0]
         return self._contrast_theme
-
-    def _switch_theme(self, theme):
-        """Show ``theme`` at once: colours follow through the app's properties; screens
-        kept in memory are built again when next shown."""
-        app = self.app
-        if theme is app.theme:
-            return
-        app.theme = theme
-        manager = getattr(app, "manager", None)
-        if manager is None:
-            return
-        for screen in manager.screens:
-            screen.loaded_key = None
-        app.refresh_current()
 
     # --------------------------------------------------------------- sound
     def exhibit(self):
@@ -233,7 +205,7 @@ class AccessState(EventDispatcher):
     def _attach_captions(self, *_):
         from kiosk.ui.access.captions import attach_captions
 
-        manager = getattr(self.app, "manager", None)
+        manager = self.app.manager
         ex = self.exhibit()
         if manager is not None and ex is not None:
             attach_captions(manager.current_screen, ex, self.app.lang)

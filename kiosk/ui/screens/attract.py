@@ -50,7 +50,7 @@ class AttractScreen(KioskScreen):
             self._tick = None
 
     def next_slide(self, *_):
-        if getattr(getattr(self._app, "access", None), "reduced_motion", False):
+        if self._app is not None and self._app.access.reduced_motion:
             return  # reduced motion: the slide shown stays
         if self._slides:
             self.index = (self.index + 1) % len(self._slides)

@@ -40,7 +40,7 @@ def markdown_style(app, on_dark: bool = False) -> MarkdownStyle:
     scale = float(app.text_scale or 1.0)
     size = {k: float(v) / scale for k, v in app.font.items()}
     c = app.colors
-    theme = getattr(app, "theme", None)
+    theme = app.theme
     if on_dark:
         text, muted, strong, under = c["text"], c["text_muted"], c["accent"], c["background"]
         header_bg, header_fg = c["accent"], c["on_accent"]

@@ -91,8 +91,9 @@ class PhotoScreen(KioskScreen):
 
         zoom = self.ids.zoom
         size = zoom.size if min(zoom.size) > 100 else Window.size  # not laid out yet
+        lang = self._app.lang if self._app is not None else None
         for media in getattr(self, "_neighbours", ()):
-            preload(media, size, "contain")
+            preload(media, size, "contain", lang)
 
     def on_pre_enter(self, *args):
         self.ids.zoom.reset()

@@ -308,7 +308,8 @@ class StatsScreen(KioskScreen):
         self._elapsed = 0.0
         for tile in self.tiles:
             tile.show(0)
-        if getattr(getattr(App.get_running_app(), "access", None), "reduced_motion", False):
+        app = App.get_running_app()
+        if app is not None and app.access.reduced_motion:
             self.settle()  # reduced motion: the figures at once, no count-up
             return
         if self.tiles:

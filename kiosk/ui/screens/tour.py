@@ -124,7 +124,8 @@ class TourScreen(KioskScreen):
         self.blanked = bool(run and run.blanked)
         from kivy.app import App
 
-        control = getattr(App.get_running_app(), "tour_control", None)
+        app = App.get_running_app()
+        control = app.tour_control if app is not None else None
         self.notes_elsewhere = bool(run is not None and control is not None
                                     and control.notes_on_phone)
         self.notes_open = bool(run and run.notes_open and self.has_notes

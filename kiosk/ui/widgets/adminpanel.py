@@ -72,7 +72,7 @@ def recovered_text(note: dict, lang: str) -> str:
 
 def reload_time(app) -> str:
     """Wall-clock time of the last content change, ``YYYY-MM-DD HH:MM:SS`` local time."""
-    stamp = getattr(app, "content_changed_at", None)
+    stamp = app.content_changed_at
     if not stamp:
         return "—"
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
@@ -80,17 +80,7 @@ def reload_time(app) -> str:
 
 def reload_content(app) -> bool:
     """Read the content folder again and show it; True when something changed."""
-    reloader = getattr(app, "reloader", None)
-    if reloader is not None:
-        return bool(reloader.reload_now())
-    if app.loader is None:
-        return False
-    content = app.loader.load()
-    app.content_errors = list(content.errors)
-    if content == app.content:
-        return False
-    app.apply_content(content)
-    return True
+    return bool(app.reloader.reload_now())
 
 
 def gl_info() -> dict[str, str]:
@@ -110,7 +100,7 @@ def gl_info() -> dict[str, str]:
 
 def visitor_figures(app, today: _dt.date | None = None) -> tuple[int | None, int | None]:
     """Sessions today and in the last seven days (today included); None: not recorded."""
-    analytics = getattr(app, "analytics", None)
+    analytics = app.analytics
     today_count = None
     if analytics is not None:
         try:
@@ -119,7 +109,7 @@ def visitor_figures(app, today: _dt.date | None = None) -> tuple[int | None, int
         except Exception as exc:
             log.warning("visitor figures for today cannot be read: %s", exc)
     week = None
-    db = getattr(app.kiosk_config, "analytics_db", None)
+    db = app.kiosk_config.analytics_db
     if db:
         path = app.kiosk_config.path(db)
         if Path(path).is_file():

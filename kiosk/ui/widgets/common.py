@@ -127,7 +127,7 @@ class TextBlock(KLabel):
         from kivy.app import App
 
         app = App.get_running_app()
-        table = getattr(app, "font", None) or {}
+        table = app.font if app is not None else {}
         return float(table.get(self.role, self.font_size))
 
     def _rewrap(self, *_):
@@ -439,7 +439,7 @@ def _current_language() -> str | None:
     from kivy.app import App
 
     app = App.get_running_app()
-    return getattr(app, "lang", None)
+    return app.lang if app is not None else None
 
 
 def follow_language(picture) -> None:
@@ -448,7 +448,7 @@ def follow_language(picture) -> None:
 
     _language_pictures.add(picture)
     app = App.get_running_app()
-    if app is not None and app not in _language_apps and hasattr(app, "lang"):
+    if app is not None and app not in _language_apps:
         _language_apps.add(app)
         app.fbind("lang", _language_changed)
 
