@@ -108,10 +108,27 @@ class TileItem:
 
 
 @dataclass
+class ScrollItem:
+    """A scroll view: its box, how much of its content lies below its bottom edge and
+    whether something on the screen says so (a shown scroll badge, a visible scroll bar)."""
+
+    cls: str
+    path: str
+    wid: str
+    box: Rect
+    below: float = 0.0  # pixels of content under the bottom edge, reachable by scrolling
+    cued: bool = False
+    clips: list[Clip] = field(default_factory=list)
+    key: int = 0
+    text: str = ""  # the first text in it (names the list in a finding)
+
+
+@dataclass
 class Scene:
     size: tuple[int, int]  # picture (window) size
     texts: list[TextItem] = field(default_factory=list)
     tiles: list[TileItem] = field(default_factory=list)
+    scrolls: list[ScrollItem] = field(default_factory=list)
     # opaque rectangles (not text) with their place in drawing order: whatever is drawn
     # before them underneath is hidden
     covers: list[tuple[int, Rect]] = field(default_factory=list)
@@ -132,6 +149,9 @@ def collect(roots=None) -> Scene:
         reader.read(root, scene)
     for tile in scene.tiles:
         tile.content = reader.content.get(tile.key, [])
+    for scroll in scene.scrolls:
+        scroll.cued = scroll.cued or scroll.key in reader.cues
+        scroll.text = next((t.text for t in scene.texts if scroll.key in t.ancestors), "")
     return scene
 
 
@@ -141,6 +161,7 @@ class _Reader:
         self.ids: dict[int, str] = {}
         self.content: dict[int, list[Rect]] = {}
         self.order = 0
+        self.cues: set[int] = set()  # scroll views whose "more below" badge is shown
 
     def rect(self, widget) -> Rect:
         x0, y0 = widget.to_window(widget.x, widget.y)
@@ -188,6 +209,11 @@ class _Reader:
             scene.tiles.append(TileItem(
                 cls=name, path=path, wid=wid, box=self.rect(widget), route=_route(chain),
                 title=_tile_title(widget), clips=list(clips), key=id(widget)))
+        scroll = getattr(widget, "scroll", None)
+        if isinstance(scroll, ScrollView) and getattr(widget, "shown", False):
+            self.cues.add(id(scroll))  # a scroll badge on screen (opacity above 0)
+        if isinstance(widget, ScrollView) and widget._viewport is not None:
+            scene.scrolls.append(self.scroll_item(widget, name, path, wid, clips))
         if isinstance(widget, KivyImage) and widget.width > 1 and widget.height > 1:
             box = self.rect(widget)
             for anc in chain[:-1]:
@@ -211,6 +237,16 @@ class _Reader:
                 seg += f"[{same.index(child)}]"
             self._walk(child, scene, chain, clips, f"{path}/{seg}" if path else seg,
                        Label, KivyImage, opacity)
+
+    def scroll_item(self, view, name, path, wid, clips) -> ScrollItem:
+        vp = view._viewport
+        below = 0.0
+        if view.do_scroll_y and vp.height > view.height + 1:
+            below = max(0.0, (vp.height - view.height) * float(view.scroll_y))
+        # a scroll bar a visitor notices without touching the list
+        bar = float(view.bar_width) >= 3 and float(view.bar_inactive_color[3]) >= 0.5
+        return ScrollItem(cls=name, path=path, wid=wid, box=self.rect(view), below=below,
+                          cued=bar, clips=list(clips), key=id(view))
 
     def text_item(self, label, chain, clips, path, name, wid) -> TextItem:
         label.texture_update()
