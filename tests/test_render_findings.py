@@ -193,7 +193,7 @@ def _list(size, pos, rows, row_height=60, badge=False):
     view.add_widget(column)
     parts = [view]
     if badge:
-        parts.append(ScrollBadge(scroll=view))
+        parts.append(ScrollBadge(scroll=view.proxy_ref))  # as a kv rule's id gives it
     return view, parts
 
 

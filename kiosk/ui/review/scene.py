@@ -209,7 +209,7 @@ class _Reader:
             scene.tiles.append(TileItem(
                 cls=name, path=path, wid=wid, box=self.rect(widget), route=_route(chain),
                 title=_tile_title(widget), clips=list(clips), key=id(widget)))
-        scroll = getattr(widget, "scroll", None)
+        scroll = _unproxied(getattr(widget, "scroll", None))  # (a kv id is a weak proxy)
         if isinstance(scroll, ScrollView) and getattr(widget, "shown", False):
             self.cues.add(id(scroll))  # a scroll badge on screen (opacity above 0)
         if isinstance(widget, ScrollView) and widget._viewport is not None:
@@ -320,6 +320,13 @@ class _Reader:
             if isinstance(anc, (Layout, Screen)) and anc.width > 0 and anc.height > 0:
                 out.append((type(anc).__name__, self.rect(anc)))
         return out
+
+
+def _unproxied(obj):
+    try:
+        return obj.__self__
+    except (AttributeError, ReferenceError):
+        return obj
 
 
 def _intersect(a: Rect, b: Rect) -> Rect | None:
