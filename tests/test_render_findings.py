@@ -232,6 +232,43 @@ def test_a_list_with_its_badge_or_scrolled_to_its_end_needs_no_cue(page):
     assert _kinds(look(), "no-scroll-cue") == []
 
 
+def _card_with_picture(picture_size, pos, focus=None):
+    """A card 320 x 200 px showing a picture of ``picture_size`` to cover its top 320 x 140."""
+    from kivy.graphics.texture import Texture
+
+    from kiosk.ui.widgets.common import Picture
+
+    card = TapArea(orientation="vertical", size_hint=(None, None), size=(320, 200), pos=pos)
+    picture = Picture(size_hint_y=None, height=140, fit_mode="cover")
+    card.add_widget(picture)
+    card.add_widget(Label(text="Card title", size_hint_y=None, height=60))
+    picture.texture = Texture.create(size=picture_size)
+    picture.empty = False
+    picture.focus = focus
+    return card
+
+
+def test_a_card_picture_cropped_at_its_edges_is_a_warning(page):
+    layer, look = page
+    layer.add_widget(_card_with_picture((400, 400), (40, 600)))  # square into 16:7
+    layer.add_widget(_card_with_picture((320, 140), (40, 300)))  # the card's own shape
+    found = _kinds(look(), "cropped")
+    assert len(found) == 1
+    f = found[0]
+    assert (f.route, f.source, f.level) == (ROUTE, SOURCE, "warning")
+    assert f.box == [40, 960 - 800, 320, 140]
+    hidden = f.extra["hidden"]
+    assert hidden["top"] == hidden["bottom"] == pytest.approx((1 - 140 / 320) / 2, abs=0.01)
+    assert hidden["left"] == hidden["right"] == 0
+
+
+def test_a_focus_at_the_top_keeps_the_top_of_a_card_picture(page):
+    layer, look = page
+    layer.add_widget(_card_with_picture((400, 400), (40, 600), focus=(0.5, 0.0)))
+    (f,) = _kinds(look(), "cropped")
+    assert f.extra["hidden"]["top"] == 0 and "bottom" in f.message and "top" not in f.message
+
+
 # -------------------------------------------------------------- planted in content
 
 

@@ -19,7 +19,9 @@ Kinds and levels:
   4.5:1 (3:1 for large text);
 - ``missing-glyph`` (error): characters the label's font cannot draw;
 - ``no-scroll-cue`` (error): a list that goes on below its bottom edge with nothing on
-  the screen saying so (no "more below" badge, no visible scroll bar).
+  the screen saying so (no "more below" badge, no visible scroll bar);
+- ``cropped`` (warning): a card's picture cropped by more than a tenth at one edge to fill
+  its box: a number or title printed near that edge (a section cover's) is cut.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from kiosk.ui.review.scene import Rect, Scene, ScrollItem, TextItem, TileItem
 ERROR = "error"
 WARNING = "warning"
 LEVELS = {"cut": ERROR, "shortened": WARNING, "overflow": ERROR, "overlap": ERROR,
-          "stretched": ERROR, "contrast": ERROR, "missing-glyph": ERROR, "no-scroll-cue": ERROR}
+          "stretched": ERROR, "contrast": ERROR, "missing-glyph": ERROR, "no-scroll-cue": ERROR,
+          "cropped": WARNING}
 
 # WCAG 2 AA: 4.5:1, or 3:1 for large text. Large here: at least 3.0 % of the screen's short
 # side (the theme's heading sizes and up), or bold at 2.6 % (bold subheadings and up).
@@ -46,6 +49,8 @@ LARGE_BOLD_TEXT = 0.026
 # and the empty part is taller than this share of the screen's short side
 TILE_FILL = 0.5
 TILE_EMPTY = 0.3
+# a card's picture is cropped when more than this share of it is hidden at one edge
+CROP_EDGE = 0.1
 # a list goes on below its edge when at least this share of the screen's height is hidden there
 SCROLL_BELOW = 0.01
 
@@ -307,6 +312,27 @@ def stretched(tiles: list[TileItem], size) -> list[Finding]:
     return out
 
 
+def crops(tiles: list[TileItem], size) -> list[Finding]:
+    """Card pictures cropped at an edge past :data:`CROP_EDGE` (on screen)."""
+    out = []
+    names = ("left", "top", "right", "bottom")
+    for tile in tiles:
+        for box, hidden in tile.crops:
+            seen = intersect(box, (0, 0, size[0], size[1]))
+            for clip in tile.clips:
+                seen = intersect(seen, clip.rect) if seen else None
+            cut = {n: v for n, v in zip(names, hidden, strict=True) if v > CROP_EDGE}
+            if seen is None or not cut:
+                continue
+            out.append(Finding(
+                "cropped", "its picture is cropped to fill the card ("
+                + ", ".join(f"{v:.0%} at the {n}" for n, v in cut.items())
+                + " hidden): a number or title near that edge is cut; give the picture the "
+                  "card's shape or a `focus`", widget_info(tile), as_box(box),
+                extra={"hidden": dict(zip(names, (round(v, 3) for v in hidden), strict=True))}))
+    return out
+
+
 def scroll_cues(scrolls: list[ScrollItem], size) -> list[Finding]:
     """Lists with more below their visible bottom edge and no cue that they scroll."""
     out = []
@@ -457,6 +483,7 @@ def detect(scene: Scene, pixels: Image.Image | None, *, route: str = "", source:
     found += overlaps(scene.texts, size)
     found += stretched(scene.tiles, size)
     found += scroll_cues(scene.scrolls, size)
+    found += crops(scene.tiles, size)
     if pixels is not None:
         found += contrast(scene.texts, pixels, size, scene.covers)
     out = []

@@ -105,6 +105,9 @@ class TileItem:
     clips: list[Clip] = field(default_factory=list)
     content: list[Rect] = field(default_factory=list)
     key: int = 0
+    # pictures in it cropped to fill their box: (box, share of the picture hidden at the
+    # left, top, right and bottom)
+    crops: list[tuple[Rect, tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +152,7 @@ def collect(roots=None) -> Scene:
         reader.read(root, scene)
     for tile in scene.tiles:
         tile.content = reader.content.get(tile.key, [])
+        tile.crops = reader.crops.get(tile.key, [])
     for scroll in scene.scrolls:
         scroll.cued = scroll.cued or scroll.key in reader.cues
         scroll.text = next((t.text for t in scene.texts if scroll.key in t.ancestors), "")
@@ -162,6 +166,7 @@ class _Reader:
         self.content: dict[int, list[Rect]] = {}
         self.order = 0
         self.cues: set[int] = set()  # scroll views whose "more below" badge is shown
+        self.crops: dict[int, list] = {}
 
     def rect(self, widget) -> Rect:
         x0, y0 = widget.to_window(widget.x, widget.y)
@@ -216,8 +221,11 @@ class _Reader:
             scene.scrolls.append(self.scroll_item(widget, name, path, wid, clips))
         if isinstance(widget, KivyImage) and widget.width > 1 and widget.height > 1:
             box = self.rect(widget)
+            hidden = _cropped(widget)
             for anc in chain[:-1]:
                 self.content.setdefault(id(anc), []).append(box)
+                if hidden:
+                    self.crops.setdefault(id(anc), []).append((box, hidden))
         if isinstance(widget, StencilView):
             can_x = can_y = False
             if isinstance(widget, ScrollView) and widget._viewport is not None:
@@ -320,6 +328,26 @@ class _Reader:
             if isinstance(anc, (Layout, Screen)) and anc.width > 0 and anc.height > 0:
                 out.append((type(anc).__name__, self.rect(anc)))
         return out
+
+
+def _cropped(image) -> tuple[float, float, float, float] | None:
+    """The shares of a picture drawn to cover its box that the crop hides at its left, top,
+    right and bottom (None: drawn whole)."""
+    from kiosk.ui.widgets.common import cover_window
+
+    texture = image.texture
+    if image.fit_mode != "cover" or texture is None or min(texture.size) <= 0:
+        return None
+    tw, th = texture.size
+    w, h = image.size
+    scale = max(w / tw, h / th)
+    fx, fy = min(1.0, w / scale / tw), min(1.0, h / scale / th)
+    if fx > 0.999 and fy > 0.999:
+        return None
+    focus = getattr(image, "focus", None)
+    left = cover_window(fx, focus[0] if focus else None)
+    top = cover_window(fy, focus[1] if focus else None)
+    return (left, top, 1 - fx - left, 1 - fy - top)
 
 
 def _unproxied(obj):
