@@ -22,7 +22,6 @@ Rect = tuple[float, float, float, float]
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|size|color|font|font_context|font_family|"
                      r"font_features|text_language|ref|anchor)(?:=[^\]]*)?\]")
 ELLIPSES = ("…", "...")
-SOURCE_TEXT = ("raw", "source_text")
 
 
 def plain_text(text: str, markup: bool) -> str:
@@ -265,9 +264,9 @@ class _Reader:
         x0, y0 = label.to_window(drawn_x, drawn_y)
         x1, y1 = label.to_window(drawn_x + tw, drawn_y + th)
         drawn = (min(x0, x1), self.h - max(y0, y1), max(x0, x1), self.h - min(y0, y1))
-        # the words before the program broke them into lines (TextBlock.raw, WrapLabel.source_text)
-        raw = next((v for v in (getattr(label, n, "") for n in SOURCE_TEXT) if isinstance(v, str) and v),
-                   label.text)
+        # the words before the program broke them into lines (TextBlock.raw)
+        raw = getattr(label, "raw", "")
+        raw = raw if isinstance(raw, str) and raw else label.text
         text = plain_text(raw, label.markup)
         mask, colour = _glyphs(label.texture)
         # the glyphs' own alpha is their coverage (thin strokes never cover a whole pixel):
