@@ -219,11 +219,9 @@ class Pilot:
 
     def find_text(self, text: str, where=None):
         """The first label (or button) showing ``text`` exactly, on the current screen or bar
-        (a headline shows its ``source_text``, broken into lines)."""
+        (a title or text block shows its ``raw`` text broken into lines)."""
         for w in self.widgets(Label, where):
-            # (a headline or text block shows its ``source_text`` / ``raw`` broken into lines)
-            if (w.text == text or getattr(w, "source_text", None) == text
-                    or getattr(w, "raw", None) == text) \
+            if (w.text == text or getattr(w, "raw", None) == text) \
                     and w.get_root_window() is not None and _shown(w):
                 return w
         raise AssertionError(f"no widget shows {text!r}; shown: {self.texts(where)[:40]}")

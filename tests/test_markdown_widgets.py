@@ -320,3 +320,27 @@ def test_rendered_article_is_not_blank(window, fonts, picture, tmp_path):
     assert ImageStat.Stat(top).stddev[0] > 10
     dark = sum(image.histogram()[:100])
     assert dark > 5000
+
+
+def test_a_narrow_table_breaks_no_word_inside(window, fonts):
+    """A column's longest word keeps the column at least that wide: the wider columns give
+    up the room, and when the longest words cannot stand side by side the table's text gets
+    smaller (as on a portrait screen in 大字)."""
+    from kiosk.text.kivy_measure import measure_for
+    from kiosk.ui.markdown import MarkdownStyle
+
+    text = ("| | State-owned firms | Private firms |\n| --- | --- | --- |\n"
+            "| Size | larger | smaller |\n| Resilience to risk | stronger | weaker |\n"
+            "| Workforce | fairly stable | young, mobile, active |\n")
+    doc = build(text, MarkdownStyle(font_regular=fonts[0], font_bold=fonts[1], text_scale=1.4),
+                width=600)
+    frames()
+    cell = label_with(doc, "State-owned")
+    size = cell.font_size
+    for width in (700, 600, 460):
+        doc.width = width
+        frames()
+        measure = measure_for(cell.font_name, cell.font_size, True)
+        assert cell.width - cell.padding[0] - cell.padding[2] >= measure("State-owned")
+        assert "State-owned" in cell.text.split("\n")[0]
+    assert 0.6 * size <= cell.font_size < size  # smaller at 460

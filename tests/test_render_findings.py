@@ -170,6 +170,105 @@ def test_text_hidden_by_a_stencil_that_cannot_scroll_is_cut(page):
     assert len(found) == 1 and "StencilView" in found[0].message
 
 
+def _list(size, pos, rows, row_height=60, badge=False):
+    """A scrolling list of light rows with dark text, at its top; with ``badge`` its
+    "more below" badge is put beside it."""
+    from kivy.uix.boxlayout import BoxLayout
+
+    from kiosk.ui.widgets.common import CueScrollView, ScrollBadge
+
+    view = CueScrollView(size_hint=(None, None), size=size, pos=pos, do_scroll_x=False,
+                         bar_width=0)
+    column = BoxLayout(orientation="vertical", size_hint_y=None, height=rows * row_height)
+    for n in range(rows):
+        row = FloatLayout(size_hint_y=None, height=row_height)
+        with row.canvas.before:
+            Color(0.98, 0.95, 0.88, 1)
+            rect = Rectangle()
+        row.bind(pos=lambda w, v, r=rect: setattr(r, "pos", v), size=lambda w, v, r=rect: setattr(r, "size", v))
+        label = Label(text=f"Row {n + 1} of the list", font_size=30, color=(0.23, 0.1, 0.07, 1),
+                      size_hint=(1, None), height=row_height, pos_hint={"x": 0, "y": 0})
+        row.add_widget(label)
+        column.add_widget(row)
+    view.add_widget(column)
+    parts = [view]
+    if badge:
+        parts.append(ScrollBadge(scroll=view.proxy_ref))  # as a kv rule's id gives it
+    return view, parts
+
+
+def test_text_cut_by_its_scrolling_list_is_judged_only_where_it_shows(page):
+    """The last row half under the list's bottom edge, over a background the colour of its
+    text: it scrolls into view, so neither low contrast nor off its box or the screen."""
+    layer, look = page
+    layer.add_widget(_panel((0.42, 0.04, 0.06, 1), (0, 0), (540, 960)))
+    _, parts = _list((400, 210), (70, 400), rows=6, badge=True)  # the 4th row's text cut in half
+    for part in parts:
+        layer.add_widget(part)
+    found = [f for f in look() if f.widget["text"].startswith("Row")]
+    assert found == []
+
+
+def test_a_list_going_on_below_its_edge_without_a_cue_is_reported(page):
+    layer, look = page
+    view, parts = _list((400, 230), (70, 400), rows=6)
+    layer.add_widget(view)
+    found = _kinds(look(), "no-scroll-cue")
+    assert len(found) == 1
+    f = found[0]
+    assert (f.route, f.source, f.level) == (ROUTE, SOURCE, "error")
+    assert f.widget["class"] == "CueScrollView" and f.widget["text"] == "Row 1 of the list"
+    assert f.box == [70, 960 - 630, 400, 230] and f.extra["below"] == 6 * 60 - 230
+
+
+def test_a_list_with_its_badge_or_scrolled_to_its_end_needs_no_cue(page):
+    layer, look = page
+    _, parts = _list((400, 230), (70, 600), rows=6, badge=True)
+    at_end, _ = _list((400, 230), (70, 300), rows=6)
+    at_end.scroll_y = 0  # nothing more below
+    short, _ = _list((400, 230), (70, 40), rows=3)  # fits: does not scroll
+    for part in (*parts, at_end, short):
+        layer.add_widget(part)
+    assert _kinds(look(), "no-scroll-cue") == []
+
+
+def _card_with_picture(picture_size, pos, focus=None):
+    """A card 320 x 200 px showing a picture of ``picture_size`` to cover its top 320 x 140."""
+    from kivy.graphics.texture import Texture
+
+    from kiosk.ui.widgets.common import Picture
+
+    card = TapArea(orientation="vertical", size_hint=(None, None), size=(320, 200), pos=pos)
+    picture = Picture(size_hint_y=None, height=140, fit_mode="cover")
+    card.add_widget(picture)
+    card.add_widget(Label(text="Card title", size_hint_y=None, height=60))
+    picture.texture = Texture.create(size=picture_size)
+    picture.empty = False
+    picture.focus = focus
+    return card
+
+
+def test_a_card_picture_cropped_at_its_edges_is_a_warning(page):
+    layer, look = page
+    layer.add_widget(_card_with_picture((400, 400), (40, 600)))  # square into 16:7
+    layer.add_widget(_card_with_picture((320, 140), (40, 300)))  # the card's own shape
+    found = _kinds(look(), "cropped")
+    assert len(found) == 1
+    f = found[0]
+    assert (f.route, f.source, f.level) == (ROUTE, SOURCE, "warning")
+    assert f.box == [40, 960 - 800, 320, 140]
+    hidden = f.extra["hidden"]
+    assert hidden["top"] == hidden["bottom"] == pytest.approx((1 - 140 / 320) / 2, abs=0.01)
+    assert hidden["left"] == hidden["right"] == 0
+
+
+def test_a_focus_at_the_top_keeps_the_top_of_a_card_picture(page):
+    layer, look = page
+    layer.add_widget(_card_with_picture((400, 400), (40, 600), focus=(0.5, 0.0)))
+    (f,) = _kinds(look(), "cropped")
+    assert f.extra["hidden"]["top"] == 0 and "bottom" in f.message and "top" not in f.message
+
+
 # -------------------------------------------------------------- planted in content
 
 
@@ -240,9 +339,16 @@ def test_text_scrolled_out_of_sight_is_not_judged():
 
 def test_a_tile_is_stretched_only_when_mostly_empty():
     tall = TileItem(cls="StatTile", path="p", wid="", box=(0, 0, 100, 600), content=[(10, 10, 90, 90)])
-    full = TileItem(cls="StatTile", path="q", wid="", box=(0, 0, 100, 600), content=[(10, 10, 90, 400)])
+    full = TileItem(cls="HonorCard", path="q", wid="", box=(0, 0, 100, 600), content=[(10, 10, 90, 400)])
     small = TileItem(cls="StatTile", path="r", wid="", box=(0, 0, 100, 60), content=[(10, 10, 90, 20)])
     assert [f.widget["path"] for f in stretched([tall, full, small], (540, 960))] == ["p"]
+
+
+def test_a_short_tile_beside_a_full_one_in_its_row_is_not_stretched():
+    full = TileItem(cls="StatTile", path="a", wid="", box=(0, 100, 100, 500), content=[(10, 110, 90, 480)])
+    short = TileItem(cls="StatTile", path="b", wid="", box=(110, 100, 210, 500), content=[(120, 110, 200, 200)])
+    alone = TileItem(cls="StatTile", path="c", wid="", box=(0, 520, 100, 920), content=[(10, 530, 90, 600)])
+    assert [f.widget["path"] for f in stretched([full, short, alone], (540, 960))] == ["c"]
 
 
 def test_a_word_broken_inside_is_found_but_not_a_break_at_a_space():

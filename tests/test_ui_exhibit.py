@@ -325,7 +325,7 @@ def _title_on_picture(kiosk, path):
     with Image.open(path) as im:
         assert im.size == tuple(Window.size)
         observe(scene, im.convert("RGB"))
-    title = next(t for t in scene.texts if t.wid == "title" or t.cls == "WrapLabel")
+    title = next(t for t in scene.texts if t.wid == "title")
     solid = title.mask.point(lambda v: 255 if v >= 217 else 0)
     share = title.seen.histogram()[255] / max(1, solid.histogram()[255])
     top, bottom = title.ink[1], title.ink[3]

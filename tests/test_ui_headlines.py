@@ -16,16 +16,14 @@ TERMS = ["红色引擎", "红色阵地", "红色动力", "红色力量", "组织
 
 
 def source(h) -> str:
-    """What a headline or text block was given, before it was broken into lines."""
-    return getattr(h, "source_text", None) or getattr(h, "raw", "")
+    """What a title or text block was given, before it was broken into lines."""
+    return h.raw
 
 
 def headlines(kiosk):
     from kiosk.ui.widgets.common import TextBlock
-    from kiosk.ui.widgets.headline import Headline
 
-    found = [h for kind in (Headline, TextBlock)
-             for h in kiosk.widgets(kind, kiosk.screen) + kiosk.widgets(kind)]
+    found = kiosk.widgets(TextBlock, kiosk.screen) + kiosk.widgets(TextBlock)
     return [h for h in dict.fromkeys(found)
             if source(h) and h.text and h.width > h.font_size * 2
             and len(source(h)) <= 160]  # (longer text blocks wrap by the punctuation rules)

@@ -23,6 +23,8 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup, get_hex_from_color
 
+from kiosk.text.kivy_measure import measure_for
+
 from . import blocks as b
 from .prewrap import PrewrapLabelMixin
 from .style import MarkdownStyle
@@ -100,7 +102,52 @@ class MdPlaceholder(Widget):
 
 
 class MdTable(GridLayout):
+    """A table whose columns share its width by their text (``weights``), each at least as
+    wide as its longest word (``minimums``: (the word's width, the cell's padding) in
+    pixels): no word is broken inside."""
+
     border_color = ColorProperty((0.8, 0.8, 0.8, 1))
+
+    def fit_columns(self, cells, weights: list[float], minimums: list[float]) -> None:
+        self._cells, self._weights, self._minimums = cells, weights, minimums
+        self._sizes = [cell.font_size for cell in cells]
+        self.fbind("width", self._fit_columns)
+        self._fit_columns()
+
+    def _fit_columns(self, *_):
+        room = self.width - self.padding[0] - self.padding[2] - self.spacing[0] * (self.cols - 1)
+        if room <= 0:
+            return
+        # the longest words do not fit side by side: the table's text gets smaller (to 60 %)
+        words = sum(w for w, _ in self._minimums)
+        rest = sum(p for _, p in self._minimums)
+        scale = min(1.0, max(0.6, (room - rest) / words)) if words else 1.0
+        widths = column_widths(room, self._weights, [w * scale + p for w, p in self._minimums])
+        for i, cell in enumerate(self._cells):
+            cell.size_hint_x = widths[i % self.cols]
+            cell.font_size = self._sizes[i] * scale
+
+
+def column_widths(room: float, weights: list[float], minimums: list[float]) -> list[float]:
+    """Widths for columns sharing ``room`` by ``weights``, none below its minimum while the
+    room allows (the wider columns give up what the narrow ones need)."""
+    total = sum(weights) or 1
+    widths = [room * w / total for w in weights]
+    if room <= 0 or sum(minimums) >= room:
+        need = sum(minimums) or 1
+        return [max(room, 1) * m / need for m in minimums] if sum(minimums) else widths
+    fixed = [False] * len(widths)
+    while True:
+        short = [i for i, w in enumerate(widths) if not fixed[i] and w < minimums[i] - 0.5]
+        if not short:
+            return widths
+        for i in short:
+            widths[i], fixed[i] = minimums[i], True
+        left = room - sum(w for i, w in enumerate(widths) if fixed[i])
+        free = sum(weights[i] for i in range(len(widths)) if not fixed[i]) or 1
+        for i in range(len(widths)):
+            if not fixed[i]:
+                widths[i] = left * weights[i] / free
 
 
 class MdRule(Widget):
@@ -309,6 +356,8 @@ class _Builder:
         grid = MdTable(cols=max(ncols, 1), border_color=st.table_border)
         rows = [block.header] + list(block.rows) if block.header else list(block.rows)
         weights = _column_weights(rows, ncols)
+        minimums = [(0.0, 0.0)] * ncols  # each column's longest word, and the cell's padding
+        every = []
         pad = st.scaled(st.body_size) * 0.45
         for r, row in enumerate(rows):
             header = r == 0 and bool(block.header)
@@ -336,7 +385,14 @@ class _Builder:
                 )
                 cells.append(cell)
                 grid.add_widget(cell)
+                words = [w for w in b.plain_text(inlines).split() if not any(b.is_cjk(ch) for ch in w)]
+                if words:
+                    measure = measure_for(cell.font_name, cell.font_size, header)
+                    longest = max(measure(w) for w in words) * 1.02
+                    minimums[c] = (max(minimums[c][0], longest), 2 * pad + 2)
+            every.extend(cells)
             _sync_row_height(cells)
+        grid.fit_columns(every, weights, minimums)
         return grid
 
 

@@ -17,7 +17,11 @@ Kinds and levels:
   of its height;
 - ``contrast`` (error): text against the pixels drawn around its glyphs below
   4.5:1 (3:1 for large text);
-- ``missing-glyph`` (error): characters the label's font cannot draw.
+- ``missing-glyph`` (error): characters the label's font cannot draw;
+- ``no-scroll-cue`` (error): a list that goes on below its bottom edge with nothing on
+  the screen saying so (no "more below" badge, no visible scroll bar);
+- ``cropped`` (warning): a card's picture cropped by more than a tenth at one edge to fill
+  its box: a number or title printed near that edge (a section cover's) is cut.
 """
 
 from __future__ import annotations
@@ -27,12 +31,13 @@ from dataclasses import asdict, dataclass, field
 
 from PIL import Image, ImageChops, ImageFilter
 
-from kiosk.ui.review.scene import Rect, Scene, TextItem, TileItem
+from kiosk.ui.review.scene import Rect, Scene, ScrollItem, TextItem, TileItem
 
 ERROR = "error"
 WARNING = "warning"
 LEVELS = {"cut": ERROR, "shortened": WARNING, "overflow": ERROR, "overlap": ERROR,
-          "stretched": ERROR, "contrast": ERROR, "missing-glyph": ERROR}
+          "stretched": ERROR, "contrast": ERROR, "missing-glyph": ERROR, "no-scroll-cue": ERROR,
+          "cropped": WARNING}
 
 # WCAG 2 AA: 4.5:1, or 3:1 for large text. Large here: at least 3.0 % of the screen's short
 # side (the theme's heading sizes and up), or bold at 2.6 % (bold subheadings and up).
@@ -44,6 +49,10 @@ LARGE_BOLD_TEXT = 0.026
 # and the empty part is taller than this share of the screen's short side
 TILE_FILL = 0.5
 TILE_EMPTY = 0.3
+# a card's picture is cropped when more than this share of it is hidden at one edge
+CROP_EDGE = 0.1
+# a list goes on below its edge when at least this share of the screen's height is hidden there
+SCROLL_BELOW = 0.01
 
 _WORD = re.compile(r"[A-Za-z0-9À-ɏ]")
 
@@ -270,28 +279,75 @@ def _inked_together(a: TextItem, b: TextItem, region) -> bool:
     return both.getextrema()[1] >= 128
 
 
+def _filled(tile: TileItem) -> float | None:
+    """The height of what fills the tile (None: nothing in it)."""
+    inside = [r for r in (intersect(c, tile.box) for c in tile.content) if r is not None]
+    content = union(inside)
+    return None if content is None else content[3] - content[1]
+
+
 def stretched(tiles: list[TileItem], size) -> list[Finding]:
-    """Cards and tiles mostly empty: what is in them fills a small part of their height."""
+    """Cards and tiles mostly empty: what is in them fills a small part of their height.
+    Tiles of one row (same kind, same top and bottom) end level: a tile is judged by the
+    fullest tile of its row, so a short one beside a full one is not stretched."""
     short = min(size)
+    fills = {id(t): _filled(t) for t in tiles}
     out = []
     for tile in tiles:
         box = tile.box
         seen = intersect(box, (0, 0, size[0], size[1]))
         for clip in tile.clips:
             seen = intersect(seen, clip.rect) if seen else None
-        if seen is None:
-            continue
-        inside = [r for r in (intersect(c, box) for c in tile.content) if r is not None]
-        content = union(inside)
-        if content is None:
+        if seen is None or fills[id(tile)] is None:
             continue
         height = box[3] - box[1]
-        filled = content[3] - content[1]
-        if filled < TILE_FILL * height and height - filled > TILE_EMPTY * short:
+        filled = fills[id(tile)]
+        row = max(fills[id(t)] or 0 for t in tiles
+                  if t.cls == tile.cls and abs(t.box[1] - box[1]) <= 1 and abs(t.box[3] - box[3]) <= 1)
+        if row < TILE_FILL * height and height - row > TILE_EMPTY * short:
             out.append(Finding(
                 "stretched", f"{tile.cls} {height:.0f} px tall, its content fills "
                              f"{filled / height:.0%} of it ({height - filled:.0f} px empty)",
                 widget_info(tile), as_box(box), extra={"fill": round(filled / height, 3)}))
+    return out
+
+
+def crops(tiles: list[TileItem], size) -> list[Finding]:
+    """Card pictures cropped at an edge past :data:`CROP_EDGE` (on screen)."""
+    out = []
+    names = ("left", "top", "right", "bottom")
+    for tile in tiles:
+        for box, hidden in tile.crops:
+            seen = intersect(box, (0, 0, size[0], size[1]))
+            for clip in tile.clips:
+                seen = intersect(seen, clip.rect) if seen else None
+            cut = {n: v for n, v in zip(names, hidden, strict=True) if v > CROP_EDGE}
+            if seen is None or not cut:
+                continue
+            out.append(Finding(
+                "cropped", "its picture is cropped to fill the card ("
+                + ", ".join(f"{v:.0%} at the {n}" for n, v in cut.items())
+                + " hidden): a number or title near that edge is cut; give the picture the "
+                  "card's shape or a `focus`", widget_info(tile), as_box(box),
+                extra={"hidden": dict(zip(names, (round(v, 3) for v in hidden), strict=True))}))
+    return out
+
+
+def scroll_cues(scrolls: list[ScrollItem], size) -> list[Finding]:
+    """Lists with more below their visible bottom edge and no cue that they scroll."""
+    out = []
+    for view in scrolls:
+        if view.cued or view.below < max(4.0, SCROLL_BELOW * size[1]):
+            continue
+        seen = intersect(view.box, (0, 0, size[0], size[1]))
+        for clip in view.clips:
+            seen = intersect(seen, clip.rect) if seen else None
+        if seen is None or seen[3] - seen[1] < 0.05 * size[1]:
+            continue
+        out.append(Finding(
+            "no-scroll-cue", f"{view.cls} goes on {view.below:.0f} px below its bottom edge and "
+                             "nothing shows that it scrolls", widget_info(view), as_box(seen),
+            extra={"below": round(view.below)}))
     return out
 
 
@@ -314,7 +370,7 @@ def contrast(texts: list[TextItem], pixels: Image.Image, size, covers=()) -> lis
     out = []
     for item, r in shown:
         later = [c for o, c in covers if o > item.order]  # painted over it: not its background
-        measured = measure_contrast(item, pixels, ink, r, later)
+        measured = measure_contrast(item, pixels, ink, r, later, within=_inside_clips(item, size))
         if measured is None:
             continue
         ratio, bg = measured
@@ -327,15 +383,27 @@ def contrast(texts: list[TextItem], pixels: Image.Image, size, covers=()) -> lis
     return out
 
 
+def _inside_clips(item: TextItem, size) -> Rect:
+    """Where the text can be seen at all: the screen within every stencil and scroll view
+    that clips it (what lies past a scroll view's edge is another part of the screen)."""
+    r: Rect | None = (0, 0, size[0], size[1])
+    for clip in item.clips:
+        r = intersect(r, clip.rect) if r else None
+    return r or (0, 0, 0, 0)
+
+
 def measure_contrast(item: TextItem, pixels: Image.Image, background: Image.Image, visible: Rect,
-                     covers=()):
+                     covers=(), within: Rect | None = None):
     """(ratio, background colour): the WCAG ratio of the text's colour (blended by its alpha)
     that 90 % of the rendered background pixels around its glyphs reach at least.
-    ``background`` marks (255) the pixels no text is drawn on."""
+    ``background`` marks (255) the pixels no text is drawn on; ``within``: the part of the
+    picture the text can show in (the sample stays inside it)."""
     pad = max(3, int(round(0.3 * item.font_size)))
-    x0, y0 = max(0, int(visible[0]) - pad), max(0, int(visible[1]) - pad)
-    x1 = min(pixels.width, int(round(visible[2])) + pad)
-    y1 = min(pixels.height, int(round(visible[3])) + pad)
+    lo_x, lo_y, hi_x, hi_y = within or (0, 0, pixels.width, pixels.height)
+    x0 = max(0, int(lo_x), int(visible[0]) - pad)
+    y0 = max(0, int(lo_y), int(visible[1]) - pad)
+    x1 = min(pixels.width, int(hi_x), int(round(visible[2])) + pad)
+    y1 = min(pixels.height, int(hi_y), int(round(visible[3])) + pad)
     if x1 - x0 < 2 or y1 - y0 < 2:
         return None
     region = (x0, y0, x1, y1)
@@ -414,6 +482,8 @@ def detect(scene: Scene, pixels: Image.Image | None, *, route: str = "", source:
         found += glyphs(item, size) + text_fit(item) + position(item, size)
     found += overlaps(scene.texts, size)
     found += stretched(scene.tiles, size)
+    found += scroll_cues(scene.scrolls, size)
+    found += crops(scene.tiles, size)
     if pixels is not None:
         found += contrast(scene.texts, pixels, size, scene.covers)
     out = []

@@ -22,7 +22,6 @@ Rect = tuple[float, float, float, float]
 _MARKUP = re.compile(r"\[/?(?:b|i|u|s|sub|sup|size|color|font|font_context|font_family|"
                      r"font_features|text_language|ref|anchor)(?:=[^\]]*)?\]")
 ELLIPSES = ("…", "...")
-SOURCE_TEXT = ("raw", "source_text")
 
 
 def plain_text(text: str, markup: bool) -> str:
@@ -105,6 +104,25 @@ class TileItem:
     clips: list[Clip] = field(default_factory=list)
     content: list[Rect] = field(default_factory=list)
     key: int = 0
+    # pictures in it cropped to fill their box: (box, share of the picture hidden at the
+    # left, top, right and bottom)
+    crops: list[tuple[Rect, tuple[float, float, float, float]]] = field(default_factory=list)
+
+
+@dataclass
+class ScrollItem:
+    """A scroll view: its box, how much of its content lies below its bottom edge and
+    whether something on the screen says so (a shown scroll badge, a visible scroll bar)."""
+
+    cls: str
+    path: str
+    wid: str
+    box: Rect
+    below: float = 0.0  # pixels of content under the bottom edge, reachable by scrolling
+    cued: bool = False
+    clips: list[Clip] = field(default_factory=list)
+    key: int = 0
+    text: str = ""  # the first text in it (names the list in a finding)
 
 
 @dataclass
@@ -112,6 +130,7 @@ class Scene:
     size: tuple[int, int]  # picture (window) size
     texts: list[TextItem] = field(default_factory=list)
     tiles: list[TileItem] = field(default_factory=list)
+    scrolls: list[ScrollItem] = field(default_factory=list)
     # opaque rectangles (not text) with their place in drawing order: whatever is drawn
     # before them underneath is hidden
     covers: list[tuple[int, Rect]] = field(default_factory=list)
@@ -132,6 +151,10 @@ def collect(roots=None) -> Scene:
         reader.read(root, scene)
     for tile in scene.tiles:
         tile.content = reader.content.get(tile.key, [])
+        tile.crops = reader.crops.get(tile.key, [])
+    for scroll in scene.scrolls:
+        scroll.cued = scroll.cued or scroll.key in reader.cues
+        scroll.text = next((t.text for t in scene.texts if scroll.key in t.ancestors), "")
     return scene
 
 
@@ -141,6 +164,8 @@ class _Reader:
         self.ids: dict[int, str] = {}
         self.content: dict[int, list[Rect]] = {}
         self.order = 0
+        self.cues: set[int] = set()  # scroll views whose "more below" badge is shown
+        self.crops: dict[int, list] = {}
 
     def rect(self, widget) -> Rect:
         x0, y0 = widget.to_window(widget.x, widget.y)
@@ -188,10 +213,18 @@ class _Reader:
             scene.tiles.append(TileItem(
                 cls=name, path=path, wid=wid, box=self.rect(widget), route=_route(chain),
                 title=_tile_title(widget), clips=list(clips), key=id(widget)))
+        scroll = _unproxied(getattr(widget, "scroll", None))  # (a kv id is a weak proxy)
+        if isinstance(scroll, ScrollView) and getattr(widget, "shown", False):
+            self.cues.add(id(scroll))  # a scroll badge on screen (opacity above 0)
+        if isinstance(widget, ScrollView) and widget._viewport is not None:
+            scene.scrolls.append(self.scroll_item(widget, name, path, wid, clips))
         if isinstance(widget, KivyImage) and widget.width > 1 and widget.height > 1:
             box = self.rect(widget)
+            hidden = _cropped(widget)
             for anc in chain[:-1]:
                 self.content.setdefault(id(anc), []).append(box)
+                if hidden:
+                    self.crops.setdefault(id(anc), []).append((box, hidden))
         if isinstance(widget, StencilView):
             can_x = can_y = False
             if isinstance(widget, ScrollView) and widget._viewport is not None:
@@ -212,6 +245,16 @@ class _Reader:
             self._walk(child, scene, chain, clips, f"{path}/{seg}" if path else seg,
                        Label, KivyImage, opacity)
 
+    def scroll_item(self, view, name, path, wid, clips) -> ScrollItem:
+        vp = view._viewport
+        below = 0.0
+        if view.do_scroll_y and vp.height > view.height + 1:
+            below = max(0.0, (vp.height - view.height) * float(view.scroll_y))
+        # a scroll bar a visitor notices without touching the list
+        bar = float(view.bar_width) >= 3 and float(view.bar_inactive_color[3]) >= 0.5
+        return ScrollItem(cls=name, path=path, wid=wid, box=self.rect(view), below=below,
+                          cued=bar, clips=list(clips), key=id(view))
+
     def text_item(self, label, chain, clips, path, name, wid) -> TextItem:
         label.texture_update()
         core = label._label
@@ -221,9 +264,9 @@ class _Reader:
         x0, y0 = label.to_window(drawn_x, drawn_y)
         x1, y1 = label.to_window(drawn_x + tw, drawn_y + th)
         drawn = (min(x0, x1), self.h - max(y0, y1), max(x0, x1), self.h - min(y0, y1))
-        # the words before the program broke them into lines (TextBlock.raw, WrapLabel.source_text)
-        raw = next((v for v in (getattr(label, n, "") for n in SOURCE_TEXT) if isinstance(v, str) and v),
-                   label.text)
+        # the words before the program broke them into lines (TextBlock.raw)
+        raw = getattr(label, "raw", "")
+        raw = raw if isinstance(raw, str) and raw else label.text
         text = plain_text(raw, label.markup)
         mask, colour = _glyphs(label.texture)
         # the glyphs' own alpha is their coverage (thin strokes never cover a whole pixel):
@@ -284,6 +327,33 @@ class _Reader:
             if isinstance(anc, (Layout, Screen)) and anc.width > 0 and anc.height > 0:
                 out.append((type(anc).__name__, self.rect(anc)))
         return out
+
+
+def _cropped(image) -> tuple[float, float, float, float] | None:
+    """The shares of a picture drawn to cover its box that the crop hides at its left, top,
+    right and bottom (None: drawn whole)."""
+    from kiosk.ui.widgets.common import cover_window
+
+    texture = image.texture
+    if image.fit_mode != "cover" or texture is None or min(texture.size) <= 0:
+        return None
+    tw, th = texture.size
+    w, h = image.size
+    scale = max(w / tw, h / th)
+    fx, fy = min(1.0, w / scale / tw), min(1.0, h / scale / th)
+    if fx > 0.999 and fy > 0.999:
+        return None
+    focus = getattr(image, "focus", None)
+    left = cover_window(fx, focus[0] if focus else None)
+    top = cover_window(fy, focus[1] if focus else None)
+    return (left, top, 1 - fx - left, 1 - fy - top)
+
+
+def _unproxied(obj):
+    try:
+        return obj.__self__
+    except (AttributeError, ReferenceError):
+        return obj
 
 
 def _intersect(a: Rect, b: Rect) -> Rect | None:

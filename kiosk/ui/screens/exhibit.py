@@ -11,14 +11,15 @@ The Markdown look it shares with the other screens (``markdown_style(app)``,
 from __future__ import annotations
 
 from kivy.core.window import Window
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
-from kiosk.ui.widgets import KLabel
+from kiosk.ui.widgets import TextBlock
 from kiosk.ui.widgets.video import VideoBlock
 
 LANDSCAPE_MEDIA_SHARE = 0.42  # width of the picture column in landscape
@@ -38,38 +39,10 @@ def split_pictures(exhibit):
 # ------------------------------------------------------------------ widgets
 
 
-class WrapLabel(KLabel):
-    """A wrapping label whose Chinese text is broken with the punctuation rules.
-
-    Give the words in ``source_text`` (not ``text``): they are re-broken
-    whenever the width or font size changes. ``max_rows`` > 0 keeps that many
-    lines and ends the last one with "…" when the text is longer.
-    """
-
-    source_text = StringProperty("")
-    max_rows = NumericProperty(0)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        for name in ("source_text", "width", "font_size", "font_name", "max_rows", "bold"):
-            self.fbind(name, self._rewrap)
-        self._rewrap()
-
-    def _rewrap(self, *_):
-        text = self.source_text
-        width = self.width - self.padding[0] - self.padding[2]
-        if not text or width <= self.font_size * 2:
-            self.text = text
-            return
-        from kiosk.text.kivy_measure import wrap_lines
-
-        lines = wrap_lines(text, width * 0.98, self.font_name, float(self.font_size), bool(self.bold))
-        rows = int(self.max_rows)
-        if rows and len(lines) > rows:
-            lines = lines[:rows]
-            lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 1)].rstrip("，。、；： ,.;:") + "…"
-        self.text = "\n".join(lines)
-
+# a paragraph of a page (a summary): the same widget as every title, under the name the
+# layouts give it
+WrapLabel = TextBlock
+Factory.register("WrapLabel", cls=TextBlock)
 
 
 class ExhibitFigure(BoxLayout):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.properties import (
+    AliasProperty,
     BooleanProperty,
     ColorProperty,
     ListProperty,
@@ -85,19 +86,24 @@ def clamp_lines(lines: list[str], max_lines: int, width: float, measure) -> tupl
 HEADLINE_CHARS = 160  # texts up to this long break as headlines: between words, balanced
 
 
-def _break(text: str, width: float, font: str, size: float, bold: bool) -> list[str]:
+def _break(text: str, width: float, font: str, size: float, bold: bool,
+           rows: int = 0) -> list[str]:
     """Lines of ``text`` for ``width``: a short text (a title, a caption) is broken between
-    words with balanced lines and no orphan (``kiosk.text.headline``); a longer one by the
-    Chinese line-breaking rules alone, which is much cheaper."""
+    words with balanced lines and no orphan (``kiosk.text.headline``), in at most ``rows``
+    lines when the words allow; a longer one by the Chinese line-breaking rules alone,
+    which is much cheaper."""
     from kiosk.text.kivy_measure import headline, wrap_lines
 
     if len(text) <= HEADLINE_CHARS:
-        return headline(text, width * 0.98, font, size, bold)
+        return headline(text, width * 0.98, font, size, bold, rows)
     return wrap_lines(text, width, font, size, bold)
 
 
 class TextBlock(KLabel):
-    """Text that wraps by the Chinese line-breaking rules (no line starts with 。or ends with “).
+    """Every title and short text of the screens: lines broken between words (Chinese
+    headlines never inside a word, balanced, no single-character last line, no separator
+    at a line's start or end; longer texts by the Chinese line-breaking rules), and a line
+    break in the text (``\\n`` in the content) always starts a new line.
 
     Set ``raw``; ``text`` is ``raw`` with line breaks placed for the current
     width, font and size. Kivy's own wrapping stays on as a fallback.
@@ -106,6 +112,9 @@ class TextBlock(KLabel):
     ellipsis after the last whole word, and ``shortened`` says so. ``fit_min`` below 1
     first lets the text shrink (down to that share of its role's size) to fit ``lines``
     (and ``fit_height``, if set), with no word wider than a line.
+
+    ``source_text`` and ``max_rows`` are other names of ``raw`` and ``lines`` (layouts
+    write ``Headline`` or ``WrapLabel``: the same widget).
     """
 
     raw = StringProperty("")
@@ -113,6 +122,21 @@ class TextBlock(KLabel):
     fit_min = NumericProperty(1.0)
     fit_height = NumericProperty(0)  # with fit_min: also shrink until the text is this low
     shortened = BooleanProperty(False)
+
+    def _get_raw(self):
+        return self.raw
+
+    def _set_raw(self, value):
+        self.raw = value
+
+    def _get_lines(self):
+        return self.lines
+
+    def _set_lines(self, value):
+        self.lines = value
+
+    source_text = AliasProperty(_get_raw, _set_raw, bind=("raw",))
+    max_rows = AliasProperty(_get_lines, _set_lines, bind=("lines",))
 
     def __init__(self, **kwargs):
         self._rewrap_trigger = Clock.create_trigger(self._rewrap, -1)
@@ -140,7 +164,7 @@ class TextBlock(KLabel):
             return
         size = self._base_size()
         wanted = int(self.lines)
-        lines = _break(self.raw, width, self.font_name, size, self.bold)
+        lines = _break(self.raw, width, self.font_name, size, self.bold, max(wanted, 0))
         if wanted > 0 and self.fit_min < 1:
             smallest = size * self.fit_min
             words = [w for w in self.raw.split() if w.isascii()]
@@ -160,7 +184,7 @@ class TextBlock(KLabel):
             while (len(lines) > wanted or too_wide(size) or too_tall(size, len(lines))) \
                     and size * 0.94 >= smallest:
                 size *= 0.94
-                lines = _break(self.raw, width, self.font_name, size, self.bold)
+                lines = _break(self.raw, width, self.font_name, size, self.bold, wanted)
             if abs(size - self.font_size) > 0.05:
                 self.font_size = size  # (laid out again at this size by the trigger)
         lines, self.shortened = clamp_lines(
