@@ -80,7 +80,8 @@ def rows(folder: Path = RESULTS) -> list[dict]:
             p95 = tree["p95_s"] * 1000
             out.append(_row(f"hot reload, polling every {tree['poll_interval_s']:g} s: p95 < "
                             f"{goal:.0f} ms ({tree['exhibits']:,} exhibits)", f"{p95:.0f} ms",
-                            p95 < goal and not tree.get("missed"), reload.get("date")))
+                            p95 < goal and not tree.get("missed"),
+                            reload.get("polling_date") or reload.get("date")))
     out.extend(_startup_rows(_read(folder, "startup.json")))
     remote = _read(folder, "remote.json")  # the guide's phone (bench/bench_remote.py)
     if remote is None:
