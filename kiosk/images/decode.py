@@ -7,6 +7,7 @@ carries the reason in plain English and Chinese for staff.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import threading
@@ -23,13 +24,24 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 logging.getLogger("PIL").setLevel(logging.INFO)  # not a line per PNG chunk in the kiosk's log
 
-try:  # HEIC/HEIF photos from phones: Pillow opens them once pillow-heif is registered
-    import pillow_heif
+# HEIC/HEIF photos from phones: Pillow opens them once pillow-heif is registered. Importing
+# it takes 30-50 ms, so that is done at the first HEIC photo met, not at start-up.
+HEIF_AVAILABLE = importlib.util.find_spec("pillow_heif") is not None
+_heif_registered: bool | None = None  # None: not tried yet
 
-    pillow_heif.register_heif_opener()
-    HEIF_AVAILABLE = True
-except Exception:  # not installed, or no wheel for this machine: HEIC is refused clearly
-    HEIF_AVAILABLE = False
+
+def register_heif() -> bool:
+    """Let Pillow open HEIC photos (once); False when pillow-heif cannot be loaded."""
+    global _heif_registered
+    if _heif_registered is None:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
+        except Exception:  # not installed, or no wheel for this machine: HEIC is refused clearly
+            _heif_registered = False
+    return _heif_registered
 
 
 def set_max_pixels(limit: int | None) -> None:
@@ -121,7 +133,12 @@ def _too_big(width: int, height: int) -> ImageError:
 def open_image(path: str) -> Image.Image:
     """Open ``path`` (header only) or raise :class:`ImageError` with the reason."""
     try:
-        im = Image.open(path)
+        try:
+            im = Image.open(path)
+        except UnidentifiedImageError:
+            if not (_heif_registered is None and HEIF_AVAILABLE and register_heif()):
+                raise
+            im = Image.open(path)  # a HEIC photo, perhaps: pillow-heif is registered now
     except Image.DecompressionBombError as exc:
         w, h = _header_size(path)
         raise _too_big(w, h) from exc
