@@ -16,6 +16,11 @@ Writes ``bench/results/reload.json`` (1080x1920) and ``reload-540x960.json``.
 Goals, p95: 150 ms at 1080x1920, 100 ms at 540x960, polling 700 ms (reported, not
 judged: it fails only when an edit never reaches the screen).
 
+``python -m bench.bench_reload --polling-only`` measures polling alone (its figures replace
+the polling ones in ``reload.json``); with ``KIOSK_BENCH_POLLING_BEFORE=1`` polling as it was
+before (watchdog's observer in the kiosk's own process, every 0.5 s) is measured in the same
+run for comparison.
+
 Kivy allows one window per process and reads its settings at import, so the
 measurement runs in a child process of its own:
 ``python -m bench.bench_reload --measure OUT.json``. One window size only:
@@ -134,7 +139,16 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int,
     app = KioskApp(config, theme, content, windowed=False, loader=loader)
     app._run_prepare()
     runTouchApp(embedded=True)
-    reloader = Reloader(app, mode).start()  # default settle, checks and polling interval
+    if mode == "polling-before":
+        # for comparison in the same run: polling as it was before it moved to a process of
+        # its own (watchdog's PollingObserver in the kiosk's process, every 0.5 s)
+        from watchdog.observers.polling import PollingObserver
+
+        reloader = Reloader(app, "polling", poll_interval=0.5)
+        reloader.watcher._make_observer = lambda _mode: PollingObserver(timeout=0.5)
+        reloader.start()
+    else:
+        reloader = Reloader(app, mode).start()  # default settle, checks and polling interval
     watcher = reloader.watcher
     marks: dict[str, float] = {}
     apply_content, on_change, read = app.apply_content, watcher.on_change, reloader._read
@@ -251,6 +265,8 @@ def measure(out: Path, size=SIZE, polling: bool = False, native: bool = True) ->
     results = []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-reload-") as tmp:
         modes = ("native",) * native + ("polling",) * polling
+        if polling and os.environ.get("KIOSK_BENCH_POLLING_BEFORE"):
+            modes += ("polling-before",)
         for mode in modes:
             for exhibits, sections, per_section in TREES:
                 results.append(_measure_tree(Path(tmp), exhibits, sections, per_section, mode))
@@ -313,6 +329,7 @@ def main(sizes=SIZES, polling_only: bool = False) -> int:
             "machine": machine(),
             "trees": [t for t in trees if t["mode"] == "native"],
             "polling": [t for t in trees if t["mode"] == "polling"],
+            "polling_before": [t for t in trees if t["mode"] == "polling-before"],
             "goal_p95_s": goal,
             "polling_goal_p95_s": POLLING_GOAL_P95_S,
             "window": list(size),
@@ -326,6 +343,9 @@ def main(sizes=SIZES, polling_only: bool = False) -> int:
         _print(result["trees"], goal)
         if result["polling"]:
             _print(result["polling"], POLLING_GOAL_P95_S)
+        if result["polling_before"]:
+            print("Polling as before (watchdog's observer in the kiosk's process, every 0.5 s):")
+            _print(result["polling_before"], POLLING_GOAL_P95_S)
         t = trees[0]
         print(f"Watcher: instant {t['instant_s']} s, quick {t['quick_s']} s, settle "
               f"{t['settle_s']} s, polling every {t['poll_interval_s']} s; load average "
@@ -335,7 +355,8 @@ def main(sizes=SIZES, polling_only: bool = False) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         if polling_only and out.exists():  # keep the native figures of the last full run
             kept = json.loads(out.read_text(encoding="utf-8"))
-            kept.update(polling=result["polling"], polling_date=result["date"],
+            kept.update(polling=result["polling"], polling_before=result["polling_before"],
+                        polling_date=result["date"],
                         polling_load_average=result["load_average"])
             result = kept
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
