@@ -12,6 +12,7 @@ picture has an error.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from pathlib import Path
@@ -170,8 +171,11 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                     "overflow": [f["widget"]["text"] for f in findings if f["kind"] == "overflow"],
                 }
                 entries.append(entry)
+                # No quiet moment comes while rendering: the screens left behind (widgets hold
+                # each other, and their text textures) are collected and memory handed back now.
+                gc.collect()
                 trim = getattr(app, "memory_trim", None)
-                if trim is not None:  # no quiet moment comes while rendering: hand memory back now
+                if trim is not None:
                     trim.trim_now()
                 if errors:
                     problems += 1
