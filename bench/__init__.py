@@ -21,4 +21,8 @@ def setup_kivy(size: tuple[int, int]) -> None:
     KivyConfig.set("kivy", "log_level", "warning")
     KivyConfig.set("graphics", "width", str(size[0]))
     KivyConfig.set("graphics", "height", str(size[1]))
+    from kiosk.ui.boot import software_gl_likely
+
+    if software_gl_likely():  # the window as `kiosk run` makes it (kiosk/ui/boot.py)
+        KivyConfig.set("graphics", "multisamples", "0")
 

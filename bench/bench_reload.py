@@ -16,6 +16,11 @@ Writes ``bench/results/reload.json`` (1080x1920) and ``reload-540x960.json``.
 Goals, p95: 150 ms at 1080x1920, 100 ms at 540x960, polling 700 ms (reported, not
 judged: it fails only when an edit never reaches the screen).
 
+``python -m bench.bench_reload --polling-only`` measures polling alone (its figures replace
+the polling ones in ``reload.json``); with ``KIOSK_BENCH_POLLING_BEFORE=1`` polling as it was
+before (watchdog's observer in the kiosk's own process, every 0.5 s) is measured in the same
+run for comparison.
+
 Kivy allows one window per process and reads its settings at import, so the
 measurement runs in a child process of its own:
 ``python -m bench.bench_reload --measure OUT.json``. One window size only:
@@ -98,6 +103,9 @@ def _stats(total: list[float], stages: dict[str, list[float]]) -> dict:
         "built_p95_s": percentile(stages["built"], 95),
         "stages_p50_s": {k: statistics.median(stages[k]) for k in ("watch", "load", "apply", "draw")},
         "stages_p95_s": {k: percentile(stages[k], 95) for k in ("watch", "load", "apply", "draw")},
+        # when the watcher first heard of the change (polling: the look that found it)
+        "seen_p50_s": statistics.median(stages["seen"]),
+        "seen_p95_s": percentile(stages["seen"], 95),
     }
 
 
@@ -132,10 +140,25 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int,
     app = KioskApp(config, theme, content, windowed=False, loader=loader)
     app._run_prepare()
     runTouchApp(embedded=True)
-    reloader = Reloader(app, mode).start()  # default settle, checks and polling interval
+    if mode == "polling-before":
+        # for comparison in the same run: polling as it was before it moved to a process of
+        # its own (watchdog's PollingObserver in the kiosk's process, every 0.5 s)
+        from watchdog.observers.polling import PollingObserver
+
+        reloader = Reloader(app, "polling", poll_interval=0.5)
+        reloader.watcher._make_observer = lambda _mode: PollingObserver(timeout=0.5)
+        reloader.start()
+    else:
+        reloader = Reloader(app, mode).start()  # default settle, checks and polling interval
     watcher = reloader.watcher
     marks: dict[str, float] = {}
     apply_content, on_change, read = app.apply_content, watcher.on_change, reloader._read
+
+    event = watcher._event
+
+    def timed_event(ev, root):  # observer's thread: the change is seen
+        marks.setdefault("seen", time.perf_counter())
+        return event(ev, root)
 
     def timed_report(paths):  # watcher thread: the burst has settled
         marks.setdefault("reported", time.perf_counter())
@@ -158,9 +181,10 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int,
             marks["drawn"] = time.perf_counter()
 
     watcher.on_change, reloader._read, app.apply_content = timed_report, timed_read, timed_apply
+    watcher._event = timed_event
     Window.bind(on_flip=on_flip)
     methods = METHODS if mode == "native" else ("close",)  # polling sees no difference
-    stages = {m: {k: [] for k in ("total", "built", "watch", "load", "apply", "draw")}
+    stages = {m: {k: [] for k in ("total", "built", "seen", "watch", "load", "apply", "draw")}
               for m in methods}
     misses = 0
     try:
@@ -182,10 +206,12 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int,
             if "drawn" not in marks or not _shows(app, title) or app.content_version != version + 1:
                 misses += 1
             else:
+                marks.setdefault("seen", marks["reported"])  # an event that came early
                 got = stages[method]
                 got["total"].append(marks["drawn"] - written)
                 got["built"].append(marks["applied"] - written)
-                for name, (a, b) in {"watch": ("written", "reported"),
+                for name, (a, b) in {"seen": ("written", "seen"),
+                                     "watch": ("written", "reported"),
                                      "load": ("reported", "loaded"),
                                      "apply": ("loaded", "applied"),
                                      "draw": ("applied", "drawn")}.items():
@@ -232,14 +258,17 @@ def _measure_tree(work: Path, exhibits: int, sections: int, per_section: int,
     }
 
 
-def measure(out: Path, size=SIZE, polling: bool = False) -> None:
+def measure(out: Path, size=SIZE, polling: bool = False, native: bool = True) -> None:
     setup_kivy(size)
     import logging
 
     logging.getLogger().setLevel(logging.WARNING)  # no per-frame debug lines in the timing
     results = []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-reload-") as tmp:
-        for mode in ("native", "polling") if polling else ("native",):
+        modes = ("native",) * native + ("polling",) * polling
+        if polling and os.environ.get("KIOSK_BENCH_POLLING_BEFORE"):
+            modes += ("polling-before",)
+        for mode in modes:
             for exhibits, sections, per_section in TREES:
                 results.append(_measure_tree(Path(tmp), exhibits, sections, per_section, mode))
     out.write_text(json.dumps(results), encoding="utf-8")
@@ -248,13 +277,14 @@ def measure(out: Path, size=SIZE, polling: bool = False) -> None:
 # ------------------------------------------------------------- parent process
 
 
-def _run_child(size, polling: bool) -> list[dict] | None:
+def _run_child(size, polling: bool, native: bool = True) -> list[dict] | None:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         raw = Path(tmp) / "reload.json"
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
         command = [sys.executable, "-m", "bench.bench_reload", "--measure", str(raw),
-                   "--size", f"{size[0]}x{size[1]}", *(["--polling"] if polling else [])]
+                   "--size", f"{size[0]}x{size[1]}", *(["--polling"] if polling else []),
+                   *([] if native else ["--polling-only"])]
         done = subprocess.run(command, cwd=ROOT, env=env, timeout=1200)
         if done.returncode != 0 or not raw.exists():
             return None
@@ -262,12 +292,14 @@ def _run_child(size, polling: bool) -> list[dict] | None:
 
 
 def _print(trees: list[dict], goal_s: float) -> None:
-    head = ("exhibits", "watching", "arrived", "p50", "p95", "max", "built p95", "watch", "load",
+    head = ("exhibits", "watching", "arrived", "p50", "p95", "max", "built p95", "seen", "watch",
+            "load",
             "apply", "draw", "edits")
     print("  ".join(f"{h:>9}" for h in head))
     for t in trees:
         for method, m in [("any", t), *t.get("by_method", {}).items()]:
-            ms = [m["p50_s"], m["p95_s"], m["max_s"], m["built_p95_s"], *m["stages_p50_s"].values()]
+            ms = [m["p50_s"], m["p95_s"], m["max_s"], m["built_p95_s"], m["seen_p50_s"],
+                  *m["stages_p50_s"].values()]
             cells = [str(t["exhibits"]), t["watch_mode"], method,
                      *(f"{v * 1000:.0f} ms" for v in ms), f"{m['measured']}/{t['edits']}"]
             print("  ".join(f"{c:>9}" for c in cells))
@@ -278,16 +310,16 @@ def _print(trees: list[dict], goal_s: float) -> None:
               f"{(t['unchanged_redraw_p50_s'] or 0) * 1000:.0f} ms)")
 
 
-def main(sizes=SIZES) -> int:
+def main(sizes=SIZES, polling_only: bool = False) -> int:
     from bench.bench_images import machine
 
     failed = 0
     for size in sizes:
         size = tuple(size)
-        polling = size == SIZE  # polling is measured once, at the default size
+        polling = size == SIZE or polling_only  # polling is measured once, at the default size
         load_before = os.getloadavg()
         print(f"-- {size[0]}x{size[1]}{', native and polling' if polling else ''}")
-        trees = _run_child(size, polling)
+        trees = _run_child(size, polling, native=not polling_only)
         if trees is None:
             print("the reload benchmark did not finish")
             failed += 1
@@ -298,6 +330,7 @@ def main(sizes=SIZES) -> int:
             "machine": machine(),
             "trees": [t for t in trees if t["mode"] == "native"],
             "polling": [t for t in trees if t["mode"] == "polling"],
+            "polling_before": [t for t in trees if t["mode"] == "polling-before"],
             "goal_p95_s": goal,
             "polling_goal_p95_s": POLLING_GOAL_P95_S,
             "window": list(size),
@@ -311,6 +344,9 @@ def main(sizes=SIZES) -> int:
         _print(result["trees"], goal)
         if result["polling"]:
             _print(result["polling"], POLLING_GOAL_P95_S)
+        if result["polling_before"]:
+            print("Polling as before (watchdog's observer in the kiosk's process, every 0.5 s):")
+            _print(result["polling_before"], POLLING_GOAL_P95_S)
         t = trees[0]
         print(f"Watcher: instant {t['instant_s']} s, quick {t['quick_s']} s, settle "
               f"{t['settle_s']} s, polling every {t['poll_interval_s']} s; load average "
@@ -318,6 +354,12 @@ def main(sizes=SIZES) -> int:
         name = "reload.json" if size == SIZE else f"reload-{size[0]}x{size[1]}.json"
         out = HERE / "results" / name
         out.parent.mkdir(parents=True, exist_ok=True)
+        if polling_only and out.exists():  # keep the native figures of the last full run
+            kept = json.loads(out.read_text(encoding="utf-8"))
+            kept.update(polling=result["polling"], polling_before=result["polling_before"],
+                        polling_date=result["date"],
+                        polling_load_average=result["load_average"])
+            result = kept
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"written {out}")
         # The figures are reported, not judged (they depend on the renderer and the machine's
@@ -332,17 +374,21 @@ def _args(argv: list[str]):
     parser = argparse.ArgumentParser(description="hot reload latency")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--polling", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--polling-only", action="store_true",
+                        help="only the polling watcher (at the default size unless --size)")
     parser.add_argument("--size", default=None, help="only this window size, WxH")
     args = parser.parse_args(argv)
     size = None
     if args.size:
         size = tuple(int(v) for v in args.size.lower().split("x"))
-    return args.measure, size, args.polling
+    return args.measure, size, args.polling, args.polling_only
 
 
 if __name__ == "__main__":
-    measure_to, window, poll = _args(sys.argv[1:])
+    measure_to, window, poll, poll_only = _args(sys.argv[1:])
     if measure_to is not None:
-        measure(measure_to, window or SIZE, poll)
+        measure(measure_to, window or SIZE, poll or poll_only, native=not poll_only)
         sys.exit(0)
+    if poll_only:
+        sys.exit(main([window or SIZE], polling_only=True))
     sys.exit(main([window] if window else SIZES))

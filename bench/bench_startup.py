@@ -5,8 +5,9 @@ site's title and one card per section with its cover picture) in a 1080x1920
 window, each started as a fresh process, in turns, so that all three meet the
 same load on the machine:
 
-- **kiosk**: ``python -m bench.first_frame --pictures`` (the real ``kiosk run``) with the image cache warmed beforehand; until
-  Home is first drawn, and until its cover pictures are drawn too;
+- **kiosk**: ``kiosk run`` (through ``bench/first_frame.py``, which reports the frames
+  and stops it) with the image cache warmed beforehand; until Home is first drawn, and
+  until its cover pictures are drawn too;
 - **bare Kivy**: the floor for any Kivy program, a page of the same cards built
   with plain Kivy widgets (``Label``, ``Image``) and the theme's font, no kv, no
   content loader: from launch to its first drawn frame;
@@ -129,7 +130,7 @@ def _marks(command: list[str], env: dict, names: tuple[str, ...]) -> dict:
 
 def run_kiosk(config: Path, kivy_home: Path) -> dict:
     env = dict(_env(kivy_home.parent / "pycache"), KIVY_HOME=str(kivy_home))
-    # the real ``kiosk run``, watched from outside by bench/first_frame.py
+    # ``kiosk run`` itself, with a harness that reports the first frames and then stops it
     marks = _marks([sys.executable, "-m", "bench.first_frame", "--pictures", "--windowed",
                     "--size", f"{SIZE[0]}x{SIZE[1]}", "--config", str(config)], env,
                    ("HOME_DRAWN", "PICTURES_DRAWN"))

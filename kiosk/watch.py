@@ -37,7 +37,7 @@ if logging.getLogger("watchdog").level == logging.NOTSET:
     logging.getLogger("watchdog").setLevel(logging.WARNING)
 
 MODES = ("native", "polling")
-POLL_INTERVAL = 0.5  # seconds between two looks in polling mode
+POLL_INTERVAL = 0.3  # seconds between two looks in polling mode (a look runs in a process of its own)
 # Event types that mean a file's content or presence may have changed. Opening
 # and reading a file (which the loader itself does) are not among them.
 _CHANGE_EVENTS = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
@@ -194,9 +194,10 @@ class ContentWatcher:
 
     def _make_observer(self, mode: str):
         if mode == "polling":
-            from watchdog.observers.polling import PollingObserver
+            # looks in a process of its own, out of the way of the drawing thread
+            from kiosk.pollwatch import PollObserver
 
-            return PollingObserver(timeout=self.poll_interval)
+            return PollObserver(timeout=self.poll_interval)
         from watchdog.observers import Observer
 
         return Observer()
@@ -215,7 +216,19 @@ class ContentWatcher:
         self.active_mode = mode
 
     def _launch(self, mode: str):
-        observer = self._make_observer(mode)
+        try:
+            return self._launch_observer(self._make_observer(mode))
+        except OSError as exc:
+            if mode != "polling":
+                raise
+            # no separate process (no interpreter to run it): watchdog's polling, in here
+            log.warning("cannot start the polling process (%s); polling in the kiosk itself",
+                        exc)
+            from watchdog.observers.polling import PollingObserver
+
+            return self._launch_observer(PollingObserver(timeout=self.poll_interval))
+
+    def _launch_observer(self, observer):
         watched = set()
         for path in self.paths:
             if os.path.isdir(path):

@@ -7,11 +7,14 @@ carries the reason in plain English and Chinese for staff.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 # A picture with more pixels than this is refused before it is decoded (a
 # 30,000 x 30,000 "decompression bomb" would need 2.7 GB). 120 MP is above
@@ -21,13 +24,24 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 logging.getLogger("PIL").setLevel(logging.INFO)  # not a line per PNG chunk in the kiosk's log
 
-try:  # HEIC/HEIF photos from phones: Pillow opens them once pillow-heif is registered
-    import pillow_heif
+# HEIC/HEIF photos from phones: Pillow opens them once pillow-heif is registered. Importing
+# it takes 30-50 ms, so that is done at the first HEIC photo met, not at start-up.
+HEIF_AVAILABLE = importlib.util.find_spec("pillow_heif") is not None
+_heif_registered: bool | None = None  # None: not tried yet
 
-    pillow_heif.register_heif_opener()
-    HEIF_AVAILABLE = True
-except Exception:  # not installed, or no wheel for this machine: HEIC is refused clearly
-    HEIF_AVAILABLE = False
+
+def register_heif() -> bool:
+    """Let Pillow open HEIC photos (once); False when pillow-heif cannot be loaded."""
+    global _heif_registered
+    if _heif_registered is None:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
+        except Exception:  # not installed, or no wheel for this machine: HEIC is refused clearly
+            _heif_registered = False
+    return _heif_registered
 
 
 def set_max_pixels(limit: int | None) -> None:
@@ -44,6 +58,11 @@ def max_pixels() -> int:
 FIT_MODES = ("contain", "cover")
 _ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 _ORIENTATION = 0x0112
+# How each EXIF orientation is made upright (as ImageOps.exif_transpose does)
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+          4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+          6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
 
 
 class ImageError(Exception):
@@ -114,7 +133,12 @@ def _too_big(width: int, height: int) -> ImageError:
 def open_image(path: str) -> Image.Image:
     """Open ``path`` (header only) or raise :class:`ImageError` with the reason."""
     try:
-        im = Image.open(path)
+        try:
+            im = Image.open(path)
+        except UnidentifiedImageError:
+            if not (_heif_registered is None and HEIF_AVAILABLE and register_heif()):
+                raise
+            im = Image.open(path)  # a HEIC photo, perhaps: pillow-heif is registered now
     except Image.DecompressionBombError as exc:
         w, h = _header_size(path)
         raise _too_big(w, h) from exc
@@ -147,14 +171,48 @@ def _header_size(path: str) -> tuple[int, int]:
         Image.MAX_IMAGE_PIXELS = limit
 
 
+class DecodeBudget:
+    """How much memory decodes running at the same time may hold. A decode waits while
+    others hold too much: a 24 MP photo decoded for the first time (about 51 MB) runs
+    alone, two screen-sized pictures made from cached masters (about 23 MB each) run side
+    by side. One decode always runs, however big."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self.peak = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def taking(self, nbytes: int):
+        with self._cond:
+            while self.used and self.used + nbytes > self.limit:
+                self._cond.wait()
+            self.used += nbytes
+            self.peak = max(self.peak, self.used)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.used -= nbytes
+                self._cond.notify_all()
+
+
+DECODE_BUDGET_MB = 48
+BUDGET = DecodeBudget(DECODE_BUDGET_MB * 1024 * 1024)
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        return im.getexif().get(_ORIENTATION, 1)
+    except Exception:
+        return 1
+
+
 def display_size(im: Image.Image) -> tuple[int, int]:
     """Width and height as shown, after the EXIF orientation."""
     w, h = im.size
-    try:
-        orientation = im.getexif().get(_ORIENTATION, 1)
-    except Exception:
-        orientation = 1
-    return (h, w) if orientation in _ROTATED else (w, h)
+    return (h, w) if _orientation(im) in _ROTATED else (w, h)
 
 
 def to_8bit(im: Image.Image) -> Image.Image:
@@ -179,9 +237,21 @@ def decode(path: str, box: tuple[int, int], mode: str = "contain") -> Decoded:
     Raises :class:`ImageError` for anything that is not a usable picture:
     empty, not a picture, HEIC, truncated, a decompression bomb.
     """
-    im = open_image(path)
+    im, lossless = decode_image(path, box, mode)
     try:
-        return _decode_open(im, box, mode)
+        return to_decoded(im, lossless)
+    finally:
+        im.close()
+
+
+def decode_image(path: str, box: tuple[int, int], mode: str = "contain"):
+    """Like :func:`decode`, but the Pillow image (the caller closes it) and whether it
+    came from a lossless file: saved to the cache as it is, without a copy of its pixels."""
+    im = open_image(path)
+    lossless = im.format != "JPEG"
+    out = None
+    try:
+        out = _decode_open(im, box, mode)
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -195,25 +265,55 @@ def decode(path: str, box: tuple[int, int], mode: str = "contain") -> Decoded:
         raise ImageError(f"the picture cannot be decoded ({text})",
                          f"图片无法解码（{text}）") from exc
     finally:
-        im.close()
+        if out is not im:
+            im.close()
+    return out, lossless
 
 
-def _decode_open(im: Image.Image, box, mode) -> Decoded:
-    dw, dh = display_size(im)
-    fw, fh = fitted_size(dw, dh, box, mode)
-    rotated = (dw, dh) != im.size
+def to_decoded(im: Image.Image, lossless: bool = False) -> Decoded:
+    return Decoded(im.width, im.height, im.mode, im.tobytes(), lossless)
+
+
+def _decode_open(im: Image.Image, box, mode) -> Image.Image:
+    """The picture scaled and turned upright. Memory: a JPEG is decoded at the smallest
+    scale (1/2, 1/4, 1/8) still at least the size wanted (``draft``), and it is scaled
+    before it is turned, so that only the small picture is ever copied to turn it (a
+    24 MP photo held sideways: 24 MB drafted, then 11 MB, instead of twice 24 MB)."""
+    orientation = _orientation(im)
+    w, h = im.size
+    rotated = orientation in _ROTATED
+    fw, fh = fitted_size(*((h, w) if rotated else (w, h)), box, mode)
+    want = (fh, fw) if rotated else (fw, fh)  # the size before turning
     if im.format == "JPEG":
-        want = (fh, fw) if rotated else (fw, fh)
         im.draft("RGB" if im.mode in ("RGB", "YCbCr") else None, want)
-    im.load()
-    lossless = im.format != "JPEG"
-    ImageOps.exif_transpose(im, in_place=True)  # (a copy of the whole picture otherwise)
-    out = to_8bit(im)
-    if out.size != (fw, fh):
-        out = out.resize((fw, fh), Image.Resampling.BICUBIC, reducing_gap=2.0)
-    if out is not im:
-        im.close()  # the full-size pixels go before the small ones are copied out
-    return Decoded(out.width, out.height, out.mode, out.tobytes(), lossless)
+    # the picture as decoded (im.size is the drafted size now), the resize's half-way
+    # picture (new width, old height) and the result, at 4 bytes a pixel in Pillow
+    cost = 4 * (im.width * im.height + want[0] * im.height + want[0] * want[1])
+    with BUDGET.taking(cost):
+        im.load()
+        out = to_8bit(im)
+        if out.size != want:
+            out = out.resize(want, Image.Resampling.BICUBIC, reducing_gap=2.0)
+        if out is not im:
+            im.close()  # the large pixels go before the small ones are turned
+    turn = _TURNS.get(orientation)
+    if turn is not None:
+        turned = out.transpose(turn)
+        out.close()
+        out = turned
+    return out
+
+
+def save_image(im: Image.Image, lossless: bool, path: str) -> None:
+    """Write ``im`` for later (JPEG for photos, PNG for transparent or lossless pictures),
+    atomically."""
+    from kiosk.fileio import atomic_write
+
+    with atomic_write(path, "wb") as fh:
+        if im.mode == "RGB" and not lossless:
+            im.save(fh, "JPEG", quality=92)
+        else:
+            im.save(fh, "PNG", compress_level=1)
 
 
 def save_decoded(decoded: Decoded, path: str) -> None:

@@ -32,8 +32,10 @@ from kiosk.images.decode import (
     Decoded,
     ImageError,
     decode,
+    decode_image,
     fitted_size,
-    save_decoded,
+    save_image,
+    to_decoded,
 )
 
 MASTER_SIDE = 2048  # long side of the cached master; every screen size is made from it
@@ -259,19 +261,23 @@ class Pipeline:
             found = self.disk.get(name)
             if found is not None:
                 return found
-            decoded = decode(path, (MASTER_SIDE, MASTER_SIDE), "contain")
-            self.decodes += 1
-            target = self._store(name, decoded)
+            # saved straight from Pillow's image: its pixels are never copied out
+            im, lossless = decode_image(path, (MASTER_SIDE, MASTER_SIDE), "contain")
+            try:
+                self.decodes += 1
+                target = self._store(name, im, lossless)
+            finally:
+                im.close()
             if target is None:
                 raise _NoCache()
             return target
 
-    def _store(self, name: str, decoded: Decoded) -> Path | None:
-        """Keep ``decoded`` in the disk cache; None if the cache cannot be written
+    def _store(self, name: str, im, lossless: bool) -> Path | None:
+        """Keep the Pillow image ``im`` in the disk cache; None if the cache cannot be written
         (folder not writable, disk full): pictures are then made in memory only."""
         try:
             target = self.disk.reserve(name)
-            save_decoded(decoded, str(target))
+            save_image(im, lossless, str(target))
         except OSError as exc:
             self.cache_errors += 1
             self._no_cache_until = time.monotonic() + CACHE_RETRY_SECONDS
@@ -335,12 +341,15 @@ class Pipeline:
         sx, sy = box[0] / mw, box[1] / mh
         wants_more = (max(sx, sy) if mode == "cover" else min(sx, sy)) > 1.0
         if wants_more and max(mw, mh) >= MASTER_SIDE:
-            decoded = decode(path, box, mode)  # bigger than the master: from the original
+            im, lossless = decode_image(path, box, mode)  # bigger than the master: the original
             self.decodes += 1
         else:
-            decoded = decode(str(master), box, mode)
-        self._store(name, decoded)
-        return decoded
+            im, lossless = decode_image(str(master), box, mode)
+        try:
+            self._store(name, im, lossless)
+            return to_decoded(im, lossless)
+        finally:
+            im.close()
 
 
 __all__ = [

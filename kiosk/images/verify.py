@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from kiosk.images.decode import HEIF_AVAILABLE
+from kiosk.images.decode import HEIF_AVAILABLE, register_heif
 from kiosk.images.decode import max_pixels as _max_pixels
 
 # A photo larger than this (long side, or file size) works but wastes memory and
@@ -41,7 +41,7 @@ Note = tuple[str, str, str]  # (severity, English, Chinese)
 
 
 def heif_available() -> bool:
-    return HEIF_AVAILABLE
+    return HEIF_AVAILABLE and register_heif()
 
 
 def _size_words(size: int) -> str:

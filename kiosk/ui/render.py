@@ -12,6 +12,7 @@ picture has an error.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from pathlib import Path
@@ -47,11 +48,15 @@ def grab(widget):
 
     texture = widget.export_as_image().texture
     w, h = texture.size
-    image = Image.frombytes("RGBA", (w, h), bytes(texture.pixels))
+    pixels = texture.pixels
+    del texture  # the offscreen drawing's memory goes before the picture is made
+    # (each full-screen copy is 8 MB at 1080x1920: no more of them than needed)
+    image = Image.frombuffer("RGBA", (w, h), pixels, "raw", "RGBA", 0, 1)
     # what the window shows under anything drawn: its clear colour (the drawing offscreen
     # starts from transparent instead)
-    under = Image.new("RGBA", (w, h), tuple(round(c * 255) for c in Window.clearcolor[:3]) + (255,))
-    return Image.alpha_composite(under, image).convert("RGB")
+    out = Image.new("RGB", (w, h), tuple(round(c * 255) for c in Window.clearcolor[:3]))
+    out.paste(image.convert("RGB"), (0, 0), image)
+    return out
 
 
 def save_png(widget, path: Path) -> None:
@@ -168,6 +173,12 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                     "overflow": [f["widget"]["text"] for f in findings if f["kind"] == "overflow"],
                 }
                 entries.append(entry)
+                # No quiet moment comes while rendering: the screens left behind (widgets hold
+                # each other, and their text textures) are collected and memory handed back now.
+                gc.collect()
+                trim = getattr(app, "memory_trim", None)
+                if trim is not None:
+                    trim.trim_now()
                 if errors:
                     problems += 1
                     if verbose:
