@@ -11,7 +11,7 @@ honor frames were such lines; a frame of the photo viewer took 45 ms instead of
 from __future__ import annotations
 
 from kivy.core.window import Window
-from kivy.graphics import Line, SmoothLine, StencilPush
+from kivy.graphics import Line, Rectangle, SmoothLine, StencilPush
 from kivy.graphics.instructions import InstructionGroup
 
 ROUTES = ("home", "section/history", "section/achievements", "section/honors",
@@ -70,3 +70,28 @@ def test_lists_clip_without_a_stencil(kiosk, demo_content):
     kiosk.settle()
     assert not any(isinstance(i, StencilPush) for i in instructions(Window.canvas))
     assert lists >= 6
+
+
+def full_window_layers() -> int:
+    """Rectangles as large as the window: each a screenful of work for a software renderer,
+    drawn whether it can be seen or not (Kivy draws see-through layers all the same)."""
+    w, h = Window.size
+    return sum(1 for i in instructions(Window.canvas)
+               if isinstance(i, Rectangle) and i.size[0] >= w and i.size[1] >= h)
+
+
+def test_a_tour_step_costs_no_more_layers_than_the_screen_it_shows(kiosk, demo_content):
+    app = kiosk.start(demo_content)
+    tour = app.content.tours[0]
+    step = next(n for n, s in enumerate(tour.steps, 1) if s.route.startswith("exhibit/"))
+    app.go(tour.steps[step - 1].route)
+    kiosk.settle()
+    alone = full_window_layers()
+    app.start_tour(tour.id)
+    app.tour_control.go_to(step)
+    kiosk.settle()
+    assert kiosk.route == f"tour/{tour.id}/{step}"
+    assert full_window_layers() <= alone
+    app.tour_control.command("blank")  # blanked: the theme's background over everything
+    kiosk.settle()
+    assert full_window_layers() > alone
