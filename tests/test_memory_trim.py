@@ -161,3 +161,36 @@ def test_full_collections_wait_for_a_quiet_moment_and_free_what_was_dropped(kios
     app.stop()
     assert gc.get_threshold()[2] < threshold[2]  # Python's own again
     Window.unbind(size=app._update_metrics)
+
+
+def test_what_a_quiet_pass_froze_and_was_dropped_later_is_freed_by_the_next_settle(kiosk,
+                                                                                 demo_content):
+    import gc
+    import weakref
+
+    from kiosk.ui.memory import QUIET_PASS, SETTLE_GROWTH
+
+    app = kiosk.start(demo_content)
+    trim = app.memory_trim
+    kiosk.advance(QUIET * 2)  # settled
+    settles = trim.settles
+    knot = _Knot()  # (as a screen built during a visit)
+    gone = weakref.ref(knot)
+    for route in ("section/history", "section/centers") * QUIET_PASS * 2:
+        app.go(route)
+        junk = [[n] for n in range(30_000)]
+        del junk
+        kiosk.advance(QUIET * 0.5)
+    kiosk.advance(QUIET * 2)  # a quiet pass: the knot survives it and is frozen
+    assert trim.settles == settles and gone() is not None
+    assert not any(o is knot for o in gc.get_objects())
+    del knot  # the screen is dropped: frozen garbage
+    kept = [[n] for n in range(int(gc.get_freeze_count() * SETTLE_GROWTH) + 1000)]  # growth
+    app.go("section/history")
+    kiosk.advance(QUIET * 2)  # frozen with the next quiet pass ...
+    app.go("section/centers")
+    kiosk.advance(QUIET * 2)  # ... and the next quiet moment looks at everything again
+    assert trim.settles == settles + 1 and gone() is None
+    del kept
+    app.stop()
+    Window.unbind(size=app._update_metrics)

@@ -29,13 +29,16 @@ content swap unfreezes it again, so an old snapshot is still collected.
 
 What was left in the full passes, the screens built during a visit (about
 100,000 widget objects after a few sections), still cost 50-70 ms a pass, and
-Python started one after every ten young collections, which a tap of a list
-makes by itself: one exhibit tap in six waited for one. Full passes are now
-the kiosk's to start (:data:`FULL_PASSES_EVERY` young ones apart, rather than
-Python's ten): in a quiet moment as soon as a few young collections have
-passed since the last, and, for a visitor who never pauses, at the latest
-after :data:`FULL_PASSES_EVERY`, at the next regular trim. Dropped screens
-are freed then instead of a tap or two earlier; memory stays bounded.
+Python started one after every ten collections of the middle generation, which
+a tap or two of a list makes: one exhibit tap in six waited for one. Full
+passes are now the kiosk's to start. In a quiet moment, once a few middle
+collections went by, it collects what was made since the last quiet moment and
+freezes what survives, so each pass looks only at the objects of the last
+screen or two (a few milliseconds). Screens dropped later are frozen garbage
+until a full settle (as after a content swap) looks at everything again: one
+comes in a quiet moment once the frozen objects have grown by
+:data:`SETTLE_GROWTH` since the last. For a visitor who never pauses, a pass
+comes at a regular trim after :data:`FULL_PASSES_EVERY` middle collections.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ BUSY = 3.0  # while they keep coming (a visitor swiping on), trim at least this 
 # (about every tap or two of a list); the kiosk's in a quiet moment once QUIET_PASS of those
 # went by, and at a regular trim whatever the moment once FULL_PASSES_EVERY did.
 QUIET_PASS = 3
-FULL_PASSES_EVERY = 200
+FULL_PASSES_EVERY = 100
+SETTLE_GROWTH = 0.25  # frozen objects grown by this share: look at all of them again
 
 
 LARGE_BLOCK = 128 * 1024  # blocks from this size up are mapped on their own (glibc's default)
@@ -106,6 +110,7 @@ class MemoryTrim:
         self.unsettled = True  # content shown that settle() has not frozen yet
         self.settles = 0
         self.full_collections = 0  # full passes this trimmer started
+        self._settled_count = 0  # objects frozen by the last full settle
         self._thresholds = gc.get_threshold()
         young, middle, _ = self._thresholds
         gc.set_threshold(young, middle, FULL_PASSES_EVERY * 10)  # Python's own: rarely
@@ -127,19 +132,20 @@ class MemoryTrim:
         self.soon()
 
     def _quiet(self, *_):
-        if self.unsettled:
+        if self.unsettled or gc.get_freeze_count() > self._settled_count * (1 + SETTLE_GROWTH):
             self.settle()
         else:
             self.collect_full(QUIET_PASS)
         self.trim_now()
 
     def collect_full(self, after: int = 0) -> bool:
-        """A full collection, if at least ``after`` collections of the middle generation
-        went by since the last one (never of what :meth:`settle` froze)."""
+        """If at least ``after`` collections of the middle generation went by since the
+        last full one: collect all that is not frozen and freeze what survives."""
         if gc.get_count()[2] < after:
             return False
         try:
             gc.collect()
+            gc.freeze()
         except Exception:  # never let housekeeping take the kiosk down
             log.exception("collecting garbage failed")
             return False
@@ -158,7 +164,8 @@ class MemoryTrim:
             log.exception("settling long-lived objects failed")
             return 0
         self.settles += 1
-        return gc.get_freeze_count()
+        self._settled_count = gc.get_freeze_count()
+        return self._settled_count
 
     def _busy_trim(self, *_):
         """A visitor who keeps going: trim without waiting for a pause (which still gets
