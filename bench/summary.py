@@ -94,6 +94,17 @@ def rows(folder: Path = RESULTS) -> list[dict]:
                         f"{render['peak_rss_mb']:.0f} MB ({render['screens']} screens, "
                         f"{len(render['photos'])} photos of 24 MP)",
                         render["peak_rss_mb"] <= render["goal_mb"], render.get("date")))
+    taps = _read(folder, "taps.json")  # exhibit taps across sections (bench/bench_taps.py)
+    if taps is None:
+        out.append(_row("exhibit taps across sections: touch to drawn p95 <= 50 ms", "-", None,
+                        None))
+    else:
+        t = taps["tap_ms"]
+        out.append(_row(f"exhibit taps across sections: touch to drawn p95 <= "
+                        f"{taps['goal_p95_ms']} ms",
+                        f"p95 {t['p95']:.0f} ms, median {t['median']:.0f} over {taps['taps']} taps "
+                        f"(load {taps['load_average']:.1f})",
+                        t["p95"] <= taps["goal_p95_ms"], taps.get("date")))
     out.extend(_startup_rows(_read(folder, "startup.json")))
     remote = _read(folder, "remote.json")  # the guide's phone (bench/bench_remote.py)
     if remote is None:

@@ -65,3 +65,14 @@ def test_start_up_is_judged_by_its_ratios_to_bare_kivy_and_chromium_in_the_same_
     assert bare["verdict"] == "met" and bare["measured"] == "0.64 s vs 0.60 s (1.07x)"
     assert rows["start: launch to Home drawn <= 0.6x Chromium (same run)"]["verdict"] == "MISSED"
     assert rows["start: Home's cover pictures drawn <= 1 s (warm image cache)"]["verdict"] == "MISSED"
+
+
+def test_exhibit_taps_are_judged_by_their_p95(tmp_path):
+    taps = {"date": "2026-12-05", "goal_p95_ms": 50, "taps": 50, "load_average": 1.0,
+            "tap_ms": {"median": 38.0, "p95": 61.0, "worst": 90.0}}
+    _write(tmp_path, "taps.json", taps)
+    goal = "exhibit taps across sections: touch to drawn p95 <= 50 ms"
+    row = {r["goal"]: r for r in print_summary(tmp_path, StringIO())}[goal]
+    assert row["verdict"] == "MISSED" and row["measured"].startswith("p95 61 ms, median 38")
+    _write(tmp_path, "taps.json", dict(taps, tap_ms={"median": 38.0, "p95": 50.0, "worst": 90.0}))
+    assert {r["goal"]: r for r in print_summary(tmp_path, StringIO())}[goal]["verdict"] == "met"

@@ -111,3 +111,86 @@ def test_the_content_on_screen_is_left_out_of_the_collectors_full_passes(kiosk, 
     app.stop()
     assert gc.get_freeze_count() == 0
     Window.unbind(size=app._update_metrics)
+
+
+def test_full_collections_wait_for_a_quiet_moment_and_free_what_was_dropped(kiosk, demo_content):
+    """Python's own full collections came every ten middle ones, about one exhibit tap in six
+    waited 50-70 ms for one: the kiosk starts them, a moment after the visitor's last tap."""
+    import gc
+    import weakref
+
+    from kiosk.ui.memory import FULL_PASSES_EVERY, QUIET_PASS
+
+    app = kiosk.start(demo_content)
+    trim = app.memory_trim
+    kiosk.advance(QUIET * 2)  # settled
+    full = []
+
+    def seen(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            full.append(info)
+
+    knot = _Knot()
+    gone = weakref.ref(knot)
+    gc.collect()  # (the knot grows old)
+    gc.callbacks.append(seen)
+    try:
+        del knot  # garbage now, which only a full collection frees
+        for route in ("section/history", "exhibit/history/2015-first-center", "section/centers",
+                      "section/history") * 3:  # a visitor tapping on without a pause
+            app.go(route)
+            kiosk.advance(QUIET * 0.5)
+            junk = [[n] for n in range(30_000)]  # (young collections, as building screens makes)
+            del junk
+        assert gc.get_count()[2] >= QUIET_PASS  # Python would have started one by now
+        assert full == [] and gone() is not None
+        kiosk.advance(QUIET * 2)  # the visitor reads
+        assert len(full) == 1 and gone() is None
+        assert trim.full_collections >= 1
+        # and one who never pauses gets them all the same, now and then
+        full.clear()
+        for n in range(30):
+            app.go(f"photo/gallery/{n % 10 + 1}", push=False)
+            junk = [[n] for n in range(FULL_PASSES_EVERY * 7_000 // 20)]
+            del junk
+            kiosk.advance(QUIET * 0.5)
+        assert 1 <= len(full) <= 3
+    finally:
+        gc.callbacks.remove(seen)
+    threshold = gc.get_threshold()
+    app.stop()
+    assert gc.get_threshold()[2] < threshold[2]  # Python's own again
+    Window.unbind(size=app._update_metrics)
+
+
+def test_what_a_quiet_pass_froze_and_was_dropped_later_is_freed_by_the_next_settle(kiosk,
+                                                                                 demo_content):
+    import gc
+    import weakref
+
+    from kiosk.ui.memory import QUIET_PASS, SETTLE_GROWTH
+
+    app = kiosk.start(demo_content)
+    trim = app.memory_trim
+    kiosk.advance(QUIET * 2)  # settled
+    settles = trim.settles
+    knot = _Knot()  # (as a screen built during a visit)
+    gone = weakref.ref(knot)
+    for route in ("section/history", "section/centers") * QUIET_PASS * 2:
+        app.go(route)
+        junk = [[n] for n in range(30_000)]
+        del junk
+        kiosk.advance(QUIET * 0.5)
+    kiosk.advance(QUIET * 2)  # a quiet pass: the knot survives it and is frozen
+    assert trim.settles == settles and gone() is not None
+    assert not any(o is knot for o in gc.get_objects())
+    del knot  # the screen is dropped: frozen garbage
+    kept = [[n] for n in range(int(gc.get_freeze_count() * SETTLE_GROWTH) + 1000)]  # growth
+    app.go("section/history")
+    kiosk.advance(QUIET * 2)  # frozen with the next quiet pass ...
+    app.go("section/centers")
+    kiosk.advance(QUIET * 2)  # ... and the next quiet moment looks at everything again
+    assert trim.settles == settles + 1 and gone() is None
+    del kept
+    app.stop()
+    Window.unbind(size=app._update_metrics)

@@ -247,6 +247,12 @@ def test_while_the_guide_talks_the_next_stop_is_made_ready(kiosk, tmp_path):
     assert app.manager.has_screen("tour/walk/2")  # built unseen
     prepared = app.manager.get_screen("tour/walk/2")
     assert kiosk.route == "tour/walk/1"
+    # laid out unseen at the size it is shown at, its text set: "next" has only to draw it
+    from kivy.core.window import Window
+
+    assert tuple(prepared.size) == tuple(Window.size) == tuple(app.manager.size)
+    title = prepared.ids.step_title
+    assert title.texture is not None and title.width > Window.width / 4
     kiosk.key("pagedown")
     kiosk.settle()
     assert kiosk.screen is prepared and kiosk.route == "tour/walk/2"

@@ -26,6 +26,19 @@ forms garbage while it is in use, so in the first quiet moment after the
 content is put on screen, :meth:`MemoryTrim.settle` collects once and
 freezes what is alive (``gc.freeze``): later passes skip it. The next
 content swap unfreezes it again, so an old snapshot is still collected.
+
+What was left in the full passes, the screens built during a visit (about
+100,000 widget objects after a few sections), still cost 50-70 ms a pass, and
+Python started one after every ten collections of the middle generation, which
+a tap or two of a list makes: one exhibit tap in six waited for one. Full
+passes are now the kiosk's to start. In a quiet moment, once a few middle
+collections went by, it collects what was made since the last quiet moment and
+freezes what survives, so each pass looks only at the objects of the last
+screen or two (a few milliseconds). Screens dropped later are frozen garbage
+until a full settle (as after a content swap) looks at everything again: one
+comes in a quiet moment once the frozen objects have grown by
+:data:`SETTLE_GROWTH` since the last. For a visitor who never pauses, a pass
+comes at a regular trim after :data:`FULL_PASSES_EVERY` middle collections.
 """
 
 from __future__ import annotations
@@ -39,6 +52,12 @@ log = logging.getLogger("kiosk")
 
 QUIET = 1.0  # seconds after the last screen change or picture before trimming
 BUSY = 3.0  # while they keep coming (a visitor swiping on), trim at least this often
+# Full collections: Python's own start after every 10 collections of the middle generation
+# (about every tap or two of a list); the kiosk's in a quiet moment once QUIET_PASS of those
+# went by, and at a regular trim whatever the moment once FULL_PASSES_EVERY did.
+QUIET_PASS = 3
+FULL_PASSES_EVERY = 100
+SETTLE_GROWTH = 0.25  # frozen objects grown by this share: look at all of them again
 
 
 LARGE_BLOCK = 128 * 1024  # blocks from this size up are mapped on their own (glibc's default)
@@ -85,10 +104,15 @@ class MemoryTrim:
 
         self._trim = None  # the C library's malloc_trim, found by start()
         self._event = Clock.create_trigger(self._quiet, quiet)  # restarted by each event
-        self._busy = Clock.create_trigger(self.trim_now, busy)  # not restarted: a ceiling
+        self._busy = Clock.create_trigger(self._busy_trim, busy)  # not restarted: a ceiling
         self.trims = 0
         self.unsettled = True  # content shown that settle() has not frozen yet
         self.settles = 0
+        self.full_collections = 0  # full passes this trimmer started
+        self._settled_count = 0  # objects frozen by the last full settle
+        self._thresholds = gc.get_threshold()
+        young, middle, _ = self._thresholds
+        gc.set_threshold(young, middle, FULL_PASSES_EVERY * 10)  # Python's own: rarely
 
     def start(self) -> MemoryTrim:
         """Find the C library's functions (after the first frame: that takes a moment)."""
@@ -114,9 +138,25 @@ class MemoryTrim:
         self.soon()
 
     def _quiet(self, *_):
-        if self.unsettled:
+        if self.unsettled or gc.get_freeze_count() > self._settled_count * (1 + SETTLE_GROWTH):
             self.settle()
+        else:
+            self.collect_full(QUIET_PASS)
         self.trim_now()
+
+    def collect_full(self, after: int = 0) -> bool:
+        """If at least ``after`` collections of the middle generation went by since the
+        last full one: collect all that is not frozen and freeze what survives."""
+        if gc.get_count()[2] < after:
+            return False
+        try:
+            gc.collect()
+            gc.freeze()
+        except Exception:  # never let housekeeping take the kiosk down
+            log.exception("collecting garbage failed")
+            return False
+        self.full_collections += 1
+        return True
 
     def settle(self) -> int:
         """Collect cyclic garbage once and leave what is alive out of later full collections
@@ -130,11 +170,21 @@ class MemoryTrim:
             log.exception("settling long-lived objects failed")
             return 0
         self.settles += 1
-        return gc.get_freeze_count()
+        self._settled_count = gc.get_freeze_count()
+        return self._settled_count
+
+    def _busy_trim(self, *_):
+        """A visitor who keeps going: trim without waiting for a pause (which still gets
+        its own trim, and its full collection), and collect in full now and then."""
+        self.collect_full(FULL_PASSES_EVERY)
+        self._release()
 
     def trim_now(self, *_):
         self._event.cancel()
         self._busy.cancel()
+        return self._release()
+
+    def _release(self) -> bool:
         if self._trim is None:
             return False
         try:
@@ -149,3 +199,4 @@ class MemoryTrim:
         self._event.cancel()
         self._busy.cancel()
         gc.unfreeze()  # what this app froze is the collector's again
+        gc.set_threshold(*self._thresholds)  # and its full passes Python's to start

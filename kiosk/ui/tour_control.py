@@ -172,9 +172,15 @@ class TourControl:
         if manager is None or manager.has_screen(route):
             return
         try:
-            app._screen_for(route)
+            screen = app._screen_for(route)
         except Exception as exc:  # shown later through the usual way, which reports it
             log.warning("could not prepare %s: %s", route, exc)
+            return
+        if screen is not None:
+            # A screen the manager does not show keeps the size it was made with (100 x 100):
+            # given the one it will have, its layout and text are done now, unseen, and
+            # "next" has only to draw it.
+            screen.pos, screen.size = manager.pos, manager.size
 
     def _sync(self) -> None:
         """Show the run's state (pause, blank, drawer, time left) on the tour screen."""

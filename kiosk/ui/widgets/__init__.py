@@ -1,5 +1,6 @@
 """Shared widgets: buttons with press feedback, themed labels, pictures, cards."""
 
+from kiosk.ui.widgets.clip import ClipScrollView
 from kiosk.ui.widgets.common import (
     Card,
     KButton,
@@ -11,5 +12,5 @@ from kiosk.ui.widgets.common import (
 )
 from kiosk.ui.widgets.headline import Headline
 
-__all__ = ["Card", "Headline", "KButton", "KLabel", "Picture", "RowFitGrid", "TapArea",
+__all__ = ["Card", "ClipScrollView", "Headline", "KButton", "KLabel", "Picture", "RowFitGrid", "TapArea",
            "TextBlock"]

@@ -25,6 +25,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from kiosk.ui.kv import load_kv
+from kiosk.ui.widgets.clip import ScissorClip  # lists clip without the stencil
 
 
 class KLabel(Label):
@@ -229,7 +230,7 @@ class ScrollCue:
         self.more_below = content > self.height + 2 and self.scroll_y > 0.002
 
 
-class CueScrollView(ScrollCue, ScrollView):
+class CueScrollView(ScrollCue, ScissorClip, ScrollView):
     more_below = BooleanProperty(False)
     cue_inset = NumericProperty(0)
 
@@ -238,7 +239,7 @@ class CueScrollView(ScrollCue, ScrollView):
         self._init_cue()
 
 
-class CueRecycleView(ScrollCue, RecycleView):
+class CueRecycleView(ScrollCue, ScissorClip, RecycleView):
     more_below = BooleanProperty(False)
     cue_inset = NumericProperty(0)
 
