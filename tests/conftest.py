@@ -37,6 +37,14 @@ sys.path.insert(0, str(TESTS))
 
 import pytest  # noqa: E402
 
+from kiosk.images.verify import checks_file, remember_in  # noqa: E402
+
+# As the kiosk does at start (kiosk/ui/boot.py): the answers of the picture checks are
+# kept in the cache folder, so a picture proven once (path, size and modification time
+# unchanged) is not decoded again by the next loader; the demo exhibition is loaded by
+# hundreds of tests. (A test can still make its own ``PictureChecks(file=...)``.)
+remember_in(checks_file(IMAGE_CACHE))
+
 
 @pytest.fixture
 def demo_content() -> Path:
