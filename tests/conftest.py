@@ -6,6 +6,7 @@ what Kivy sees when it starts.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -49,6 +50,47 @@ remember_in(checks_file(IMAGE_CACHE))
 @pytest.fixture
 def demo_content() -> Path:
     return ROOT / "content"
+
+
+# The demo's key screens: what the render matrix and the golden pictures look at.
+KEY_ROUTES = ["home", "section/history", "section/centers", "exhibit/centers/platform",
+              "exhibit/achievements/services", "section/honors", "section/gallery",
+              "photo/gallery/1"]
+DEMO_SIZES = {"portrait": (540, 960), "landscape": (960, 540)}
+# Tests that read the demo's rendered screens run in one test process (`make test` runs
+# pytest-xdist with ``--dist loadgroup``), so the screens are rendered once.
+DEMO_RENDER = pytest.mark.xdist_group("demo-render")
+
+
+@pytest.fixture(scope="session")
+def demo_render(tmp_path_factory):
+    """`kiosk render` of the demo exhibition on the party-red theme, once per test run:
+    every route in portrait and landscape (540x960 and 960x540, the same layout code as
+    1080x1920 at a quarter of the pixels) in Chinese and English, and the key screens in
+    大字 too. Returns (folder, {(route, (w, h), lang, large): entry of index.json},
+    {combo: exit code of its render}); read it, do not change it."""
+    from kiosk.config import Config
+    from kiosk.content.loader import load_content
+    from kiosk.theme import load_theme
+    from kiosk.ui.navigation import all_routes
+    from kiosk.ui.render import render_all
+
+    config = Config(base_dir=ROOT)
+    theme, problems = load_theme(config.theme_dir)
+    assert problems == []
+    content = load_content(ROOT / "content")
+    out = tmp_path_factory.mktemp("demo-render")
+    codes = {}
+    for large, routes in ((False, all_routes(content)), (True, KEY_ROUTES)):
+        for size in DEMO_SIZES.values():
+            for lang in ("zh", "en"):
+                combo = (size, lang, large)
+                codes[combo] = render_all(config, theme, content, out=out, routes=routes,
+                                          combos=[combo], verbose=False)
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    entries = {(e["route"], tuple(e["size"]), e["lang"], e["large_text"]): e
+               for e in index["pictures"]}
+    return out, entries, codes
 
 
 @pytest.fixture
