@@ -57,9 +57,21 @@ KEY_ROUTES = ["home", "section/history", "section/centers", "exhibit/centers/pla
               "exhibit/achievements/services", "section/honors", "section/gallery",
               "photo/gallery/1"]
 DEMO_SIZES = {"portrait": (540, 960), "landscape": (960, 540)}
-# Tests that read the demo's rendered screens run in one test process (`make test` runs
-# pytest-xdist with ``--dist loadgroup``), so the screens are rendered once.
+# Tests that read the demo's rendered screens: they run first, one after the other (see
+# pytest_collection_modifyitems), so they share one rendering.
 DEMO_RENDER = pytest.mark.xdist_group("demo-render")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read the demo rendered once (``demo_render``) go first. pytest-xdist's
+    load scheduling (`make test`: two processes) starts each process on a run of ~100
+    consecutive tests, so they all land in the first process and the rendering is done
+    once, early, while the second process works through the next tests. (pytest-xdist's
+    ``--dist loadgroup`` would say the same with the ``xdist_group`` mark, but it does not
+    group with pytest 9.)"""
+    first = [item for item in items if item.get_closest_marker("xdist_group") is not None]
+    if first:
+        items[:] = first + [item for item in items if item.get_closest_marker("xdist_group") is None]
 
 
 @pytest.fixture(scope="session")
