@@ -6,6 +6,7 @@ what Kivy sees when it starts.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -37,10 +38,71 @@ sys.path.insert(0, str(TESTS))
 
 import pytest  # noqa: E402
 
+from kiosk.images.verify import checks_file, remember_in  # noqa: E402
+
+# As the kiosk does at start (kiosk/ui/boot.py): the answers of the picture checks are
+# kept in the cache folder, so a picture proven once (path, size and modification time
+# unchanged) is not decoded again by the next loader; the demo exhibition is loaded by
+# hundreds of tests. (A test can still make its own ``PictureChecks(file=...)``.)
+remember_in(checks_file(IMAGE_CACHE))
+
 
 @pytest.fixture
 def demo_content() -> Path:
     return ROOT / "content"
+
+
+# The demo's key screens: what the render matrix and the golden pictures look at.
+KEY_ROUTES = ["home", "section/history", "section/centers", "exhibit/centers/platform",
+              "exhibit/achievements/services", "section/honors", "section/gallery",
+              "photo/gallery/1"]
+DEMO_SIZES = {"portrait": (540, 960), "landscape": (960, 540)}
+# Tests that read the demo's rendered screens: they run first, one after the other (see
+# pytest_collection_modifyitems), so they share one rendering.
+DEMO_RENDER = pytest.mark.xdist_group("demo-render")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that read the demo rendered once (``demo_render``) go first. pytest-xdist's
+    load scheduling (`make test`: two processes) starts each process on a run of ~100
+    consecutive tests, so they all land in the first process and the rendering is done
+    once, early, while the second process works through the next tests. (pytest-xdist's
+    ``--dist loadgroup`` would say the same with the ``xdist_group`` mark, but it does not
+    group with pytest 9.)"""
+    first = [item for item in items if item.get_closest_marker("xdist_group") is not None]
+    if first:
+        items[:] = first + [item for item in items if item.get_closest_marker("xdist_group") is None]
+
+
+@pytest.fixture(scope="session")
+def demo_render(tmp_path_factory):
+    """`kiosk render` of the demo exhibition on the party-red theme, once per test run:
+    every route in portrait and landscape (540x960 and 960x540, the same layout code as
+    1080x1920 at a quarter of the pixels) in Chinese and English, and the key screens in
+    大字 too. Returns (folder, {(route, (w, h), lang, large): entry of index.json},
+    {combo: exit code of its render}); read it, do not change it."""
+    from kiosk.config import Config
+    from kiosk.content.loader import load_content
+    from kiosk.theme import load_theme
+    from kiosk.ui.navigation import all_routes
+    from kiosk.ui.render import render_all
+
+    config = Config(base_dir=ROOT)
+    theme, problems = load_theme(config.theme_dir)
+    assert problems == []
+    content = load_content(ROOT / "content")
+    out = tmp_path_factory.mktemp("demo-render")
+    codes = {}
+    for large, routes in ((False, all_routes(content)), (True, KEY_ROUTES)):
+        for size in DEMO_SIZES.values():
+            for lang in ("zh", "en"):
+                combo = (size, lang, large)
+                codes[combo] = render_all(config, theme, content, out=out, routes=routes,
+                                          combos=[combo], verbose=False)
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    entries = {(e["route"], tuple(e["size"]), e["lang"], e["large_text"]): e
+               for e in index["pictures"]}
+    return out, entries, codes
 
 
 @pytest.fixture

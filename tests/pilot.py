@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 from kivy.config import Config as KivyConfig
 
@@ -80,12 +82,20 @@ class Pilot:
 
     def stop(self):
         if self.app is not None:
-            self.app.stop()
+            trim = self.app.memory_trim
+            if trim.settles == 0:  # nothing of this app was frozen (see below)
+                with _keep_frozen():
+                    self.app.stop()
+            else:
+                self.app.stop()
             for child in list(Window.children):
                 Window.remove_widget(child)
             self.app = None
             gc.collect()  # the stopped app's widgets must not react to the next window size
-            self.app = None
+            # What outlives every test (modules, the window, caches) is left out of later
+            # full collections, as the kiosk's own memory trim does with its content: each
+            # test's collections then look at that test's objects only.
+            gc.freeze()
 
     # --------------------------------------------------------------- time
     def frames(self, n: int = 3, dt: float = FRAME, draw: bool = True):
@@ -236,6 +246,20 @@ class Pilot:
         self.frames(2)
         save_png(self.app.root, path)  # as `kiosk render` does: over the window's clear colour
         return path
+
+
+@contextmanager
+def _keep_frozen():
+    """An app's stop gives back to the collector what its memory trim froze
+    (``gc.unfreeze``); while it froze nothing, what the tests froze stays frozen."""
+    from kiosk.ui import memory
+
+    real = memory.gc
+    memory.gc = SimpleNamespace(unfreeze=lambda: None)
+    try:
+        yield
+    finally:
+        memory.gc = real
 
 
 def _next_due() -> float | None:

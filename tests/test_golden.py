@@ -11,18 +11,14 @@ After an intended change of the look, look at the new pictures and store them wi
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import DEMO_RENDER
 from PIL import Image, ImageChops
 
-from kiosk.config import Config
-from kiosk.content.loader import load_content
-from kiosk.theme import load_theme
-from kiosk.ui.render import render_all, route_file
+from kiosk.ui.render import route_file
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("KIOSK_GOLDEN") == "update"
@@ -38,6 +34,7 @@ KEY = [
     ("section/honors", PORTRAIT, "zh", False),
     ("section/gallery", LANDSCAPE, "en", True),
 ]
+pytestmark = DEMO_RENDER
 MEAN_LIMIT = 3.0  # mean absolute difference, 0-255
 P98_LIMIT = 48  # 98 % of the pixels differ by less than this
 # layout defects on these screens while they are being fixed (expected to fail); none today
@@ -50,20 +47,17 @@ def _name(key) -> str:
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    """Every key screen rendered once: {name: (picture, entry of index.json)}."""
-    config = Config(base_dir=ROOT)
-    theme, _ = load_theme(config.theme_dir)
-    content = load_content(ROOT / "content")
-    out = tmp_path_factory.mktemp("golden")
-    combos: dict[tuple, list[str]] = {}
-    for route, size, lang, large in KEY:
-        combos.setdefault((size, lang, large), []).append(route)
-    for combo, routes in combos.items():
-        render_all(config, theme, content, out=out, routes=routes, combos=[combo], verbose=False)
-    index = json.loads((out / "index.json").read_text("utf-8"))
-    entries = {e["file"]: e for e in index["pictures"]}
-    return {_name(k): (out / _name(k), entries[_name(k)]) for k in KEY}
+def shots(demo_render):
+    """Every key screen, from the demo rendered once for the test run (conftest.py):
+    {name: (picture, entry of index.json)}."""
+    out, rendered, _ = demo_render
+    found = {}
+    for key in KEY:
+        route, size, lang, large = key
+        entry = rendered[(route, size, lang, large)]
+        assert entry["file"] == _name(key)
+        found[_name(key)] = (out / entry["file"], entry)
+    return found
 
 
 def difference(a: Image.Image, b: Image.Image) -> tuple[float, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import DEMO_RENDER, DEMO_SIZES
 from PIL import Image, ImageStat
 
 from kiosk.config import Config
@@ -24,19 +25,20 @@ def demo():
     return config, theme, load_content(config.content_dir)
 
 
-@pytest.mark.parametrize("size", [(540, 960), (960, 540)], ids=["portrait", "landscape"])
-def test_every_route_renders_in_both_languages(tmp_path, demo, size):
-    config, theme, content = demo
-    out = tmp_path / "shots"
-    for lang in ("zh", "en"):
-        # the tours' steps are rendered in tests/test_tour_render.py; whether the screens are
-        # free of layout errors is asserted in tests/test_render_matrix.py
-        render_all(config, theme, content, out=out, size=size, lang=lang, routes=all_routes(content))
-    index = json.loads((out / "index.json").read_text("utf-8"))
+@DEMO_RENDER
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_every_route_renders_in_both_languages(demo_render, demo, orientation):
+    # (the demo is rendered once for the whole test run, see conftest.py; the tours' steps
+    # are rendered in tests/test_tour_render.py; whether the screens are free of layout
+    # errors is asserted in tests/test_render_matrix.py)
+    out, rendered, _ = demo_render
+    _, _, content = demo
+    size = DEMO_SIZES[orientation]
     routes = all_routes(content)
-    assert set(index["routes"]) == set(routes)
-    assert len(index["pictures"]) == 2 * len(routes)
-    for entry in index["pictures"]:
+    entries = [rendered.get((route, size, lang, False)) for lang in ("zh", "en") for route in routes]
+    assert None not in entries  # every route was shown in both languages
+    assert len(entries) == 2 * len(routes)
+    for entry in entries:
         assert entry["missing_glyphs"] == "", entry
         assert entry["errors"] == sum(f["level"] == "error" for f in entry["findings"])
         for f in entry["findings"]:  # every finding says where it is and what it is about
@@ -48,7 +50,7 @@ def test_every_route_renders_in_both_languages(tmp_path, demo, size):
             assert im.size == size
             # not a blank frame: the picture has real contrast
             assert max(ImageStat.Stat(im.convert("L")).stddev) > 8, entry["route"]
-    sources = {e["route"]: e["source"] for e in index["pictures"]}
+    sources = {e["route"]: e["source"] for e in entries}
     assert sources["exhibit/history/2015-first-center"] == "01-history/2015-first-center.md"
 
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import DEMO_RENDER, DEMO_SIZES, FIXTURES, KEY_ROUTES, ROOT
 
 from kiosk.config import Config
 from kiosk.content.loader import load_content
 from kiosk.theme import load_theme
 from kiosk.ui.render import render_all
 
-ROUTES = ["home", "section/history", "section/centers", "exhibit/centers/platform",
-          "exhibit/achievements/services", "section/honors", "section/gallery", "photo/gallery/1"]
-COMBOS = [(size, lang, large) for size in ((540, 960), (960, 540)) for lang in ("zh", "en")
+ROUTES = KEY_ROUTES
+COMBOS = [(size, lang, large) for size in DEMO_SIZES.values() for lang in ("zh", "en")
           for large in (False, True)]
 
 
@@ -55,17 +54,19 @@ def _errors(out) -> list[str]:
             for e in index["pictures"] for f in e["findings"] if f["level"] == "error"]
 
 
+@DEMO_RENDER
 @pytest.mark.parametrize("combo", [_param(c) for c in COMBOS])
-def test_key_screens_have_no_errors(tmp_path, demo, combo):
-    config, theme = demo
-    content = load_content(ROOT / "content")
-    out = tmp_path / "shots"
-    code = render_all(config, theme, content, out=out, routes=ROUTES, combos=[combo],
-                      theme_name="party-red", verbose=False)
-    index = json.loads((out / "index.json").read_text("utf-8"))
-    assert [e["route"] for e in index["pictures"]] == ROUTES  # every screen was shown
-    errors = _errors(out)
-    assert errors == [] and code == 0, "\n".join(errors)
+def test_key_screens_have_no_errors(demo_render, combo):
+    """(The demo is rendered once for the whole test run: see ``demo_render`` in conftest.py.)"""
+    _, rendered, codes = demo_render
+    size, lang, large = combo
+    entries = [rendered.get((route, size, lang, large)) for route in ROUTES]
+    assert None not in entries  # every screen was shown
+    errors = [f"{e['file']}: {f['kind']} {f['widget']['class']} '{f['widget']['text']}': "
+              f"{f['message']}" for e in entries for f in e["findings"] if f["level"] == "error"]
+    assert errors == [], "\n".join(errors)
+    if large:  # (the normal text size is rendered with every route, not only the key ones)
+        assert codes[combo] == 0
 
 
 @pytest.mark.parametrize("size", [(540, 960), (960, 540)], ids=["portrait", "landscape"])
