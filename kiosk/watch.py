@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -82,6 +83,15 @@ def _signature(path: str):
 _COPYING = re.compile(r"^(\.~tmp~|\.syncthing\..+\.tmp|\..+\.[A-Za-z0-9]{6}|.+\.part|.+\.crdownload)$")
 TRANSFER_WAIT = 600.0
 TRANSFER_STALE = 120.0
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a folder, or None when it is not a folder (now)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 def _recent(path: str) -> bool:
@@ -151,7 +161,7 @@ class ContentWatcher:
         self.restarts = 0
         self.reports = 0  # how many times on_change was called
         self._observer = None
-        self._watched: set[str] = set()
+        self._watched: dict[str, tuple[int, int]] = {}  # folder -> (device, inode) when watched
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -229,11 +239,12 @@ class ContentWatcher:
             return self._launch_observer(PollingObserver(timeout=self.poll_interval))
 
     def _launch_observer(self, observer):
-        watched = set()
+        watched = {}
         for path in self.paths:
-            if os.path.isdir(path):
+            identity = _identity(path)
+            if identity is not None:
                 observer.schedule(_Handler(self, path), path, recursive=True)
-                watched.add(path)
+                watched[path] = identity
         observer.daemon = True
         try:
             observer.start()
@@ -256,8 +267,10 @@ class ContentWatcher:
         emitters = list(getattr(observer, "emitters", ()))
         if len(emitters) < len(self._watched) or not all(e.is_alive() for e in emitters):
             return False
-        # A folder that appeared since (or was deleted and created again) needs a new watch.
-        return all(not os.path.isdir(p) or p in self._watched for p in self.paths)
+        # A folder that appeared, went away, or was deleted and made again (staff paste a
+        # fresh copy from a USB stick) needs a new watch and a full look: the old watch
+        # follows the old folder wherever it went, and a folder gone is reported.
+        return all(_identity(p) == self._watched.get(p) for p in self.paths)
 
     def _supervise(self) -> None:
         if self._stopping.is_set() or self._observer_healthy():
@@ -269,7 +282,7 @@ class ContentWatcher:
         except OSError as exc:
             log.error("file watching cannot start again: %s", exc)
             self._observer = None
-            self._watched = set()
+            self._watched = {}
         self.restarts += 1
         with self._lock:
             self._full = True

@@ -13,7 +13,6 @@ import os
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 from kivy.config import Config as KivyConfig
 
@@ -248,6 +247,19 @@ class Pilot:
         return path
 
 
+class _GcKeepingFrozen:
+    """The ``gc`` module with an ``unfreeze`` that does nothing."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def unfreeze(self):
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
 @contextmanager
 def _keep_frozen():
     """An app's stop gives back to the collector what its memory trim froze
@@ -255,7 +267,7 @@ def _keep_frozen():
     from kiosk.ui import memory
 
     real = memory.gc
-    memory.gc = SimpleNamespace(unfreeze=lambda: None)
+    memory.gc = _GcKeepingFrozen(real)
     try:
         yield
     finally:

@@ -112,6 +112,20 @@ def test_a_site_field_error_does_not_freeze_the_site(tree):
     assert any(p.key == "home" and p.is_error for p in merged.problems)
 
 
+def test_a_misspelt_site_title_keeps_the_last_good_site(tree):
+    """'titel:' instead of 'title:' must not put the folder's name up as the title."""
+    root, loader, first = tree
+    text = (root / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(text.replace("title:", "titel:", 1), encoding="utf-8")
+    new = loader.load()
+    assert new.site.title != first.site.title
+    merged = keep_last_good(first, new)
+    assert merged.site == first.site
+    assert any(p.path == "site.yaml" and "still shown" in p.message for p in merged.problems)
+    assert any(p.path == "site.yaml" and p.is_error and "title" in p.message
+               for p in merged.problems)
+
+
 def test_a_missing_content_folder_keeps_everything(tree):
     root, loader, first = tree
     shutil.rmtree(root)

@@ -256,6 +256,30 @@ def test_the_content_folder_deleted_and_restored(content, watch, tmp_path):
     assert any(c is not None and str(target) in c for c in calls[before - 1:])
 
 
+def test_the_content_folder_moved_away_and_a_fresh_copy_pasted(content, watch, tmp_path):
+    """Staff rename the old folder and paste a new one from a USB stick: the move is
+    noticed (a full look, which reports the folder gone), the new folder is watched, and
+    an edit in it is reported; edits in the old one, wherever it went, are not."""
+    w, rec = watch()
+    old = tmp_path / "content.old"
+    content.rename(old)
+    assert rec.wait(1) and rec.calls[0] is None  # a full look: the folder is gone
+    shutil.copytree(old, content)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and w._watched.get(str(content)) != \
+            (content.stat().st_dev, content.stat().st_ino):
+        time.sleep(0.05)
+    assert w._watched[str(content)] == (content.stat().st_dev, content.stat().st_ino)
+    time.sleep(3 * SETTLE)
+    before = len(rec.calls)
+    (old / "site.yaml").write_text("title: 旧的\n", encoding="utf-8")
+    assert rec.quiet(4 * SETTLE)[before:] == []
+    target = content / "site.yaml"
+    target.write_text("title: 新的\n", encoding="utf-8")
+    calls = rec.wait(before + 1)
+    assert any(c is None or str(target) in c for c in calls[before:])
+
+
 def test_periodic_full_rescan(content, watch):
     w, rec = watch(rescan_every=0.3)
     assert rec.wait(1, timeout=3) == [None]

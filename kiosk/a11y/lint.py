@@ -303,7 +303,7 @@ def _body_problems(ex, lang: str, body: str) -> list[Problem]:
         line = line_base + paragraph_start if line_base else None
         if n > MAX_LABEL_WORDS:
             found.append(problem(
-                ex.source, line, "warning",
+                _file_for(ex, lang), line, "warning",
                 f"a paragraph ({lang}) of about {n:.0f} words; labels read best at "
                 f"{MAX_LABEL_WORDS} words or fewer: split it",
                 f"一段文字（{lang}）约 {n:.0f} 个词；展签最好不超过 {MAX_LABEL_WORDS} 个词，请分段",
@@ -315,7 +315,7 @@ def _body_problems(ex, lang: str, body: str) -> list[Problem]:
         line, first = long_sentences[0]
         shown = first if len(first) <= 40 else first[:40] + "…"
         found.append(problem(
-            ex.source, line, "warning",
+            _file_for(ex, lang), line, "warning",
             f"{len(long_sentences)} sentence(s) ({lang}) over {MAX_SENTENCE_WORDS} words, "
             f"the first: '{shown}'",
             f"{len(long_sentences)} 个句子（{lang}）超过 {MAX_SENTENCE_WORDS} 个词，第一个：'{shown}'",
@@ -357,7 +357,7 @@ def alt_text_problems(content) -> list[Problem]:
                     line = ex.body_line + body.count("\n", 0, m.start()) \
                         if lang == ex.body.default else None
                     found.append(problem(
-                        ex.source, line, "warning",
+                        _file_for(ex, lang), line, "warning",
                         f"a picture ({lang}) without alt text: write what it shows inside "
                         "![...] so read-aloud can describe it",
                         f"图片（{lang}）缺少替代文字：请在 ![...] 中写明图片内容，供朗读使用",

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from .model import Content, Exhibit, Problem, Section, Tour
 from .sections import check_tour
-from .source import parse_file, problem
+from .source import problem
 
 INCOMPLETE_EN = "the content folder is missing or incomplete"
 
@@ -96,12 +96,17 @@ def _merge(previous: list, current: list, keep, key) -> tuple[list, list]:
     return out, kept
 
 
-def _site_unreadable(content: Content, errors: set[str]) -> bool:
+def _site_failed(content: Content, errors: set[str]) -> bool:
+    """site.yaml has an error of its own (unreadable, or a value wrong or missing): its
+    last good version is shown, as for any file. A ``home:`` entry naming a section that
+    is not there is not the site's fault: the section is what changed."""
     rel = content.site.source or "site.yaml"
-    if rel not in errors:
-        return False
-    path = os.path.join(str(content.root), *rel.split("/"))
-    return os.path.isfile(path) and not parse_file(path, rel, markdown=False).readable
+    return rel in errors and any(
+        p.path == rel and p.is_error and not _is_home_reference(p) for p in content.problems)
+
+
+def _is_home_reference(p: Problem) -> bool:
+    return "lists '" in p.message and "no such section" in p.message
 
 
 class _Notes:
@@ -235,7 +240,7 @@ def keep_last_good(previous: Content | None, new: Content, *, root_exists: bool 
                                    lambda t: t.source in errors, lambda t: t.id)
     notes.kept.extend(t.source for t in kept_tours)
     site = new.site
-    if _site_unreadable(new, errors) and previous.site.source:
+    if _site_failed(new, errors) and previous.site.source:
         site = previous.site
         notes.kept.append(site.source)
     added = [_still_shown(p) for p in dict.fromkeys(notes.kept)] + \

@@ -373,22 +373,22 @@ def fullwidth_problems(text: str, path: str, line_base: int = 1,
             out.append(problem(path, line, severity,
                                "full-width colon '：' after a name; YAML needs the ASCII colon "
                                "':' followed by a space (switch the input method to English)",
-                               "全角冒号 '：' / 名称后面必须用英文冒号 ':' 加一个空格"
+                               "名称后面用了全角冒号 '：'；YAML 要用英文冒号 ':' 再加一个空格"
                                "（请把输入法切换到英文）"))
         elif _FW_INDENT.match(raw):
             out.append(problem(path, line, severity,
                                "a full-width space is used for indentation; use ordinary spaces",
-                               "全角空格 / 这一行用全角空格缩进；请改用英文（半角）空格"))
+                               "这一行用全角空格缩进；请改用英文（半角）空格"))
         elif _FW_FLOW_COMMA.search(raw):
             out.append(problem(path, line, severity,
                                "full-width comma '，' in a [ ] list; items are separated by the "
                                "ASCII comma ','",
-                               "全角逗号 '，' / [ ] 列表里的各项要用英文逗号 ',' 分隔"))
+                               "[ ] 列表里用了全角逗号 '，'；各项要用英文逗号 ',' 分隔"))
         elif _FW_QUOTE.match(raw):
             out.append(problem(path, line, severity,
                                "curly quotes “ ” or ‘ ’ do not quote a value in YAML; use "
                                "straight quotes \" \" (or none)",
-                               "中文引号 “ ” / YAML 里不能用中文引号把值括起来；请用英文引号 \" \"（或不用引号）"))
+                               "YAML 里不能用中文引号 “ ” 把值括起来；请用英文引号 \" \"（或不用引号）"))
     return out
 
 

@@ -107,9 +107,20 @@ def no_content_message(config, config_path) -> tuple[str, ...]:
             "已有展览：kiosk run --content 文件夹，或在 kiosk.yaml 中设置 'content:'。")
 
 
+# Libraries that log every step at DEBUG: Kivy lowers the root logger's level, and a day's
+# journal would be mostly Markdown parsing and image plugin lines.
+NOISY_LOGGERS = ("markdown_it", "PIL", "watchdog", "asyncio", "aiohttp")
+
+
+def quiet_libraries() -> None:
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def run_kiosk(*, config_path=None, content=None, theme=None, windowed=False, size=None,
               status_file=None, metrics_file=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    quiet_libraries()
     from kiosk.ui.stopsignals import StopSignals
 
     stop = StopSignals().install()  # SIGTERM, SIGINT, SIGHUP: a clean stop, exit code 0
