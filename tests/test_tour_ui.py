@@ -265,3 +265,20 @@ def test_in_english_and_large_type_the_bar_shows_the_beginning_of_the_step_title
     # (it used to keep both ends, "Ope...ory")
     assert shown.startswith("Opening") and shown.endswith("...")
     assert title.texture_size[0] <= title.width + 1
+
+
+def test_the_tour_deleted_notice_fits_the_screen_in_english_large_text(kiosk, tmp_path):
+    tree = tmp_path / "content"
+    shutil.copytree(WALK, tree)
+    app = start_walk(kiosk, tree, language="en")
+    app.toggle_large_text()  # 大字
+    kiosk.settle()
+    app.tour_control.end("导览“一段很长的导览名称”已被删除，讲解结束。\n"
+                         "The tour “A very long tour name for the delegation” was deleted; "
+                         "the tour has ended.")
+    kiosk.frames(2)
+    label = app.root.ids.message
+    assert label.opacity == 1 and "was deleted" in label.text
+    assert 0 <= label.x and label.right <= Window.width  # the box, inside the screen
+    assert label.texture_size[0] <= label.width  # the lines, inside the box
+    assert label.texture_size[1] >= 3 * label.font_size  # wrapped onto more lines, not cut

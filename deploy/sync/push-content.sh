@@ -8,7 +8,10 @@ SRC=${1:?content folder}
 LIST=${2:?file with one kiosk per line}
 TARGET=${TARGET:-/srv/kiosk/content/}
 
-kiosk check "$SRC" || { echo "内容有错误，未推送 / content has errors, nothing pushed" >&2; exit 1; }
+# the kiosk command: KIOSK=..., else on PATH, else where docs/operations.md installs it
+KIOSK=${KIOSK:-$(command -v kiosk || echo /opt/kiosk/bin/kiosk)}
+[ -x "$KIOSK" ] || { echo "找不到 kiosk 命令（可设置 KIOSK=路径）/ the kiosk command is not found: set KIOSK=/path/to/kiosk" >&2; exit 2; }
+"$KIOSK" check "$SRC" || { echo "内容有错误，未推送 / content has errors, nothing pushed" >&2; exit 1; }
 
 failed=0
 hosts=$(grep -v '^[[:space:]]*\(#\|$\)' "$LIST")

@@ -10,6 +10,7 @@ controls that would play stay hidden.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import threading
 import wave
@@ -26,31 +27,37 @@ TICK = 0.1  # seconds between progress updates
 
 
 def _probe_file() -> Path:
-    """A 50 ms silent WAV, to ask the audio library whether it can play at all."""
-    path = Path(tempfile.gettempdir()) / "kiosk-audio-probe.wav"
-    if not path.exists():
-        with wave.open(str(path), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(22050)
-            w.writeframes(b"\0\0" * 1102)
+    """A 50 ms silent WAV, to ask the audio library whether it can play at all. Made
+    fresh in a folder of the kiosk's own (a shared temporary name could be planted)."""
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-audio-"))
+    path = folder / "probe.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(b"\0\0" * 1102)
     return path
 
 
 def audio_output() -> str | None:
     """Name of the audio library that can play here, or None (no library, no device)."""
+    probe = None
     try:
         from kivy.core.audio import SoundLoader
 
-        sound = SoundLoader.load(str(_probe_file()))
+        probe = _probe_file()
+        sound = SoundLoader.load(str(probe))
+        if sound is None or not sound.length or sound.length <= 0:
+            return None
+        name = type(sound).__module__.rsplit(".", 1)[-1].replace("audio_", "")
+        sound.unload()
+        return name
     except Exception as exc:  # noqa: BLE001 - a broken library means no sound, not a crash
         log.warning("no audio output: %s", exc)
         return None
-    if sound is None or not sound.length or sound.length <= 0:
-        return None
-    name = type(sound).__module__.rsplit(".", 1)[-1].replace("audio_", "")
-    sound.unload()
-    return name
+    finally:
+        if probe is not None:
+            shutil.rmtree(probe.parent, ignore_errors=True)
 
 
 class Player(EventDispatcher):
