@@ -140,3 +140,17 @@ def test_the_guide_drives_the_delegation_tour_from_a_browser(kiosk, browser, tmp
     browser.switch_to.window(first)
     pump_until(kiosk, lambda: text_of(browser, "#step").startswith(f"3 / {n}"),
                what="the first phone following to stop 3")
+
+    # "go to" names each stop; "end" asks first, and only a yes ends the tour
+    options = browser.find_elements("css selector", "#goto-step option")
+    assert len(options) == n
+    assert any(steps[4].title.get(lang) in options[4].text for lang in ("zh", "en"))
+    shown(browser, "#end").click()
+    alert = browser.switch_to.alert
+    assert "结束这次讲解" in alert.text or "End this tour?" in alert.text
+    alert.dismiss()
+    kiosk.frames(3)
+    assert tour_step(kiosk) == 3 and app.mode == "tour"
+    shown(browser, "#end").click()
+    browser.switch_to.alert.accept()
+    pump_until(kiosk, lambda: app.mode != "tour", what="the tour ended from the phone")

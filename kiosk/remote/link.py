@@ -137,7 +137,11 @@ class RemoteLink:
         app = self.app
         run = app.tour_control.run
         tours = [{"id": t.id, "title": {"zh": t.title.get("zh"), "en": t.title.get("en")},
-                  "steps": len(t.steps)} for t in (app.content.tours if app.content else ())]
+                  "steps": len(t.steps),
+                  # each stop's title, for the phone's "go to" list
+                  "stops": [{"zh": s.title.get("zh") or "", "en": s.title.get("en") or ""}
+                            for s in t.steps]}
+                 for t in (app.content.tours if app.content else ())]
         if run is None:
             return {"mode": app.mode, "tour": None, "step": 0, "steps": 0, "title": "",
                     "talking_points": "", "thumbnail": False, "paused": False,

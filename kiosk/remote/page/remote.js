@@ -24,6 +24,8 @@ const WORDS = {
   blanked: ["大屏已黑屏", "The screen is blank"],
   nopoints: ["（本站没有讲解词）", "(no talking points for this stop)"],
   offline: ["连接中断，正在重新连接…", "Connection lost, reconnecting…"],
+  again: ["请重新登录", "Please sign in again"],
+  sure: ["结束这次讲解？大屏将回到首页。", "End this tour? The screen goes back to Home."],
   other: ["English", "中文"],
 };
 
@@ -66,6 +68,7 @@ async function api(method, path, body) {
 }
 
 function signedOut() {
+  if (token) say(word("again"));  // the kiosk restarted, the PIN changed or the session ended
   token = "";
   sessionStorage.removeItem("kiosk-token");
   if (stream) stream.abort();
@@ -228,15 +231,19 @@ function render() {
   $("auto").textContent = state.blanked ? word("blanked") : state.paused ? word("paused")
     : (state.remaining != null ? word("auto", {s: state.remaining}) : "");
   const select = $("goto-step");
-  if (select.options.length !== state.steps || select.dataset.tour !== state.tour) {
+  if (select.options.length !== state.steps || select.dataset.tour !== state.tour
+      || select.dataset.lang !== String(lang)) {
     select.replaceChildren();
     for (let n = 1; n <= state.steps; n++) {
       const option = document.createElement("option");
       option.value = String(n);
-      option.textContent = word("stop", {n});
+      const stop = tour && tour.stops ? tour.stops[n - 1] : null;
+      const name = stop ? (stop[lang === 0 ? "zh" : "en"] || stop.zh) : "";
+      option.textContent = word("stop", {n}) + (name ? " · " + name : "");
       select.append(option);
     }
     select.dataset.tour = state.tour;
+    select.dataset.lang = String(lang);
   }
   if (document.activeElement !== select) select.value = String(state.step);
   showThumb();
@@ -249,9 +256,10 @@ $("next").addEventListener("click", () => command("next"));
 $("goto").addEventListener("click", () => command("goto", {step: Number($("goto-step").value)}));
 $("blank").addEventListener("click", () => command("blank"));
 $("pause").addEventListener("click", () => command("pause"));
-$("end").addEventListener("click", () => command("end"));
+$("end").addEventListener("click", () => { if (window.confirm(word("sure"))) command("end"); });
 $("signout").addEventListener("click", async () => {
   try { await api("DELETE", "/api/session"); } catch (e) { /* signed out anyway */ }
+  token = "";  // asked for: no "sign in again"
   signedOut();
 });
 
