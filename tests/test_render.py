@@ -89,6 +89,27 @@ def test_render_reports_characters_the_font_cannot_draw(tmp_path, demo):
     assert "1 errors" in page
 
 
+def test_render_counts_the_contents_own_errors(tmp_path, demo, capsys):
+    """A misspelt site title shows the folder's name: the pictures are not all right."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    config, theme, _ = demo
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURES / "ui-basic", tree)
+    site = tree / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("title:", "titel:", 1), "utf-8")
+    content = load_content(tree)
+    code = render_all(config, theme, content, out=tmp_path / "s", size=(540, 960), lang="zh",
+                      routes=["home"])
+    assert code == 1
+    index = json.loads((tmp_path / "s" / "index.json").read_text("utf-8"))
+    assert any(line.startswith("site.yaml") and "title" in line
+               for line in index["content_errors"])
+    assert "the content itself has" in capsys.readouterr().out
+
+
 def test_pictures_are_the_right_way_up(tmp_path):
     """The fast saver writes what Kivy's own saver writes: red drawn at the bottom stays at the bottom."""
     from kivy.graphics import Color, Rectangle

@@ -188,6 +188,11 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                                 print(f"  {f['kind']}: {f['widget']['class']} "
                                       f"'{f['widget']['text']}': {f['message']}")
         index["routes"] = sorted({e["route"] for e in entries})
+        # The pictures show the content as it loads now: its own errors (a misspelt title
+        # shows the folder's name) count too, though `kiosk check` is where they are told.
+        content_errors = [f"{p.path}:{p.line}: {p.message}" if p.line else f"{p.path}: {p.message}"
+                          for p in content.problems if p.is_error]
+        index["content_errors"] = content_errors
         index_path.write_text(json.dumps(index, ensure_ascii=False, indent=1), "utf-8")
         if sheet:
             write_sheet(Path(sheet), out, entries, content)
@@ -196,7 +201,12 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
         print(f"rendered {len(mine)} screens to {out} ({theme_name or 'theme'}: "
               + ", ".join(f"{lg} {s[0]}x{s[1]}{' 大字' if lt else ''}" for s, lg, lt in combos)
               + f"): {sum(e['errors'] for e in mine)} errors, {sum(e['warnings'] for e in mine)} warnings")
-        return 1 if problems else 0
+        if content_errors:
+            print(f"the content itself has {len(content_errors)} error(s), shown as it loads now "
+                  "(kiosk check explains each):")
+            for line in content_errors[:10]:
+                print(f"  {line}")
+        return 1 if problems or content_errors else 0
     finally:
         Clock._max_fps = max_fps
         app.stop()
