@@ -176,3 +176,26 @@ def test_check_tells_staff_when_videos_cannot_play(tmp_path, monkeypatch):
     monkeypatch.setattr(kiosk.videocheck, "playback_installed", lambda: True)
     code, lines = check(str(root), lang="en")
     assert code == 0 and not [line for line in lines if "playback" in line], lines
+
+
+def test_a_broken_section_file_is_one_error_and_its_references_point_at_it(tmp_path: Path):
+    """A misspelt key in a _section.yaml: the error is there; the home page list and the
+    tours naming that section say why it is missing instead of suggesting other names."""
+    import shutil
+
+    tree = tmp_path / "content"
+    shutil.copytree(HERE.parent / "content", tree)
+    settings = tree / "01-history" / "_section.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("layout:", "layuot:"), "utf-8")
+    content = load_content(tree)
+    errors = [p for p in content.problems if p.is_error]
+    assert [p.path for p in errors] == ["01-history/_section.yaml"]
+    follow = [p for p in content.problems if "01-history/_section.yaml has an error" in p.message]
+    assert {p.path for p in follow} == {"site.yaml", "tours/provincial-delegation.yaml"}
+    assert not any("did you mean" in p.message for p in follow)
+    # an exhibit file that fails: a tour stop naming it points at the file
+    page = tree / "04-honors" / "awards.yaml"
+    page.write_text("title: [\n", "utf-8")
+    content = load_content(tree)
+    assert any("04-honors/awards.yaml has an error" in p.message and p.severity == "warning"
+               for p in content.problems if p.path.startswith("tours/"))

@@ -481,10 +481,11 @@ class ContentLoader:
                 continue
             used[section.id] = name
             sections.append(section)
-        self._check_home(site, sections, problems)
+        broken = self._broken_lookup(root.sections, problems)
+        self._check_home(site, sections, problems, broken)
         content = Content(root=Path(self.root), site=site.site, sections=tuple(sections))
         tour_list = self._load_tours(tours.tour_files if tours is not None else [], lang,
-                                     content, problems)
+                                     content, problems, broken)
         problems.sort(key=lambda p: (p.path, p.line or 0))
         self._content = replace(content, tours=tuple(tour_list), problems=tuple(problems))
         return self._content
@@ -500,11 +501,41 @@ class ContentLoader:
         problems.extend(draft.problems)
         return draft
 
+    def _broken_lookup(self, names, problems: list[Problem]):
+        """``broken(section, exhibit=None)``: the file whose error keeps that section (its
+        _section.yaml) or exhibit from loading, or None. References to it elsewhere are
+        then follow-on warnings naming that file, not errors of their own."""
+        folders = {id_from_name(name): name for name in names}
+        failed = {path for path in (p.path for p in problems if p.is_error)}
+
+        def broken(section_id: str, exhibit_id: str | None = None) -> str | None:
+            name = folders.get(section_id)
+            if name is None:
+                return None
+            if exhibit_id is None:
+                settings = f"{name}/{SECTION_FILE}"
+                return settings if settings in failed else None
+            for path in sorted(failed):
+                folder, _, file = path.rpartition("/")
+                if folder == name and id_from_name(file.split(".")[0]) == exhibit_id:
+                    return path
+            return None
+
+        return broken
+
     def _check_home(self, site: SiteDraft, sections: list[Section],
-                    problems: list[Problem]) -> None:
+                    problems: list[Problem], broken=None) -> None:
         ids = [s.id for s in sections]
         for sid, line in zip(site.site.home, site.home_lines, strict=False):
             if sid in ids:
+                continue
+            cause = broken(sid) if broken else None
+            if cause:
+                problems.append(problem(
+                    site.site.source, line, "warning",
+                    f"'home' lists '{sid}', which is not shown because {cause} has an error; "
+                    "fix that file first",
+                    f"'home' 里的 '{sid}' 因 {cause} 有错误而没有显示；请先改正该文件", "home"))
                 continue
             guess = did_you_mean(sid, ids)
             hint_en = f" — did you mean '{guess}'?" if guess else f" (sections: {', '.join(ids)})"
@@ -596,7 +627,7 @@ class ContentLoader:
         return out
 
     def _load_tours(self, files: list[str], lang: str, content: Content,
-                    problems: list[Problem]) -> list[Tour]:
+                    problems: list[Problem], broken=None) -> list[Tour]:
         tours: list[Tour] = []
         used: dict[str, str] = {}
         self.last_tours = []
@@ -615,7 +646,7 @@ class ContentLoader:
                     f"导览名 '{tour.id}' 已被 {used[tour.id]} 使用；请给其中一个文件改名"))
                 continue
             used[tour.id] = rel
-            checked, step_problems = check_tour(tour, content)
+            checked, step_problems = check_tour(tour, content, broken)
             problems.extend(step_problems)
             tours.append(checked)
             self.last_tours.append((tour, tuple(step_problems)))

@@ -199,8 +199,10 @@ def _step(f: Fields, item: object, i: int, line: int | None) -> TourStep | None:
                     notes=sub.text("notes"), seconds=seconds, line=line)
 
 
-def check_tour(tour: Tour, content: Content) -> tuple[Tour, list[Problem]]:
-    """Drop (and report) steps naming a section, exhibit or photo that does not exist."""
+def check_tour(tour: Tour, content: Content, broken=None) -> tuple[Tour, list[Problem]]:
+    """Drop (and report) steps naming a section, exhibit or photo that does not exist.
+    ``broken(section, exhibit=None)`` names the file with an error that keeps a section or
+    exhibit from loading: such a step is a warning pointing at that file, not an error."""
     problems: list[Problem] = []
     good: list[TourStep] = []
     for n, step in enumerate(tour.steps, 1):
@@ -208,7 +210,22 @@ def check_tour(tour: Tour, content: Content) -> tuple[Tour, list[Problem]]:
         def bad(en: str, zh: str, _line=step.line, _n=n) -> None:
             problems.append(problem(tour.source, _line, "error", en, zh, f"steps[{_n}]"))
 
+        def follow_on(what_en: str, what_zh: str, cause: str, _line=step.line, _n=n) -> None:
+            problems.append(problem(
+                tour.source, _line, "warning",
+                f"{what_en} is not shown because {cause} has an error; fix that file first",
+                f"{what_zh}因 {cause} 有错误而没有显示；请先改正该文件", f"steps[{_n}]"))
+
         section = content.section(step.section)
+        cause = broken(step.section) if broken and section is None else None
+        if cause:
+            follow_on(f"section '{step.section}'", f"栏目 '{step.section}' ", cause)
+            continue
+        cause = broken(step.section, step.exhibit) if broken and step.exhibit and section \
+            and section.exhibit(step.exhibit) is None else None
+        if cause:
+            follow_on(f"exhibit '{step.exhibit}'", f"展项 '{step.exhibit}' ", cause)
+            continue
         if section is None:
             ids = [s.id for s in content.sections]
             guess = did_you_mean(step.section, ids)
