@@ -63,12 +63,12 @@ def test_full_disk_leaves_no_half_written_files(tmp_path, monkeypatch, caplog):
     src = photo(tmp_path / "p.jpg")
     cache = tmp_path / "cache"
 
-    def disk_full(decoded, path):
+    def disk_full(im, lossless, path):
         with open(f"{path}.1.2.tmp", "wb") as fh:  # what a write cut short leaves behind
             fh.write(b"\xff\xd8 half a picture")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pipeline_module, "save_decoded", disk_full)
+    monkeypatch.setattr(pipeline_module, "save_image", disk_full)
     pipe = Pipeline(cache)
     with caplog.at_level(logging.ERROR, logger="kiosk.images"):
         out = pipe.load(str(src), (128, 128), "cover")

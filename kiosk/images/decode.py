@@ -316,16 +316,3 @@ def save_image(im: Image.Image, lossless: bool, path: str) -> None:
             im.save(fh, "PNG", compress_level=1)
 
 
-def save_decoded(decoded: Decoded, path: str) -> None:
-    """Write ``decoded`` for later (JPEG for photos, PNG for transparent or lossless
-    pictures), atomically."""
-    from kiosk.fileio import atomic_write
-
-    im = Image.frombytes(decoded.mode, (decoded.width, decoded.height), decoded.data)
-    with atomic_write(path, "wb") as fh:
-        if decoded.mode == "RGB" and not decoded.lossless:
-            im.save(fh, "JPEG", quality=92)
-        else:
-            im.save(fh, "PNG", compress_level=1)
-
-

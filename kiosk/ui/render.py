@@ -176,9 +176,7 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                 # No quiet moment comes while rendering: the screens left behind (widgets hold
                 # each other, and their text textures) are collected and memory handed back now.
                 gc.collect()
-                trim = getattr(app, "memory_trim", None)
-                if trim is not None:
-                    trim.trim_now()
+                app.memory_trim.trim_now()
                 if errors:
                     problems += 1
                     if verbose:
