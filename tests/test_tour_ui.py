@@ -282,3 +282,24 @@ def test_the_tour_deleted_notice_fits_the_screen_in_english_large_text(kiosk, tm
     assert 0 <= label.x and label.right <= Window.width  # the box, inside the screen
     assert label.texture_size[0] <= label.width  # the lines, inside the box
     assert label.texture_size[1] >= 3 * label.font_size  # wrapped onto more lines, not cut
+
+
+def test_a_stop_whose_folder_was_taken_away_is_passed_over_on_screen_and_in_the_status(
+        kiosk, tmp_path):
+    from kiosk.content.lastgood import keep_last_good
+
+    tree = tmp_path / "content"
+    shutil.copytree(WALK, tree)
+    app = start_walk(kiosk, tree)
+    shutil.rmtree(tree / "03-photos")  # the tour file still names it: its last version stays
+    app.apply_content(keep_last_good(app.content, app.loader.load(),
+                                     tours=app.loader.last_tours))
+    kiosk.settle()
+    assert len(app.content.tour("walk").steps) == 5
+    assert app.tour_control.go_to(4)  # the photo stop, gone with its folder
+    kiosk.settle()
+    assert step_route(kiosk) == "exhibit/intro/second"  # the next stop still there
+    assert kiosk.status()["tour"]["step"] == 5 and kiosk.route == "tour/walk/5"
+    press(kiosk, "pageup")  # and back over it the other way
+    assert step_route(kiosk) == "exhibit/figures/figures"
+    assert kiosk.status()["tour"]["step"] == 3

@@ -14,6 +14,7 @@ from kivy.clock import Clock
 from kivy.core.window import Keyboard, Window
 
 from kiosk.tour import TourRun, command_for_key, parse_tour_route, tour_route
+from kiosk.ui.navigation import route_exists
 
 log = logging.getLogger("kiosk.tour")
 
@@ -155,12 +156,30 @@ class TourControl:
     # -------------------------------------------------------------- screen
     def _show(self, direction: str) -> bool:
         run = self.run
+        self._skip_missing(forward=direction == "left")
         ok = self.app.go(run.route, push=False, direction=direction)
         finish_instant_change(self.app.manager)
         self._sync()
         self._prepare.cancel()
         self._prepare()  # while the guide talks, the next step is made ready
         return ok
+
+    def _skip_missing(self, forward: bool) -> None:
+        """A stop whose section or exhibit is no longer in the content (a folder taken
+        away mid-tour) is passed over in the direction of travel, or the other way at the
+        tour's end, so the screen, the status file and the phones show the same stop."""
+        run, content = self.run, self.app.content
+        if route_exists(content, run.route):
+            return
+        total = len(run.tour.steps)
+        order = list(range(run.index + 1, total)) + list(range(run.index - 1, -1, -1)) \
+            if forward else list(range(run.index - 1, -1, -1)) + list(range(run.index + 1, total))
+        for index in order:
+            if route_exists(content, tour_route(run.tour.id, index + 1)):
+                log.warning("tour %s: stop %d cannot be shown (%s is gone); showing stop %d",
+                            run.tour.id, run.number, run.step_route, index + 1)
+                run.go_to(index)
+                return
 
     def _prepare_next(self, dt=None) -> None:
         """Build the next step's screen unseen, so "next" only has to show it."""
