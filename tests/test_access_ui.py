@@ -132,8 +132,16 @@ def test_high_contrast_larger_text_and_reduced_motion_by_touch_then_reset(kiosk)
     assert kiosk.route == "section/visit" and app.theme.id == "light"
     kiosk.advance(app.kiosk_config.idle.reset_after + 1, step=1.0)  # the visitor walks away
     assert kiosk.route == "home"
-    assert app.theme.id == "party-red" and not app.large_text
-    assert not app.access.reduced_motion and not app.access.menu_open
+    assert app.theme.id == "party-red" and not app.large_text and not app.access.menu_open
+    # their reduced motion holds until someone touches: the attract loop that follows stays still
+    assert app.access.reduced_motion
+    kiosk.advance(app.kiosk_config.idle.attract_after + 1, step=1.0)
+    assert kiosk.route == "attract"
+    first = kiosk.screen.slide_title
+    kiosk.advance(app.content.site.attract.slide_seconds * 3, step=1.0)
+    assert kiosk.screen.slide_title == first
+    kiosk.tap((100, 100))  # the next visitor
+    assert kiosk.route == "home" and not app.access.reduced_motion
     assert not isinstance(app.manager.transition, NoTransition) or \
         app.kiosk_config.transitions != "theme"
 

@@ -286,11 +286,12 @@ class KioskApp(App):
         if len(langs) > 1:
             self.set_language(langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0])
 
-    def reset_visitor(self):
+    def reset_visitor(self, keep_motion: bool = False):
         """What the last visitor changed goes back to the defaults for the next one
-        (the idle controller calls this)."""
+        (the idle controller calls this, keeping a visitor's reduced motion until the next
+        touch so the attract loop that follows stays still for them)."""
         self.large_text = False
-        self.access.reset()  # contrast, motion, sound and volume back to the defaults
+        self.access.reset(keep_motion)  # contrast, motion, sound and volume back to the defaults
         default = self.kiosk_config.language or self.default_language
         if self.lang != default:
             self.set_language(default)

@@ -19,6 +19,8 @@ class IdleController:
         self.last_activity = 0.0
         self._event = None
         self.countdown_left: float | None = None
+        # after an idle reset, a visitor's reduced motion lasts until the next touch or key
+        self.motion_held = False
 
     def start(self):
         self.last_activity = Clock.time()
@@ -37,6 +39,9 @@ class IdleController:
 
     def poke(self):
         self.last_activity = Clock.time()
+        if self.motion_held:
+            self.motion_held = False
+            self.app.access.reset_motion()
         if self.countdown_left is not None:
             self.countdown_left = None
             self._show_countdown(None)
@@ -70,7 +75,8 @@ class IdleController:
             self._show_countdown(remaining)
 
     def _reset_visitor(self):
-        self.app.reset_visitor()
+        self.app.reset_visitor(keep_motion=True)
+        self.motion_held = True
 
     def _show_countdown(self, remaining: float | None):
         root = self.app.root

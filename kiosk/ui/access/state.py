@@ -86,17 +86,24 @@ class AccessState(EventDispatcher):
         if self.focus is not None:
             self.focus.remove()
 
-    def reset(self):
-        """Back to the defaults for the next visitor (the idle reset calls this)."""
+    def reset(self, keep_motion: bool = False):
+        """Back to the defaults for the next visitor (the idle reset calls this).
+
+        ``keep_motion``: a visitor's reduced motion stays until the next touch, so the attract
+        loop that follows them stays still too (``reset_motion`` then)."""
         c = self.config
         self.player.stop()
         self.menu_open = False
         self.high_contrast = False
-        self.reduced_motion = bool(c.reduced_motion)
+        if not keep_motion:
+            self.reset_motion()
         self.narration = bool(c.narration)
         self.volume = min(1.0, max(0.0, float(c.volume)))
         if self.focus is not None:
             self.focus.clear()
+
+    def reset_motion(self):
+        self.reduced_motion = bool(self.config.reduced_motion)
 
     def status(self) -> dict:
         return {"audio": self.audio, "speech": self.speech, "high_contrast": self.high_contrast,
