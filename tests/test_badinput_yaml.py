@@ -253,3 +253,21 @@ def test_unclosed_bracket_and_single_quote(tmp_path):
         "01-a/x.yaml:3: error: YAML syntax error: a '[' list is not closed with ']'",
         "01-a/y.yaml:2: error: YAML syntax error: a quote is not closed"]
     assert_rest_loads(content)
+
+
+def test_more_syntax_slips_in_plain_words(tmp_path):
+    content = tree(tmp_path, {
+        "01-a/a.yaml": "type: stats\ntitle: S\nitems: [1, , 2]\n",
+        "01-a/b.yaml": "type: stats\ntitle: S\nitems: - 1\n",
+        "01-a/c.yaml": "type: stats\ntitle: |x\n  S\n",
+        "01-a/d.yaml": 'type: stats\ntitle: S\nimage: "C:\\photos\\a.jpg"\n'})
+    assert messages(content) == [
+        "01-a/a.yaml:3: error: YAML syntax error: a value is missing "
+        "(for example two commas in a row in a '[ ]' list)",
+        "01-a/b.yaml:3: error: YAML syntax error: a '- ' list cannot start on the same line as "
+        "its name; start it on the next line, indented",
+        "01-a/c.yaml:2: error: YAML syntax error: '|' or '>' must end its line; the text starts "
+        "on the next line, indented",
+        "01-a/d.yaml:3: error: YAML syntax error: a backslash '\\' inside double quotes (such as "
+        "a Windows path); use single quotes or '/' instead"]
+    assert_rest_loads(content)
