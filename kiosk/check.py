@@ -201,6 +201,14 @@ def summary_text(content: Content, errors: int, warnings: int, lang: str = "both
     return f"{zh} / {en}"
 
 
+def _is_empty_folder(folder) -> bool:
+    try:
+        return os.path.isdir(folder) and not any(
+            not name.startswith(".") for name in os.listdir(folder))
+    except OSError:
+        return False
+
+
 def collect(content_dir: str | os.PathLike, *, config_path=None, theme_dir=None,
             fonts: Iterable[str | os.PathLike] | None = None
             ) -> tuple[Content, list[tuple[str, Problem]]]:
@@ -210,6 +218,12 @@ def collect(content_dir: str | os.PathLike, *, config_path=None, theme_dir=None,
     content = ContentLoader(content_dir, pictures=pictures).load()  # remembers what it proved
     prefix = os.fspath(content_dir).rstrip("/") or "/"
     found: list[tuple[str, Problem]] = [(prefix, p) for p in content.problems]
+    if _is_empty_folder(content_dir):  # a new installation: say how to start, not what is missing
+        found = [(prefix, problem(
+            ".", None, "error",
+            f"the content folder is empty: 'kiosk init {prefix}' puts a starting exhibition "
+            "in it to edit",
+            f"内容文件夹是空的：运行 'kiosk init {prefix}' 可放入一套示例展览供修改"))]
     found += [("", p) for p in config_problems]
     font_paths = [os.fspath(f) for f in fonts or ()]
     if not font_paths:

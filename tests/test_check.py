@@ -199,3 +199,15 @@ def test_a_broken_section_file_is_one_error_and_its_references_point_at_it(tmp_p
     content = load_content(tree)
     assert any("04-honors/awards.yaml has an error" in p.message and p.severity == "warning"
                for p in content.problems if p.path.startswith("tours/"))
+
+
+def test_an_empty_folder_is_told_how_to_start(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / ".stfolder").mkdir()  # a sync tool's marker is not content
+    out = io.StringIO()
+    assert run_check(tmp_path / "content", lang="en", out=out) == 1
+    folder = str(tmp_path / "content")
+    assert out.getvalue().splitlines() == [
+        f"{folder}: error: the content folder is empty: 'kiosk init {folder}' puts a starting "
+        "exhibition in it to edit",
+        "1 error, 0 warnings"]
