@@ -303,3 +303,21 @@ def test_a_stop_whose_folder_was_taken_away_is_passed_over_on_screen_and_in_the_
     press(kiosk, "pageup")  # and back over it the other way
     assert step_route(kiosk) == "exhibit/figures/figures"
     assert kiosk.status()["tour"]["step"] == 3
+
+
+def test_a_tour_on_the_demo_lays_out_each_screen_before_drawing_it(kiosk, caplog):
+    """Kivy draws a half-laid-out frame (and logs 'too much iteration') when a screen's
+    layout takes more rounds than Clock.max_iteration allows."""
+    from conftest import ROOT
+
+    app = kiosk.start(ROOT / "content")
+    assert app.start_tour(app.content.tours[0].id)
+    kiosk.settle()
+    for key in ("pagedown", "pagedown", "pagedown", "end"):
+        press(kiosk, key)
+    app.reloader.reload_now()
+    kiosk.frames(5)
+    app.end_tour()
+    kiosk.settle()
+    assert kiosk.route == "home"
+    assert [r.getMessage() for r in caplog.records if "iteration" in r.getMessage()] == []

@@ -45,6 +45,7 @@ LARGE_TEXT_SCALE = 1.4
 # Screens kept alive besides Home and the current one: the way back first, then the
 # most recently shown. Each costs its widgets and text textures, so keep it small.
 SCREEN_CACHE = 3
+LAYOUT_ROUNDS = 60  # Clock.max_iteration: rounds of layout triggers before a frame is drawn
 
 
 class KioskApp(App):
@@ -136,6 +137,11 @@ class KioskApp(App):
 
     # ----------------------------------------------------------------- build
     def build(self):
+        # A screen laid out for the first time settles in up to about 30 rounds of Kivy's layout
+        # triggers (text wrapped to its width, then its card, then the row that fits the cards,
+        # then the list). Past Clock.max_iteration (20) Kivy draws a half-laid-out frame and logs
+        # "too much iteration".
+        Clock.max_iteration = LAYOUT_ROUNDS
         style.register_fonts(self.theme)
         textmeasure.install()  # long pages of Chinese text lay out without re-measuring
         self.font_name = style.FONT_NAME if self.theme else "Roboto"
