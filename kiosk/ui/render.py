@@ -18,7 +18,9 @@ import logging
 from pathlib import Path
 
 from kivy.base import EventLoop, runTouchApp
+from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition
 
 from kiosk.ui.access.probe import findings as access_findings
@@ -37,8 +39,14 @@ def route_file(route: str, lang: str, size, large: bool = False, theme: str | No
 
 
 def _frames(n: int = 4):
+    """``n`` rounds of the Clock and layout without drawing the window: the pictures are
+    drawn offscreen (``grab``), so a window frame would be work thrown away."""
     for _ in range(n):
-        EventLoop.idle()
+        Clock.tick()
+        EventLoop.dispatch_input()
+        Builder.sync()
+        Clock.tick_draw()
+        Builder.sync()
 
 
 def grab(widget):
@@ -113,7 +121,6 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
     """Render ``routes`` (default: all) in each of ``combos`` ((size, lang, large) triples;
     default: the one given by ``size``, ``lang`` and ``large_text``) with one app on ``theme``.
     Returns 1 when a route cannot be shown or a picture has an error, else 0."""
-    from kivy.clock import Clock
 
     from kiosk.ui.app import KioskApp
 
