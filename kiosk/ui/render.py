@@ -150,6 +150,10 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
         app.manager.transition = NoTransition()
         _frames(3)  # the app's services start after the first of these
         app.idle.stop()  # no countdown or attract loop while pictures are taken
+        # what exists now (the app, its fonts, the caller's objects) outlives every picture:
+        # the collection after each picture looks only at what was made since
+        gc.collect()
+        gc.freeze()
         for csize, clang, large in combos:
             if tuple(Window.size) != tuple(csize):
                 Window.size = csize
@@ -213,6 +217,7 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                 print(f"  {line}")
         return 1 if problems or content_errors else 0
     finally:
+        gc.unfreeze()
         Clock._max_fps = max_fps
         app.stop()
         for child in list(Window.children):
