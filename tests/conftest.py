@@ -114,7 +114,7 @@ def kiosk(request, tmp_path):
     """
     from pilot import Pilot
 
-    pilot = Pilot(tmp_path)
+    pilot = Pilot(tmp_path, whole_settles=request.node.get_closest_marker("whole_settles") is not None)
     yield pilot
     pilot.stop()
 

@@ -3,9 +3,12 @@ and every few seconds while they keep swiping."""
 
 from __future__ import annotations
 
+import pytest
 from kivy.core.window import Window
 
 from kiosk.ui.memory import BUSY, QUIET
+
+pytestmark = pytest.mark.whole_settles  # the settle itself is tested: as in the kiosk
 
 
 def test_memory_is_returned_when_quiet_and_regularly_while_busy(kiosk, demo_content):
