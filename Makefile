@@ -8,7 +8,7 @@ DEB_TOOLS := rsync:rsync syncthing:syncthing Xvfb:xvfb xwininfo:x11-utils xdotoo
   chromium:chromium chromedriver:chromium-driver cage:cage Xwayland:xwayland openbox:openbox \
   systemd-analyze:systemd espeak-ng:espeak-ng
 
-.PHONY: run test soak lint bench render review golden check clean
+.PHONY: run test soak lint bench render review golden screenshots check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ review: $(STAMP)
 # store the key screens as the reference pictures of tests/test_golden.py (look at them first)
 golden: $(STAMP)
 	KIOSK_GOLDEN=update SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q tests/test_golden.py
+
+# the README's pictures (docs/screenshots), taken again by `kiosk render`
+screenshots: $(STAMP)
+	SDL_VIDEODRIVER=offscreen $(BIN)/python tools/readme_screenshots.py
 
 clean:
 	rm -rf $(VENV) shots .pytest_cache
