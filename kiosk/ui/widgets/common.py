@@ -56,6 +56,17 @@ ELLIPSIS = "\u2026"
 _TRAILING = " \t,;:.!?\u00b7\u2014\u2013-\u3001\uff0c\u3002\uff1b\uff1a\uff01\uff1f\u201c\u2018(\uff08\u300a"
 
 
+def inset_outline(pos, size, radius, inset: float = 1):
+    """A rounded rectangle ``inset`` px inside a widget, for a border line drawn on it:
+    (x, y, width, height, radius)."""
+    return (pos[0] + inset, pos[1] + inset, size[0] - 2 * inset, size[1] - 2 * inset, radius)
+
+
+def faded(color, alpha: float):
+    """``color`` with its opacity replaced by ``alpha``."""
+    return list(color[:3]) + [alpha]
+
+
 def ellipsize(text: str, width: float, measure, force: bool = False) -> str:
     """``text`` if it fits in ``width`` (and ``force`` is off); else its beginning followed
     by an ellipsis, cut after a whole word in Latin text and between characters in Chinese."""
@@ -84,6 +95,9 @@ def clamp_lines(lines: list[str], max_lines: int, width: float, measure) -> tupl
     return kept, True
 
 
+NO_COLOR = (0, 0, 0, 0)  # drawn as nothing
+PRESSED_ALPHA = 0.28  # a pressed button's background: its text colour at this opacity
+PRESSED_INSET = 2  # px the pressed background shrinks by on each side
 HEADLINE_CHARS = 160  # texts up to this long break as headlines: between words, balanced
 
 
@@ -315,6 +329,36 @@ class KButton(ButtonBehavior, Label):
     border_color = ColorProperty([0, 0, 0, 0])
     active = BooleanProperty(False)
     radius = NumericProperty(0)
+
+    @staticmethod
+    def fit_width(text_width: float, space: dict, touches: float, gaps: float = 0) -> float:
+        """At least ``touches`` touch targets wide, or as wide as the text with ``gaps``
+        gaps around it."""
+        return max(space["touch"] * touches, text_width + space["gap"] * gaps)
+
+    @staticmethod
+    def lit_bg(on: bool, colors: dict):
+        """A switch's background: the accent while it is on, none while off."""
+        return colors["accent"] if on else NO_COLOR
+
+    @staticmethod
+    def lit_fg(on: bool, colors: dict, off_role: str):
+        """A switch's text: on the accent while on, else in the colour ``off_role``."""
+        return colors["on_accent"] if on else colors[off_role]
+
+    @staticmethod
+    def pressed_bg(down: bool, fg, bg):
+        """The background: the text's colour, faint, while pressed."""
+        return (fg[0], fg[1], fg[2], PRESSED_ALPHA) if down else bg
+
+    @staticmethod
+    def pressed_pos(down: bool, pos):
+        """Where the background starts: a little inside while pressed."""
+        return (pos[0] + PRESSED_INSET, pos[1] + PRESSED_INSET) if down else pos
+
+    @staticmethod
+    def pressed_size(down: bool, size):
+        return (size[0] - 2 * PRESSED_INSET, size[1] - 2 * PRESSED_INSET) if down else size
 
 
 class Picture(Image):
