@@ -14,9 +14,9 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.access.words import word
+from kiosk.ui.geometry import NO_COLOR, faded
 from kiosk.ui.kv import load_kv
-from kiosk.ui.widgets.common import NO_COLOR, KButton, faded
-
+from kiosk.ui.widgets.common import KButton
 
 # the focus ring: (px outside the control, corner radius) of its dark edge and of the ring
 RING_EDGE = (6, 6)

@@ -75,7 +75,7 @@ class Player(EventDispatcher):
         if not self.length:
             return ""
         p, n = self.position, self.length
-        return "%d:%02d / %d:%02d" % (p // 60, p % 60, n // 60, n % 60)
+        return f"{int(p // 60)}:{int(p % 60):02d} / {int(n // 60)}:{int(n % 60):02d}"
 
     # where in it: m:ss / m:ss, once the length is known
     clock = AliasProperty(_get_clock, None, bind=("position", "length"))

@@ -24,6 +24,7 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from kiosk.ui.geometry import NO_COLOR, faded, inset_rect
 from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.clip import ScissorClip  # lists clip without the stencil
 
@@ -56,27 +57,6 @@ ELLIPSIS = "\u2026"
 _TRAILING = " \t,;:.!?\u00b7\u2014\u2013-\u3001\uff0c\u3002\uff1b\uff1a\uff01\uff1f\u201c\u2018(\uff08\u300a"
 
 
-def inset_outline(pos, size, radius, inset: float = 1):
-    """A rounded rectangle ``inset`` px inside a widget, for a border line drawn on it:
-    (x, y, width, height, radius)."""
-    return (pos[0] + inset, pos[1] + inset, size[0] - 2 * inset, size[1] - 2 * inset, radius)
-
-
-def inset_rect(pos, size, inset: float):
-    """(x, y, width, height) of a rectangle ``inset`` px inside a widget: a frame line."""
-    return (pos[0] + inset, pos[1] + inset, size[0] - 2 * inset, size[1] - 2 * inset)
-
-
-def padded_size(texture_size, across: float, down: float, shown: bool = True):
-    """A text's size with ``across`` and ``down`` px added; none when not ``shown``."""
-    return (texture_size[0] + across, texture_size[1] + down) if shown else (0, 0)
-
-
-def faded(color, alpha: float):
-    """``color`` with its opacity replaced by ``alpha``."""
-    return list(color[:3]) + [alpha]
-
-
 def ellipsize(text: str, width: float, measure, force: bool = False) -> str:
     """``text`` if it fits in ``width`` (and ``force`` is off); else its beginning followed
     by an ellipsis, cut after a whole word in Latin text and between characters in Chinese."""
@@ -105,7 +85,12 @@ def clamp_lines(lines: list[str], max_lines: int, width: float, measure) -> tupl
     return kept, True
 
 
-NO_COLOR = (0, 0, 0, 0)  # drawn as nothing
+# a picture's placeholder: framed when at least this opaque and this big (px) ...
+FRAMED_OPACITY, FRAMED_MIN_SIDE = 0.5, 40
+PLACEHOLDER_SHADE = (0, 0, 0, 0.22)  # ... shaded towards the bottom ...
+PLACEHOLDER_FRAME_ALPHA = 0.55  # ... with an accent line at this opacity ...
+PLACEHOLDER_FRAME_INSET = 0.08  # ... this share of the short side inside its edge
+CHEVRON = (0.21, 0.09, 0.12)  # a scroll badge's chevron: half its width, tips up, point down
 PRESSED_ALPHA = 0.28  # a pressed button's background: its text colour at this opacity
 PRESSED_INSET = 2  # px the pressed background shrinks by on each side
 HEADLINE_CHARS = 160  # texts up to this long break as headlines: between words, balanced
@@ -280,6 +265,13 @@ class ScrollBadge(Widget):
     shown = BooleanProperty(False)
     anchor = ListProperty([0, 0])  # the middle of the list's visible bottom edge
 
+    @staticmethod
+    def chevron(center, size):
+        """The badge's downward chevron: three points, in shares of its size."""
+        (cx, cy), (w, h) = center, size
+        across, up, down = CHEVRON
+        return (cx - w * across, cy + h * up, cx, cy - h * down, cx + w * across, cy + h * up)
+
     def on_scroll(self, *_):
         scroll = self.scroll
         if scroll is None:
@@ -394,6 +386,27 @@ class Picture(Image):
     draw_uv = ListProperty([0, 0, 1, 0, 1, 1, 0, 1])
     # the point to keep in view when ``cover`` crops: (x, y) from the top left, 0..1
     focus = ObjectProperty(None, allownone=True)
+
+    @staticmethod
+    def frames(empty: bool, placeholder_color, size) -> bool:
+        """A placeholder is framed when it shows (no picture yet), is mostly opaque and
+        big enough for a frame to read."""
+        return empty and placeholder_color[3] > FRAMED_OPACITY and min(size) > FRAMED_MIN_SIDE
+
+    @staticmethod
+    def shade_color(framed: bool):
+        return PLACEHOLDER_SHADE if framed else NO_COLOR
+
+    @staticmethod
+    def frame_color(framed: bool, colors):
+        return faded(colors["accent"], PLACEHOLDER_FRAME_ALPHA) if framed else NO_COLOR
+
+    @staticmethod
+    def frame_rect(framed: bool, pos, size):
+        """The placeholder's frame line, inset by a share of its short side."""
+        if not framed:
+            return (pos[0], pos[1], 0, 0)
+        return inset_rect(pos, size, min(size) * PLACEHOLDER_FRAME_INSET)
 
     def __init__(self, **kwargs):
         from kiosk.ui.images import get_loader

@@ -1,0 +1,28 @@
+"""Small pieces of geometry and colour the layouts share: frames drawn inside a widget,
+padded text boxes, colours with another opacity. Plain functions of their arguments, so
+a .kv rule that passes the properties it reads is told again when they change."""
+
+from __future__ import annotations
+
+NO_COLOR = (0, 0, 0, 0)  # drawn as nothing
+
+
+def inset_outline(pos, size, radius, inset: float = 1):
+    """A rounded rectangle ``inset`` px inside a widget, for a border line drawn on it:
+    (x, y, width, height, radius)."""
+    return (pos[0] + inset, pos[1] + inset, size[0] - 2 * inset, size[1] - 2 * inset, radius)
+
+
+def inset_rect(pos, size, inset: float):
+    """(x, y, width, height) of a rectangle ``inset`` px inside a widget: a frame line."""
+    return (pos[0] + inset, pos[1] + inset, size[0] - 2 * inset, size[1] - 2 * inset)
+
+
+def padded_size(texture_size, across: float, down: float, shown: bool = True):
+    """A text's size with ``across`` and ``down`` px added; none when not ``shown``."""
+    return (texture_size[0] + across, texture_size[1] + down) if shown else (0, 0)
+
+
+def faded(color, alpha: float):
+    """``color`` with its opacity replaced by ``alpha``."""
+    return list(color[:3]) + [alpha]
