@@ -26,3 +26,9 @@ def padded_size(texture_size, across: float, down: float, shown: bool = True):
 def faded(color, alpha: float):
     """``color`` with its opacity replaced by ``alpha``."""
     return list(color[:3]) + [alpha]
+
+
+def page_padding(space) -> list:
+    """A scrolling page's padding: the margin on every side, the navigation bar's height
+    more at the bottom so the last line scrolls clear of it."""
+    return [space["margin"], space["margin"], space["margin"], space["bar"] + space["margin"]]

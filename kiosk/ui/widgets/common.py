@@ -91,6 +91,9 @@ PLACEHOLDER_SHADE = (0, 0, 0, 0.22)  # ... shaded towards the bottom ...
 PLACEHOLDER_FRAME_ALPHA = 0.55  # ... with an accent line at this opacity ...
 PLACEHOLDER_FRAME_INSET = 0.08  # ... this share of the short side inside its edge
 CHEVRON = (0.21, 0.09, 0.12)  # a scroll badge's chevron: half its width, tips up, point down
+RULE_ACCENT_LENGTH = 2.5  # a title rule's accent bar, in margins ...
+RULE_ACCENT_THICKNESS, RULE_LINE_THICKNESS = 3, 1  # ... and its thickness and the line's (px)
+BAR_TEXT_GROWTH = 1.15  # the navigation bar's text grows at most this much in 大字
 PRESSED_ALPHA = 0.28  # a pressed button's background: its text colour at this opacity
 PRESSED_INSET = 2  # px the pressed background shrinks by on each side
 HEADLINE_CHARS = 160  # texts up to this long break as headlines: between words, balanced
@@ -316,6 +319,27 @@ class RowFitGrid(GridLayout):
                 child.height = rows[i // cols]
 
 
+class TitleRule(Widget):
+    """The rule under a page's title: a short thick accent bar, then a thin divider line
+    to the right edge."""
+
+    @staticmethod
+    def accent_pos(x: float, center_y: float):
+        return (x, center_y - RULE_ACCENT_THICKNESS / 2)
+
+    @staticmethod
+    def accent_size(space):
+        return (space["margin"] * RULE_ACCENT_LENGTH, RULE_ACCENT_THICKNESS)
+
+    @staticmethod
+    def line_pos(x: float, center_y: float, space):
+        return (x + space["margin"] * RULE_ACCENT_LENGTH, center_y - RULE_LINE_THICKNESS / 2)
+
+    @staticmethod
+    def line_size(width: float, space):
+        return (width - space["margin"] * RULE_ACCENT_LENGTH, RULE_LINE_THICKNESS)
+
+
 class TapArea(ButtonBehavior, BoxLayout):
     """Anything that can be tapped, with a visible press state."""
 
@@ -337,6 +361,10 @@ class KButton(ButtonBehavior, Label):
         """At least ``touches`` touch targets wide, or as wide as the text with ``gaps``
         gaps around it."""
         return max(space["touch"] * touches, text_width + space["gap"] * gaps)
+
+    @staticmethod
+    def fit_height(text_height: float, space: dict, touches: float = 1, gaps: float = 0) -> float:
+        return max(space["touch"] * touches, text_height + space["gap"] * gaps)
 
     @staticmethod
     def lit_bg(on: bool, colors: dict):
@@ -361,6 +389,15 @@ class KButton(ButtonBehavior, Label):
     @staticmethod
     def pressed_size(down: bool, size):
         return (size[0] - 2 * PRESSED_INSET, size[1] - 2 * PRESSED_INSET) if down else size
+
+
+class BarButton(KButton):
+    """A button of the navigation bar."""
+
+    @staticmethod
+    def bar_font_size(size: float, text_scale: float) -> float:
+        """In 大字 the bar's buttons grow less than the page's text, leaving the title room."""
+        return size * min(1.0, BAR_TEXT_GROWTH / max(1.0, text_scale))
 
 
 class Picture(Image):
