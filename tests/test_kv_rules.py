@@ -3,9 +3,9 @@ choices behind them live in Python, each constant once.
 
 Read as text, without Kivy: every .kv file under kiosk/ is checked for
 - lines longer than MAX_LINE characters;
-- a number that is also a layout constant in Python (a share, ratio or scale of any
-  module, or a constant of the module that loads the file), or its complement (1 - x):
-  the .kv imports the constant or reads a property computed from it;
+- a number that is also a layout constant in Python: a share (``*_SHARE``) of any module
+  or its complement (1 - x), or a distinctive number (two decimals or more) of the module
+  that loads the file; the .kv imports the constant or reads a property computed from it;
 - conditional chains (more than one ``if`` in one expression);
 - displayed text assembled with ``+`` (a method of the widget builds it).
 """
@@ -72,7 +72,8 @@ def _forbidden(kv: Path, owners, shared) -> dict[float, str]:
         add(name, value, complement=True)
     for py in owners.get(kv, []):
         for name, value in _constants(py).items():
-            if not NOT_LAYOUT.search(name):
+            # a distinctive number (0.42, 0.72; not a round 0.6 or 2 that many rules scale by)
+            if not NOT_LAYOUT.search(name) and round(value, 1) != value:
                 add(f"{py.stem}.{name}", value)
     return numbers
 

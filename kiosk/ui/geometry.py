@@ -32,3 +32,13 @@ def page_padding(space) -> list:
     """A scrolling page's padding: the margin on every side, the navigation bar's height
     more at the bottom so the last line scrolls clear of it."""
     return [space["margin"], space["margin"], space["margin"], space["bar"] + space["margin"]]
+
+
+def cover_size(size, ratio: float):
+    """The size of a picture of shape ``ratio`` (width / height) covering ``size``."""
+    return (max(size[0], size[1] * ratio), max(size[1], size[0] / ratio))
+
+
+def centred_pos(center, size):
+    """Where a box of ``size`` starts, centred on ``center``."""
+    return (center[0] - size[0] / 2, center[1] - size[1] / 2)
