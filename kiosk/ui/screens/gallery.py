@@ -37,11 +37,18 @@ class PhotoThumb(TapArea):
         return label.width / 1.6 + pad[1] + pad[3] + self.spacing + tallest
 
 
+COLUMNS = {True: 3, False: 4}  # thumbnails a row, in portrait / in landscape (one less in 大字)
+
+
 class GalleryScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
     count_text = StringProperty("")
     thumb_height = NumericProperty(200)
+
+    @staticmethod
+    def columns(size, large_text: bool) -> int:
+        return COLUMNS[size[1] >= size[0]] - (1 if large_text else 0)
 
     def __init__(self, **kwargs):
         self._measure_trigger = Clock.create_trigger(self._measure_thumbs, -1)

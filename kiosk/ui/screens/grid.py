@@ -14,10 +14,26 @@ class ExhibitCard(Card):
     pass
 
 
+INTRO_SHARE = 0.36  # the title and introduction keep to this share of the screen's height
+LINE_HEIGHT = 1.5  # a line of text, in font sizes
+COLUMNS = {True: 2, False: 3}  # cards a row, in portrait / in landscape
+
+
 class GridScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
     card_height = NumericProperty(300)  # every card: the height its tallest item needs
+
+    @staticmethod
+    def intro_rows(height: float, title_height: float, font_size: float, space) -> int:
+        """The introduction's lines: what the top share of the screen leaves under the
+        title, at least one."""
+        room = height * INTRO_SHARE - space["margin"] - title_height
+        return max(1, int(room / (font_size * LINE_HEIGHT)))
+
+    @staticmethod
+    def columns(size) -> int:
+        return COLUMNS[size[1] >= size[0]]
 
     def __init__(self, **kwargs):
         self._measure_trigger = Clock.create_trigger(self._measure_cards, -1)

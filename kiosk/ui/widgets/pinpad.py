@@ -10,13 +10,22 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.kv import load_kv
+from kiosk.ui.style import ui_text
 from kiosk.ui.widgets.common import KButton
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
 
 
+KEY_WORDS = {"delete": "pin_delete", "ok": "ok"}  # keys named by a word; the rest show their digit
+
+
 class PinKey(KButton):
     key = StringProperty("")
+
+    @staticmethod
+    def label(key: str, lang: str) -> str:
+        word = KEY_WORDS.get(key)
+        return ui_text(word, lang) if word and lang else key
 
 
 class PinPad(BoxLayout):
