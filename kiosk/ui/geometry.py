@@ -5,6 +5,9 @@ a .kv rule that passes the properties it reads is told again when they change.""
 from __future__ import annotations
 
 NO_COLOR = (0, 0, 0, 0)  # drawn as nothing
+# px a drop shadow lies right of and below what casts it: a card, and a smaller tile
+CARD_SHADOW = (3, -4)
+TILE_SHADOW = (2, -3)
 
 
 def inset_outline(pos, size, radius, inset: float = 1):
@@ -28,10 +31,10 @@ def faded(color, alpha: float):
     return list(color[:3]) + [alpha]
 
 
-def page_padding(space) -> list:
-    """A scrolling page's padding: the margin on every side, the navigation bar's height
-    more at the bottom so the last line scrolls clear of it."""
-    return [space["margin"], space["margin"], space["margin"], space["bar"] + space["margin"]]
+def page_padding(space, above_bar: str = "margin") -> list:
+    """A page's padding: the margin on every side, the navigation bar's height more at the
+    bottom (so the last line scrolls clear of it), with a margin or a gap (``above_bar``)."""
+    return [space["margin"], space["margin"], space["margin"], space["bar"] + space[above_bar]]
 
 
 def cover_size(size, ratio: float):
@@ -42,3 +45,8 @@ def cover_size(size, ratio: float):
 def centred_pos(center, size):
     """Where a box of ``size`` starts, centred on ``center``."""
     return (center[0] - size[0] / 2, center[1] - size[1] / 2)
+
+
+def shadow_pos(pos, offset):
+    """Where a drop shadow starts: ``offset`` (CARD_SHADOW, TILE_SHADOW) from its widget."""
+    return (pos[0] + offset[0], pos[1] + offset[1])

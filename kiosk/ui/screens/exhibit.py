@@ -20,12 +20,12 @@ from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
 from kiosk.ui.widgets import TextBlock
+from kiosk.ui.widgets.common import PICTURE_ASPECT
 from kiosk.ui.widgets.video import VideoBlock
 
 LANDSCAPE_MEDIA_SHARE = 0.42  # width of the picture column in landscape
 LANDSCAPE_TEXT_SHARE = round(1 - LANDSCAPE_MEDIA_SHARE, 6)  # ... and of the body's column
 TEXT_ONLY_INDENT = 0.12  # landscape without pictures: the body is indented this share each side
-FIGURE_ASPECT = 1.6  # a further picture's box, width / height
 HERO_MIN_RATIO = 0.2  # the main picture is at most 1 / this times as high as wide ...
 HERO_MAX_HEIGHT = 0.5  # ... and at most this share of the screen's height
 HERO_PLACEHOLDER = 0.5  # its box until it is decoded, height / width
@@ -60,7 +60,7 @@ class ExhibitFigure(BoxLayout):
 
     @staticmethod
     def picture_height(width: float) -> float:
-        return width / FIGURE_ASPECT
+        return width / PICTURE_ASPECT
 
 
 class ColumnSpacer(Widget):

@@ -28,11 +28,6 @@ class HomeScreen(KioskScreen):
     beside_title = ListProperty([0, 0, 0])  # heights of the logo, subtitle and side footer
 
     @staticmethod
-    def page_padding(space) -> list:
-        """Margins round the page; at the bottom, a gap above the navigation bar."""
-        return [space["margin"], space["margin"], space["margin"], space["bar"] + space["gap"]]
-
-    @staticmethod
     def header_hint(portrait: bool, large_text: bool):
         """The title across the top in portrait; a column at the left in landscape."""
         return (1, None) if portrait else (HEADER_WIDTH[large_text], 1)

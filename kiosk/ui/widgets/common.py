@@ -91,6 +91,8 @@ PLACEHOLDER_SHADE = (0, 0, 0, 0.22)  # ... shaded towards the bottom ...
 PLACEHOLDER_FRAME_ALPHA = 0.55  # ... with an accent line at this opacity ...
 PLACEHOLDER_FRAME_INSET = 0.08  # ... this share of the short side inside its edge
 CHEVRON = (0.21, 0.09, 0.12)  # a scroll badge's chevron: half its width, tips up, point down
+PICTURE_ASPECT = 1.6  # a card's or thumbnail's picture box, width / height (16:10)
+HEADING_RULE = (0.25, 2, 1)  # a heading rule: the accent's share of the width, its px, the line's
 RULE_ACCENT_LENGTH = 2.5  # a title rule's accent bar, in margins ...
 RULE_ACCENT_THICKNESS, RULE_LINE_THICKNESS = 3, 1  # ... and its thickness and the line's (px)
 BAR_TEXT_GROWTH = 1.15  # the navigation bar's text grows at most this much in 大字
@@ -338,6 +340,25 @@ class TitleRule(Widget):
     @staticmethod
     def line_size(width: float, space):
         return (width - space["margin"] * RULE_ACCENT_LENGTH, RULE_LINE_THICKNESS)
+
+
+class HeadingRule(Widget):
+    """The rule under a heading: an accent line along its first quarter, a thinner divider
+    along the rest."""
+
+    thickness = NumericProperty(HEADING_RULE[1])
+
+    @staticmethod
+    def accent_size(width: float):
+        return (width * HEADING_RULE[0], HEADING_RULE[1])
+
+    @staticmethod
+    def line_pos(pos, width: float):
+        return (pos[0] + width * HEADING_RULE[0], pos[1])
+
+    @staticmethod
+    def line_size(width: float):
+        return (width * (1 - HEADING_RULE[0]), HEADING_RULE[2])
 
 
 class TapArea(ButtonBehavior, BoxLayout):
@@ -645,7 +666,7 @@ class Card(TapArea):
     title = StringProperty("")
     subtitle = StringProperty("")
     badge = StringProperty("")
-    picture_aspect = NumericProperty(1.6)  # width / height of the picture's box
+    picture_aspect = NumericProperty(PICTURE_ASPECT)  # width / height of the picture's box
     title_lines = NumericProperty(2)
     subtitle_lines = NumericProperty(2)
     route = StringProperty("")
