@@ -8,6 +8,8 @@ NO_COLOR = (0, 0, 0, 0)  # drawn as nothing
 # px a drop shadow lies right of and below what casts it: a card, and a smaller tile
 CARD_SHADOW = (3, -4)
 TILE_SHADOW = (2, -3)
+EDGE_BAR = 4  # px: the accent bar along a card's top or bottom edge
+LINE_HEIGHT = 1.5  # a line of text, in font sizes, when counting the lines that fit
 
 
 def inset_outline(pos, size, radius, inset: float = 1):
@@ -50,3 +52,17 @@ def centred_pos(center, size):
 def shadow_pos(pos, offset):
     """Where a drop shadow starts: ``offset`` (CARD_SHADOW, TILE_SHADOW) from its widget."""
     return (pos[0] + offset[0], pos[1] + offset[1])
+
+
+def edge_bar_pos(pos, top: float, radius: float, at_top: bool = True):
+    """The accent bar along a card's top (or bottom) edge, clear of its rounded corners."""
+    return (pos[0] + radius, top - EDGE_BAR if at_top else pos[1])
+
+
+def edge_bar_size(width: float, radius: float):
+    return (width - radius * 2, EDGE_BAR)
+
+
+def rows_in(height: float, font_size: float) -> int:
+    """How many lines of text ``font_size`` fit in ``height`` (none in no room)."""
+    return max(int(height / (font_size * LINE_HEIGHT)), 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.ui.geometry import LINE_HEIGHT
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Card
@@ -15,7 +16,6 @@ class ExhibitCard(Card):
 
 
 INTRO_SHARE = 0.36  # the title and introduction keep to this share of the screen's height
-LINE_HEIGHT = 1.5  # a line of text, in font sizes
 COLUMNS = {True: 2, False: 3}  # cards a row, in portrait / in landscape
 
 

@@ -28,6 +28,10 @@ class PinKey(KButton):
         return ui_text(word, lang) if word and lang else key
 
 
+KEY_HEIGHT = 1.15  # a key, in touch targets
+DOT = "●"  # one per digit entered
+
+
 class PinPad(BoxLayout):
     entered = StringProperty("")
     message = StringProperty("")  # under the dots: wrong PIN, wait, ...
@@ -36,6 +40,17 @@ class PinPad(BoxLayout):
     max_digits = NumericProperty(12)
 
     __events__ = ("on_submit", "on_cancel")
+
+    @staticmethod
+    def dots_line(entered: str) -> str:
+        """A dot for each digit entered (a space keeps the line's height)."""
+        return DOT * len(entered) if entered else " "
+
+    @staticmethod
+    def keys_height(space, row_spacing: float) -> float:
+        """Four rows of keys."""
+        rows = len(KEYS) // 3
+        return space["touch"] * KEY_HEIGHT * rows + row_spacing * (rows - 1)
 
     def on_kv_post(self, base_widget):
         grid = self.ids.key_grid
@@ -48,7 +63,7 @@ class PinPad(BoxLayout):
 
     @property
     def dots(self) -> str:
-        return "●" * len(self.entered)
+        return DOT * len(self.entered)
 
     def press(self, key: str) -> None:
         if self.locked:

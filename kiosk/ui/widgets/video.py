@@ -94,6 +94,11 @@ class VideoBlock(BoxLayout):
     state = StringProperty("stop")  # stop | play | pause (mirrors the player)
 
     @staticmethod
+    def block_height(area: float, caption_height: float, spacing: float, caption: str) -> float:
+        """The picture, and the caption under it when there is one."""
+        return area + (caption_height + spacing if caption else 0)
+
+    @staticmethod
     def box_height(width: float) -> float:
         return width * VIDEO_ASPECT[1] / VIDEO_ASPECT[0]
 
