@@ -9,6 +9,7 @@ NO_COLOR = (0, 0, 0, 0)  # drawn as nothing
 CARD_SHADOW = (3, -4)
 TILE_SHADOW = (2, -3)
 EDGE_BAR = 4  # px: the accent bar along a card's top or bottom edge
+WALL_COLUMNS = {True: 2, False: 3}  # cards or tiles a row on a wall, in portrait / in landscape
 LINE_HEIGHT = 1.5  # a line of text, in font sizes, when counting the lines that fit
 
 
@@ -66,3 +67,8 @@ def edge_bar_size(width: float, radius: float):
 def rows_in(height: float, font_size: float) -> int:
     """How many lines of text ``font_size`` fit in ``height`` (none in no room)."""
     return max(int(height / (font_size * LINE_HEIGHT)), 0)
+
+
+def wall_columns(size) -> int:
+    """Cards a row on a wall the size of ``size`` (the window, or the screen)."""
+    return WALL_COLUMNS[size[1] >= size[0]]

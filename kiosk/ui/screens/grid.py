@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk.ui.geometry import LINE_HEIGHT
+from kiosk.ui.geometry import LINE_HEIGHT, wall_columns
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Card
@@ -16,7 +16,6 @@ class ExhibitCard(Card):
 
 
 INTRO_SHARE = 0.36  # the title and introduction keep to this share of the screen's height
-COLUMNS = {True: 2, False: 3}  # cards a row, in portrait / in landscape
 
 
 class GridScreen(KioskScreen):
@@ -31,9 +30,7 @@ class GridScreen(KioskScreen):
         room = height * INTRO_SHARE - space["margin"] - title_height
         return max(1, int(room / (font_size * LINE_HEIGHT)))
 
-    @staticmethod
-    def columns(size) -> int:
-        return COLUMNS[size[1] >= size[0]]
+    columns = staticmethod(wall_columns)
 
     def __init__(self, **kwargs):
         self._measure_trigger = Clock.create_trigger(self._measure_cards, -1)

@@ -33,7 +33,6 @@ from kiosk.ui.widgets import KLabel, RowFitGrid, TapArea
 
 FADE_SECONDS = 0.2
 CARD_PICTURE_HEIGHT = 0.6  # a card's picture, height / width
-COLUMNS = {True: 2, False: 3}  # cards a row, in portrait / in landscape
 # the open award's panel, in portrait / in landscape
 PANEL_WIDTH = {True: 0.86, False: 0.8}  # at most this share of the screen's width
 PANEL_SPACING = {True: 0.7, False: 1.4}  # in gaps, between picture and words
@@ -77,10 +76,6 @@ class HonorCard(TapArea):
 
 class HonorsGrid(RowFitGrid):
     """Cards in a grid; each row as high as its tallest one needs."""
-
-    @staticmethod
-    def columns(window_size) -> int:
-        return COLUMNS[window_size[1] >= window_size[0]]
 
 
 class HonorsBoard(BoxLayout):

@@ -24,7 +24,7 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-from kiosk.ui.geometry import NO_COLOR, faded, inset_rect
+from kiosk.ui.geometry import NO_COLOR, faded, inset_rect, wall_columns
 from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.clip import ScissorClip  # lists clip without the stencil
 
@@ -298,6 +298,8 @@ class RowFitGrid(GridLayout):
     end level, each sized by its content, none stretched past what its row needs)."""
 
     set_heights = BooleanProperty(False)
+
+    columns = staticmethod(wall_columns)
 
     def __init__(self, **kwargs):
         self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
