@@ -37,6 +37,10 @@ log = logging.getLogger("kiosk.admin")
 HOLD_SECONDS = 3.0  # how long the corner must be held
 CORNER = 1.5  # the corner square's side, in touch targets
 LOCK_AFTER = 60.0  # seconds without a touch before the panel closes (and locks)
+# the panel's card: this share of the screen's width, at most this many touch targets ...
+CARD_WIDTH, CARD_MAX_TOUCHES = 0.88, 7.5
+CARD_MAX_HEIGHT = 0.9  # ... and at most this share of its height
+CARD_PADDING = 0.8  # in margins
 DIGIT_KEYS = {Keyboard.keycodes[str(d)]: str(d) for d in range(10)}
 
 
@@ -134,6 +138,35 @@ class AdminPanel(FloatLayout):
     role = StringProperty("")  # admin or guide, once the PIN is right
     tour_running = BooleanProperty(False)
     gate = ObjectProperty(None, allownone=True)
+
+    # ---------------------------------------------------------------- layout
+    @staticmethod
+    def card_width(width: float, space) -> float:
+        return min(width * CARD_WIDTH, space["touch"] * CARD_MAX_TOUCHES)
+
+    @staticmethod
+    def card_height(content_height: float, height: float) -> float:
+        return min(content_height, height * CARD_MAX_HEIGHT)
+
+    @staticmethod
+    def card_padding(space) -> float:
+        return space["margin"] * CARD_PADDING
+
+    @staticmethod
+    def menu_height(inner: float, title: float, close: float, height: float, space) -> float:
+        """The tour menu scrolls within what the card leaves it beside the title and the
+        close button; at least one touch target high."""
+        room = (height * CARD_MAX_HEIGHT - space["margin"] * CARD_PADDING * 2 - title - close
+                - space["gap"] * 2)
+        return max(space["touch"], min(inner, room))
+
+    @staticmethod
+    def menu_title(role: str) -> str:
+        return "panel_title" if role == "admin" else "admin_title"
+
+    @staticmethod
+    def tours_note(has_tours) -> str:
+        return "admin_choose" if has_tours else "admin_no_tours"
 
     def __init__(self, app, **kwargs):
         super().__init__(**kwargs)

@@ -277,9 +277,10 @@ class KioskApp(App):
         """Text in the visitor's language, escaped for labels with ``markup: True``."""
         return escape_markup(self.t(text))
 
-    def ui(self, key: str) -> str:
-        """A fixed interface word (Back, Home, ...) in the visitor's language."""
-        return style.ui_text(key, self.lang)
+    def ui(self, key: str, lang: str | None = None) -> str:
+        """A fixed interface word (Back, Home, ...) in the visitor's language (a layout passes
+        ``app.lang`` to be told again when it changes)."""
+        return style.ui_text(key, lang or self.lang)
 
     def set_language(self, lang: str):
         if lang not in self.languages or lang == self.lang:

@@ -22,6 +22,8 @@ from kiosk.ui.kv import load_kv
 SWIPE_MIN = 0.18  # of the window width
 SWIPE_MAX_TIME = 0.9  # seconds
 EDGE = 0.06  # of the window width
+# the countdown card: this share of the screen's width, at least this many touch targets
+COUNTDOWN_WIDTH, COUNTDOWN_MIN_TOUCHES = 0.6, 6
 
 
 class CutTransition(NoTransition):
@@ -109,6 +111,31 @@ class KioskRoot(FloatLayout):
     bg_w = NumericProperty(0)
     bg_h = NumericProperty(0)
     message = StringProperty("")
+
+    @staticmethod
+    def back_label(word: str) -> str:
+        return "‹ " + word
+
+    @staticmethod
+    def text_size_word(large_text: bool) -> str:
+        """The 大字 button names the size a tap switches to."""
+        return "normal_text" if large_text else "large_text"
+
+    @staticmethod
+    def countdown_width(width: float, space) -> float:
+        wanted = max(space["touch"] * COUNTDOWN_MIN_TOUCHES, width * COUNTDOWN_WIDTH)
+        return min(width - space["margin"] * 2, wanted)
+
+    @staticmethod
+    def message_wrap(width: float, space):
+        """The staff message wraps within the margins, a gap inside its box each side."""
+        return (width - space["margin"] * 2 - space["gap"] * 2, None)
+
+    @staticmethod
+    def message_size(message: str, width: float, text_height: float, space):
+        if not message:
+            return (0, 0)
+        return (width - space["margin"] * 2, text_height + space["gap"])
 
     def show_countdown(self, remaining):
         self.countdown = -1 if remaining is None else max(0, int(remaining + 0.999))

@@ -13,6 +13,7 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.label import Label
 
 from kiosk.a11y.webvtt import CaptionTrack, parse_webvtt
+from kiosk.ui.geometry import NO_COLOR
 from kiosk.ui.kv import load_kv
 
 log = logging.getLogger("kiosk.captions")
@@ -38,10 +39,27 @@ def load_track(path) -> CaptionTrack | None:
     return track
 
 
+BAND_COLOR = (0, 0, 0, 0.78)  # the dark band under a caption
+BAND_PADDING = 0.6  # its height beyond the text, in gaps
+
+
 class CaptionLine(Label):
     track = ObjectProperty(None, allownone=True)
     position = NumericProperty(0.0)  # seconds into the video
     lang = StringProperty("")
+
+    @staticmethod
+    def band_height(text: str, text_height: float, space) -> float:
+        return text_height + space["gap"] * BAND_PADDING if text else 0
+
+    @staticmethod
+    def wrap_width(width: float, space) -> float:
+        """The text wraps half a gap inside the band on each side."""
+        return width - space["gap"]
+
+    @staticmethod
+    def band_color(text: str):
+        return BAND_COLOR if text else NO_COLOR
 
     def on_position(self, *_):
         self.text = self.track.at(self.position) if self.track is not None else ""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kivy.clock import Clock, mainthread
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import AliasProperty, BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.a11y.speech import synthesize
 
@@ -70,6 +70,15 @@ class Player(EventDispatcher):
     volume = NumericProperty(0.8)
     available = BooleanProperty(False)
     speech_engine = StringProperty("")  # path of the speech program, "" without one
+
+    def _get_clock(self) -> str:
+        if not self.length:
+            return ""
+        p, n = self.position, self.length
+        return f"{int(p // 60)}:{int(p % 60):02d} / {int(n // 60)}:{int(n % 60):02d}"
+
+    # where in it: m:ss / m:ss, once the length is known
+    clock = AliasProperty(_get_clock, None, bind=("position", "length"))
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -33,6 +33,12 @@ Resolver = Callable[[str], "str | None"]
 
 BULLETS = ("•", "–", "•")
 QUOTE_BAR_WIDTH = 6
+MAX_UPSCALE = 2  # a picture is shown at most this many times its own height
+PLACEHOLDER_HEIGHT = 0.3  # a missing picture's box: this share of the width ...
+PLACEHOLDER_MIN, PLACEHOLDER_MAX = 120, 320  # ... within these heights (px)
+# its sign, in px from the box's middle: the outline of two peaks, closed, and a sun
+MOUNTAINS = ((-36, -22), (-8, 8), (8, -6), (20, 6), (36, -22), (-36, -22))
+SUN = (22, 20, 7)
 
 
 class MdDocument(BoxLayout):
@@ -93,12 +99,34 @@ class MdFigure(BoxLayout):
 class MdPicture(KivyImage):
     max_height = NumericProperty(900)
 
+    def fit_height(self, width: float, ratio: float, texture, texture_height: float) -> float:
+        """As wide as the column, but no higher than ``max_height`` nor twice the picture's
+        own height; nothing before it is loaded."""
+        if not (texture and ratio):
+            return 0
+        return min(width / ratio, self.max_height, texture_height * MAX_UPSCALE)
+
 
 class MdPlaceholder(Widget):
     """Neutral box drawn where a picture cannot be shown."""
 
     bg_color = ColorProperty((0.9, 0.88, 0.85, 1))
     line_color = ColorProperty((0.7, 0.67, 0.63, 1))
+
+    @staticmethod
+    def box_height(width: float) -> float:
+        return min(max(width * PLACEHOLDER_HEIGHT, PLACEHOLDER_MIN), PLACEHOLDER_MAX)
+
+    @staticmethod
+    def mountains(center):
+        """The picture sign's outline: two peaks on a base line, closed (px from the middle)."""
+        cx, cy = center
+        return [v for x, y in MOUNTAINS for v in (cx + x, cy + y)]
+
+    @staticmethod
+    def sun(center):
+        """The picture sign's sun: (x, y, radius)."""
+        return (center[0] + SUN[0], center[1] + SUN[1], SUN[2])
 
 
 class MdTable(GridLayout):

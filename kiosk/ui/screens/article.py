@@ -26,7 +26,28 @@ class ArticleRow(TapArea):
     route = StringProperty("")
     wide = BooleanProperty(False)  # landscape: a narrower share for the picture
 
+    @staticmethod
+    def row_height(picture_width: float, text_height: float, space) -> float:
+        return max(picture_width * ROW_PICTURE_HEIGHT, text_height + space["gap"] * 2)
 
+    @staticmethod
+    def picture_width(width: float, wide: bool) -> float:
+        return width * ROW_PICTURE_WIDTH[wide]
+
+    @staticmethod
+    def edge_pos(right: float, y: float, radius: float):
+        """The accent bar inside the right edge, clear of the rounded corners."""
+        return (right - ROW_EDGE, y + radius)
+
+    @staticmethod
+    def edge_size(height: float, radius: float):
+        return (ROW_EDGE, height - radius * 2)
+
+
+ROW_PICTURE_HEIGHT = 0.72  # a row at least as high as this share of its picture's width
+ROW_PICTURE_WIDTH = {True: 0.22, False: 0.3}  # the picture's share of a row, wide / narrow
+ROW_EDGE = 5  # px: the accent bar along a row's right edge
+LANDSCAPE_INDENT = 0.1  # landscape: the page's sides, as a share of the screen's width
 BATCH = 12  # rows built at a time: the first ones at once, the next as the reader nears them
 
 
@@ -36,6 +57,20 @@ class ArticleScreen(KioskScreen):
     empty_text = StringProperty("")
     portrait = BooleanProperty(True)
     intro = ObjectProperty(None, allownone=True)  # the rendered intro, if the section has one
+
+    @staticmethod
+    def page_padding(width: float, portrait: bool, space) -> list:
+        """Margins round the page (sides indented further in landscape), the bar's height
+        more at the bottom."""
+        side = space["margin"] if portrait else width * LANDSCAPE_INDENT
+        return [side, space["margin"], side, space["bar"] + space["margin"]]
+
+    @staticmethod
+    def intro_padding(intro, space) -> list:
+        if not intro:
+            return [0, 0, 0, 0]
+        half = space["gap"] * 0.5
+        return [half, half, half, space["gap"]]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

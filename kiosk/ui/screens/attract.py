@@ -13,6 +13,10 @@ from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KLabel, Picture, TextBlock  # noqa: F401  (attract.kv uses them)
 
+# landscape: the caption panel's share of the width, in normal text / in 大字
+CAPTION_WIDTH = {False: 0.4, True: 0.46}
+ACCENT = 3  # px: the caption panel's accent line, along its top (portrait) or left edge
+
 
 class AttractScreen(KioskScreen):
     # the picture is shown at most at its own size: the theme's background shows around it
@@ -25,6 +29,19 @@ class AttractScreen(KioskScreen):
     prompt = StringProperty("")
     site_title = StringProperty("")
     index = NumericProperty(0)
+
+    @staticmethod
+    def accent_pos(portrait: bool, pos, top: float):
+        return (pos[0], top - ACCENT) if portrait else (pos[0], pos[1])
+
+    @staticmethod
+    def accent_size(portrait: bool, size):
+        return (size[0], ACCENT) if portrait else (ACCENT, size[1])
+
+    @staticmethod
+    def caption_hint(portrait: bool, large_text: bool):
+        """The caption under the picture in portrait; a panel beside it in landscape."""
+        return (1, None) if portrait else (CAPTION_WIDTH[large_text], 1)
 
     def load(self, app, content, route) -> bool:
         super().load(app, content, route)

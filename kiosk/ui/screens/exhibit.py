@@ -20,9 +20,16 @@ from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
 from kiosk.ui.widgets import TextBlock
+from kiosk.ui.widgets.common import PICTURE_ASPECT
 from kiosk.ui.widgets.video import VideoBlock
 
 LANDSCAPE_MEDIA_SHARE = 0.42  # width of the picture column in landscape
+LANDSCAPE_TEXT_SHARE = round(1 - LANDSCAPE_MEDIA_SHARE, 6)  # ... and of the body's column
+TEXT_ONLY_INDENT = 0.12  # landscape without pictures: the body is indented this share each side
+HERO_MIN_RATIO = 0.2  # the main picture is at most 1 / this times as high as wide ...
+HERO_MAX_HEIGHT = 0.5  # ... and at most this share of the screen's height
+HERO_PLACEHOLDER = 0.5  # its box until it is decoded, height / width
+MORE_COLUMNS = {True: 3, False: 2}  # further pictures a row, in portrait / in landscape
 
 
 def split_pictures(exhibit):
@@ -51,6 +58,10 @@ class ExhibitFigure(BoxLayout):
     media = ObjectProperty(None, allownone=True)
     caption = StringProperty("")
 
+    @staticmethod
+    def picture_height(width: float) -> float:
+        return width / PICTURE_ASPECT
+
 
 class ColumnSpacer(Widget):
     """Takes up whatever height a column has beyond its content."""
@@ -68,6 +79,47 @@ class ExhibitScreen(KioskScreen):
     portrait = BooleanProperty(True)
     video = ObjectProperty(None, allownone=True)  # the VideoBlock, if the exhibit has a video
     body = ObjectProperty(None, allownone=True)  # the rendered Markdown
+
+    # ---------------------------------------------------------------- layout
+    @staticmethod
+    def media_share(portrait: bool, has_media: bool) -> float:
+        """The picture column's width hint: the page in portrait, a share of it in landscape."""
+        if portrait:
+            return 1
+        return LANDSCAPE_MEDIA_SHARE if has_media else 0
+
+    @staticmethod
+    def text_share(portrait: bool, has_media: bool) -> float:
+        return 1 if (portrait or not has_media) else LANDSCAPE_TEXT_SHARE
+
+    @staticmethod
+    def columns_padding(width: float, portrait: bool, has_media: bool) -> list:
+        """Landscape without pictures: the body alone, indented from both sides."""
+        if portrait or has_media:
+            return [0, 0, 0, 0]
+        return [width * TEXT_ONLY_INDENT, 0, width * TEXT_ONLY_INDENT, 0]
+
+    @staticmethod
+    def fit_height(portrait: bool, media_height: float, text_height: float,
+                   spacing: float) -> float:
+        """One above the other in portrait (the spacing is 0 without pictures); side by
+        side, the taller one, in landscape."""
+        if portrait:
+            return media_height + text_height + spacing
+        return max(media_height, text_height)
+
+    @staticmethod
+    def hero_height(hero, empty: bool, width: float, ratio: float, screen_height: float) -> float:
+        """The main picture at its shape, within a share of the screen's height."""
+        if not hero:
+            return 0
+        if empty:
+            return width * HERO_PLACEHOLDER
+        return min(width / max(ratio, HERO_MIN_RATIO), screen_height * HERO_MAX_HEIGHT)
+
+    @staticmethod
+    def more_columns(count: int, portrait: bool) -> int:
+        return max(1, min(count, MORE_COLUMNS[portrait]))
 
     def on_size(self, *_):
         portrait = self.height >= self.width
@@ -126,7 +178,7 @@ class ExhibitScreen(KioskScreen):
     def _body_width(self, app) -> float:
         w = Window.width - 2 * app.space["margin"] - 3 * app.space["gap"]
         if Window.width > Window.height:
-            w = (w - 1.5 * app.space["gap"]) * (1 - LANDSCAPE_MEDIA_SHARE)
+            w = (w - 1.5 * app.space["gap"]) * LANDSCAPE_TEXT_SHARE
         return max(w, 100.0)
 
     def _fill_more(self, app, rest):

@@ -12,6 +12,7 @@ from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.photo import photo_caption
 from kiosk.ui.widgets import TapArea
+from kiosk.ui.widgets.common import PICTURE_ASPECT
 
 
 class PhotoThumb(TapArea):
@@ -21,6 +22,10 @@ class PhotoThumb(TapArea):
     caption = StringProperty("")
     number = NumericProperty(0)  # 1-based place in the section's photos
     route = StringProperty("")
+
+    @staticmethod
+    def picture_height(width: float) -> float:
+        return width / PICTURE_ASPECT
 
     def height_for(self, width: float, captions) -> float:
         """The height a thumbnail ``width`` wide needs for the longest of ``captions``."""
@@ -34,7 +39,10 @@ class PhotoThumb(TapArea):
             label.text_size = (label.width, None)
             label.texture_update()
             tallest = max(tallest, label.texture_size[1])
-        return label.width / 1.6 + pad[1] + pad[3] + self.spacing + tallest
+        return self.picture_height(label.width) + pad[1] + pad[3] + self.spacing + tallest
+
+
+COLUMNS = {True: 3, False: 4}  # thumbnails a row, in portrait / in landscape (one less in 大字)
 
 
 class GalleryScreen(KioskScreen):
@@ -42,6 +50,10 @@ class GalleryScreen(KioskScreen):
     subtitle_text = StringProperty("")
     count_text = StringProperty("")
     thumb_height = NumericProperty(200)
+
+    @staticmethod
+    def columns(size, large_text: bool) -> int:
+        return COLUMNS[size[1] >= size[0]] - (1 if large_text else 0)
 
     def __init__(self, **kwargs):
         self._measure_trigger = Clock.create_trigger(self._measure_thumbs, -1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.ui.geometry import LINE_HEIGHT, wall_columns
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Card
@@ -14,10 +15,22 @@ class ExhibitCard(Card):
     pass
 
 
+INTRO_SHARE = 0.36  # the title and introduction keep to this share of the screen's height
+
+
 class GridScreen(KioskScreen):
     title_text = StringProperty("")
     subtitle_text = StringProperty("")
     card_height = NumericProperty(300)  # every card: the height its tallest item needs
+
+    @staticmethod
+    def intro_rows(height: float, title_height: float, font_size: float, space) -> int:
+        """The introduction's lines: what the top share of the screen leaves under the
+        title, at least one."""
+        room = height * INTRO_SHARE - space["margin"] - title_height
+        return max(1, int(room / (font_size * LINE_HEIGHT)))
+
+    columns = staticmethod(wall_columns)
 
     def __init__(self, **kwargs):
         self._measure_trigger = Clock.create_trigger(self._measure_cards, -1)

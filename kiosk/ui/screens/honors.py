@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from kivy.animation import Animation
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    AliasProperty,
+    BooleanProperty,
+    DictProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
@@ -21,9 +29,22 @@ from kiosk.content.model import Honor
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.stats import add_links, balanced
-from kiosk.ui.widgets import RowFitGrid, TapArea
+from kiosk.ui.widgets import KLabel, RowFitGrid, TapArea
 
 FADE_SECONDS = 0.2
+CARD_PICTURE_HEIGHT = 0.6  # a card's picture, height / width
+# the open award's panel, in portrait / in landscape
+PANEL_WIDTH = {True: 0.86, False: 0.8}  # at most this share of the screen's width
+PANEL_SPACING = {True: 0.7, False: 1.4}  # in gaps, between picture and words
+PANEL_PADDING = 0.8  # in margins
+WORDS_SPACING = 0.7  # in gaps, between the lines of words (year, title, description, close)
+DETAIL_PICTURE = 0.62  # portrait: the picture's height / width at most ...
+DETAIL_PICTURE_TALL = 0.42  # ... and this share of the screen above the bar
+LANDSCAPE_PICTURE = 0.66  # landscape: the panel is at least this share of the picture's width
+
+
+class HonorYear(KLabel):
+    """The year on an award: a round badge, no size without one."""
 
 
 class HonorCard(TapArea):
@@ -47,6 +68,10 @@ class HonorCard(TapArea):
         label = self.ids.title
         width = self.width - self.padding[0] - self.padding[2] - 2
         self.title_lines = balanced(self.title, width, label.font_name, label.font_size, True)
+
+    @staticmethod
+    def picture_height(width: float, media) -> float:
+        return width * CARD_PICTURE_HEIGHT if media else 0
 
 
 class HonorsGrid(RowFitGrid):
@@ -75,6 +100,79 @@ class HonorDetail(FloatLayout):
     description = StringProperty("")
     portrait = BooleanProperty(True)
     text_height = NumericProperty(0)  # what the words need, the description unscrolled
+    space = DictProperty({})  # the app's spacing (app.space)
+    picture_size = ListProperty([0, 0])
+
+    @staticmethod
+    def words_height(*heights_and_space) -> float:
+        """The words' column unscrolled: its parts' heights and the spacing between them."""
+        *heights, space = heights_and_space
+        return sum(heights) + space["gap"] * WORDS_SPACING * (len(heights) - 1)
+
+    def _get_orientation(self):
+        return "vertical" if self.portrait else "horizontal"
+
+    panel_orientation = AliasProperty(_get_orientation, None, bind=("portrait",))
+
+    def _get_padding(self):
+        return self.space.get("margin", 0) * PANEL_PADDING
+
+    panel_padding = AliasProperty(_get_padding, None, bind=("space",))
+
+    def _get_spacing(self):
+        return self.space.get("gap", 0) * PANEL_SPACING[self.portrait]
+
+    panel_spacing = AliasProperty(_get_spacing, None, bind=("space", "portrait"))
+
+    def _get_panel_size(self):
+        """As wide as the screen allows; as high as picture and words need, within the
+        screen above the bar."""
+        space = self.space
+        if not space:
+            return (100, 100)
+        width = min(self.width - space["margin"] * 2, self.width * PANEL_WIDTH[self.portrait])
+        pad = self.panel_padding
+        picture_w, picture_h = self.picture_size
+        if self.portrait:
+            inner = (picture_h + self.panel_spacing if self.media else 0) + self.text_height
+        else:
+            inner = max(picture_w * LANDSCAPE_PICTURE if self.media else 0, self.text_height)
+        height = min(self.height - space["bar"] - space["margin"] * 2, pad + pad + inner)
+        return (width, height)
+
+    panel_size = AliasProperty(_get_panel_size, None, bind=(
+        "size", "portrait", "media", "picture_size", "text_height", "space"))
+
+    def _get_panel_pos(self):
+        """Centred across, and in the height above the bar."""
+        bar = self.space.get("bar", 0)
+        width, height = self.panel_size
+        return (self.center_x - width / 2, self.y + bar + (self.height - bar - height) / 2)
+
+    panel_pos = AliasProperty(_get_panel_pos, None, bind=("pos", "size", "panel_size", "space"))
+
+    def _get_picture_hint(self):
+        if self.portrait:
+            return (1, None)
+        return (0.5, 1) if self.media else (None, 1)
+
+    picture_hint = AliasProperty(_get_picture_hint, None, bind=("portrait", "media"))
+
+    def _get_picture_height(self):
+        if not self.portrait:
+            return self.picture_size[1]  # the panel's height (its size hint)
+        if not self.media:
+            return 0
+        tall = (self.height - self.space.get("bar", 0)) * DETAIL_PICTURE_TALL
+        return min(self.picture_size[0] * DETAIL_PICTURE, tall)
+
+    detail_picture_height = AliasProperty(_get_picture_height, None, bind=(
+        "portrait", "media", "height", "picture_size", "space"))
+
+    def _get_text_hint_x(self):
+        return 0.5 if self.media and not self.portrait else 1
+
+    text_hint_x = AliasProperty(_get_text_hint_x, None, bind=("portrait", "media"))
 
     def on_opacity(self, *_):
         # a picture only loads once seen: opened faded out, it asks again as it fades in
@@ -114,6 +212,11 @@ class HonorsScreen(KioskScreen):
     subtitle_text = StringProperty("")
     intro_text = StringProperty("")
     detail = ObjectProperty(None, allownone=True)  # the open HonorDetail, if any
+
+    @staticmethod
+    def intro_line(intro: str, hint: str) -> str:
+        """The section's introduction, then how to open an award."""
+        return intro + "  " + hint if intro else hint
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

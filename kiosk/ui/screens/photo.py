@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
+from kiosk.ui.geometry import faded
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.zoom import ZoomView  # noqa: F401  (registers the kv rule)
@@ -29,10 +30,29 @@ def parse_photo_route(route: str) -> tuple[str, int] | None:
     return parts[1], int(parts[2])
 
 
+ARROW_SIZE = 1.25  # a ‹ › button's side, in touch targets
+ARROW_TEXT = 1.3  # its arrow: this many title sizes ...
+ARROW_TEXT_MAX = 0.55  # ... at most this share of the button
+ARROW_ALPHA = {False: 0.72, True: 0.92}  # the viewer colour under it, released / pressed
+
+
 class PhotoArrow(ButtonBehavior, Label):
     """A ‹ or › button over the photo. Hidden, it lets every touch through to the photo."""
 
     shown = BooleanProperty(True)
+
+    @staticmethod
+    def side(space) -> float:
+        return space["touch"] * ARROW_SIZE
+
+    @staticmethod
+    def arrow_size(title_size: float, height: float) -> float:
+        return min(title_size * ARROW_TEXT, height * ARROW_TEXT_MAX)
+
+    @staticmethod
+    def disc_color(down: bool, colors):
+        """Near-black under the arrow whatever the photo behind it, in every theme."""
+        return faded(colors["viewer"], ARROW_ALPHA[down])
 
     def on_touch_down(self, touch):
         if not self.shown:

@@ -33,6 +33,8 @@ COUNT_SECONDS = 1.8  # how long one figure takes to count up
 STAGGER = 0.06  # each tile starts this much after the one before it
 STAGGER_MAX = 0.5  # ... but never later than this
 UNIT_RATIO = 0.42  # the unit's size next to the number's
+ACCENT_WIDTH = 0.36  # a tile's accent line along its top, as a share of its width ...
+ACCENT_THICKNESS = 4  # ... and its thickness (px)
 INLINE_SHRINK = 0.8  # shrink the figure this far before putting the unit below it
 BASELINE = 0.2  # share of a line's height below the baseline (Noto Sans SC)
 
@@ -168,6 +170,15 @@ class StatTile(BoxLayout):
     note_text = StringProperty("")
     label_lines = StringProperty("")  # label_text broken into balanced lines
     note_lines = StringProperty("")
+
+    @staticmethod
+    def accent_pos(center_x: float, width: float, top: float):
+        """The short accent line centred along the tile's top edge."""
+        return (center_x - width * ACCENT_WIDTH / 2, top - ACCENT_THICKNESS)
+
+    @staticmethod
+    def accent_size(width: float):
+        return (width * ACCENT_WIDTH, ACCENT_THICKNESS)
     delay = NumericProperty(0)
 
     def __init__(self, **kwargs):

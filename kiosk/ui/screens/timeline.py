@@ -22,6 +22,9 @@ from kiosk.ui.widgets import TapArea
 
 CARD_SHARE_PORTRAIT = 0.58  # card width as a share of the visible width
 CARD_SHARE_LANDSCAPE = 0.27
+STANDING_PICTURE = 0.6  # a standing card's picture, at most this share of its height
+LYING_PICTURE = 0.4  # a lying card's picture, this share of its width
+HEAD_SPACING = {True: 0.2, False: 1}  # title to drag hint, in gaps: portrait / landscape
 STEP = 0.56  # distance between neighbouring cards, in card widths (they alternate sides)
 
 
@@ -61,6 +64,17 @@ class TimelineCard(TapArea):
     vertical = BooleanProperty(True)  # picture above the text (portrait) or beside it
     above = BooleanProperty(True)  # the card hangs above the line
 
+    @staticmethod
+    def picture_hint(vertical: bool):
+        """Standing: the picture across the top; lying: a share of the card at its left."""
+        return (1, None) if vertical else (LYING_PICTURE, 1)
+
+    @staticmethod
+    def picture_height(height: float, padding, spacing: float, date: float, title: float) -> float:
+        """Standing: a share of the card, less when the date and the title need the room."""
+        room = height - padding[1] - padding[3] - date - title - spacing * 2
+        return max(0, min(height * STANDING_PICTURE, room))
+
 
 class YearMarker(Label):
     """The year written on the line, in a gold pill."""
@@ -80,6 +94,21 @@ class TimelineScreen(KioskScreen):
     empty_text = StringProperty("")
     portrait = BooleanProperty(True)
     intro = ObjectProperty(None, allownone=True)
+
+    @staticmethod
+    def head_height(portrait: bool, title: float, hint: float, hint_text: str, spacing: float) -> float:
+        """Portrait: the drag hint on a line of its own under the title; landscape: beside it."""
+        return title + (hint + spacing if portrait and hint_text else 0)
+
+    @staticmethod
+    def head_spacing(portrait: bool, space) -> float:
+        return space["gap"] * HEAD_SPACING[portrait]
+
+    @staticmethod
+    def hint_line(hint: str) -> str:
+        """The drag hint between arrows pointing both ways."""
+        return f"‹  {hint}  ›" if hint else ""
+
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

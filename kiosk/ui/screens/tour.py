@@ -24,10 +24,22 @@ from kiosk.tour import parse_tour_route
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens import create_screen
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.style import ui_text
 from kiosk.ui.widgets import KButton, KLabel  # noqa: F401  (tour.kv uses them)
 
 SWIPE_MIN = 0.15  # of the screen width
 SWIPE_MAX_TIME = 0.9  # seconds
+PROGRESS_THICKNESS = 5  # px: the progress line along the top of the guide's bar
+DRAWER_MAX = 0.5  # the talking points take at most this share of the screen's height
+DRAWER_HEAD = 1.5  # their heading row, in touch targets ...
+DRAWER_GAPS = 2.5  # ... and the drawer's padding and spacing, in gaps
+DRAWER_HIDDEN = 20  # px below the screen's edge a closed drawer waits
+
+
+class TourBarButton(KButton):
+    """A button of the guide's bar: no width while not ``shown``."""
+
+    shown = BooleanProperty(True)
 
 
 class TourScreen(KioskScreen):
@@ -45,6 +57,46 @@ class TourScreen(KioskScreen):
     notes_open = BooleanProperty(False)
     notes_elsewhere = BooleanProperty(False)  # a guide's phone shows the talking points
     inner = ObjectProperty(None, allownone=True)  # the step's own screen
+
+    # ---------------------------------------------------------------- layout
+    @staticmethod
+    def progress_text(number: int, total: int) -> str:
+        return f"{number} / {total}"
+
+    @staticmethod
+    def progress_pos(x: float, top: float):
+        return (x, top - PROGRESS_THICKNESS)
+
+    @staticmethod
+    def progress_size(width: float, number: int, total: int):
+        """The progress line: the share of the steps shown so far (1, 1: the whole track)."""
+        return (width * number / max(1, total), PROGRESS_THICKNESS)
+
+    @staticmethod
+    def pause_text(paused: bool, remaining: int, lang: str) -> str:
+        """Says what the button does: counting down, or held (tap to resume)."""
+        if paused:
+            return ui_text("tour_auto_paused", lang)
+        return ui_text("tour_auto_in", lang).format(s=remaining)
+
+    @staticmethod
+    def next_word(is_last: bool) -> str:
+        return "tour_finish" if is_last else "tour_next"
+
+    @staticmethod
+    def notes_title(step_title: str, lang: str) -> str:
+        notes = ui_text("tour_notes", lang)
+        return f"{notes} · {step_title}" if step_title else notes
+
+    @staticmethod
+    def drawer_height(height: float, notes_height: float, space) -> float:
+        """As tall as the talking points need, at most a share of the screen."""
+        wanted = space["touch"] * DRAWER_HEAD + notes_height + space["gap"] * DRAWER_GAPS
+        return min(height * DRAWER_MAX, wanted)
+
+    @staticmethod
+    def drawer_y(open_: bool, drawer_height: float, space) -> float:
+        return space["bar"] if open_ else -drawer_height - DRAWER_HIDDEN
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

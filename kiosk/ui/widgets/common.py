@@ -24,6 +24,7 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from kiosk.ui.geometry import NO_COLOR, faded, inset_rect, wall_columns
 from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.clip import ScissorClip  # lists clip without the stencil
 
@@ -84,6 +85,19 @@ def clamp_lines(lines: list[str], max_lines: int, width: float, measure) -> tupl
     return kept, True
 
 
+# a picture's placeholder: framed when at least this opaque and this big (px) ...
+FRAMED_OPACITY, FRAMED_MIN_SIDE = 0.5, 40
+PLACEHOLDER_SHADE = (0, 0, 0, 0.22)  # ... shaded towards the bottom ...
+PLACEHOLDER_FRAME_ALPHA = 0.55  # ... with an accent line at this opacity ...
+PLACEHOLDER_FRAME_INSET = 0.08  # ... this share of the short side inside its edge
+CHEVRON = (0.21, 0.09, 0.12)  # a scroll badge's chevron: half its width, tips up, point down
+PICTURE_ASPECT = 1.6  # a card's or thumbnail's picture box, width / height (16:10)
+HEADING_RULE = (0.25, 2, 1)  # a heading rule: the accent's share of the width, its px, the line's
+RULE_ACCENT_LENGTH = 2.5  # a title rule's accent bar, in margins ...
+RULE_ACCENT_THICKNESS, RULE_LINE_THICKNESS = 3, 1  # ... and its thickness and the line's (px)
+BAR_TEXT_GROWTH = 1.15  # the navigation bar's text grows at most this much in 大字
+PRESSED_ALPHA = 0.28  # a pressed button's background: its text colour at this opacity
+PRESSED_INSET = 2  # px the pressed background shrinks by on each side
 HEADLINE_CHARS = 160  # texts up to this long break as headlines: between words, balanced
 
 
@@ -256,6 +270,13 @@ class ScrollBadge(Widget):
     shown = BooleanProperty(False)
     anchor = ListProperty([0, 0])  # the middle of the list's visible bottom edge
 
+    @staticmethod
+    def chevron(center, size):
+        """The badge's downward chevron: three points, in shares of its size."""
+        (cx, cy), (w, h) = center, size
+        across, up, down = CHEVRON
+        return (cx - w * across, cy + h * up, cx, cy - h * down, cx + w * across, cy + h * up)
+
     def on_scroll(self, *_):
         scroll = self.scroll
         if scroll is None:
@@ -277,6 +298,8 @@ class RowFitGrid(GridLayout):
     end level, each sized by its content, none stretched past what its row needs)."""
 
     set_heights = BooleanProperty(False)
+
+    columns = staticmethod(wall_columns)
 
     def __init__(self, **kwargs):
         self._fit_rows = Clock.create_trigger(self._fit_row_heights, -1)
@@ -300,6 +323,46 @@ class RowFitGrid(GridLayout):
                 child.height = rows[i // cols]
 
 
+class TitleRule(Widget):
+    """The rule under a page's title: a short thick accent bar, then a thin divider line
+    to the right edge."""
+
+    @staticmethod
+    def accent_pos(x: float, center_y: float):
+        return (x, center_y - RULE_ACCENT_THICKNESS / 2)
+
+    @staticmethod
+    def accent_size(space):
+        return (space["margin"] * RULE_ACCENT_LENGTH, RULE_ACCENT_THICKNESS)
+
+    @staticmethod
+    def line_pos(x: float, center_y: float, space):
+        return (x + space["margin"] * RULE_ACCENT_LENGTH, center_y - RULE_LINE_THICKNESS / 2)
+
+    @staticmethod
+    def line_size(width: float, space):
+        return (width - space["margin"] * RULE_ACCENT_LENGTH, RULE_LINE_THICKNESS)
+
+
+class HeadingRule(Widget):
+    """The rule under a heading: an accent line along its first quarter, a thinner divider
+    along the rest."""
+
+    thickness = NumericProperty(HEADING_RULE[1])
+
+    @staticmethod
+    def accent_size(width: float):
+        return (width * HEADING_RULE[0], HEADING_RULE[1])
+
+    @staticmethod
+    def line_pos(pos, width: float):
+        return (pos[0] + width * HEADING_RULE[0], pos[1])
+
+    @staticmethod
+    def line_size(width: float):
+        return (width * (1 - HEADING_RULE[0]), HEADING_RULE[2])
+
+
 class TapArea(ButtonBehavior, BoxLayout):
     """Anything that can be tapped, with a visible press state."""
 
@@ -315,6 +378,49 @@ class KButton(ButtonBehavior, Label):
     border_color = ColorProperty([0, 0, 0, 0])
     active = BooleanProperty(False)
     radius = NumericProperty(0)
+
+    @staticmethod
+    def fit_width(text_width: float, space: dict, touches: float, gaps: float = 0) -> float:
+        """At least ``touches`` touch targets wide, or as wide as the text with ``gaps``
+        gaps around it."""
+        return max(space["touch"] * touches, text_width + space["gap"] * gaps)
+
+    @staticmethod
+    def fit_height(text_height: float, space: dict, touches: float = 1, gaps: float = 0) -> float:
+        return max(space["touch"] * touches, text_height + space["gap"] * gaps)
+
+    @staticmethod
+    def lit_bg(on: bool, colors: dict):
+        """A switch's background: the accent while it is on, none while off."""
+        return colors["accent"] if on else NO_COLOR
+
+    @staticmethod
+    def lit_fg(on: bool, colors: dict, off_role: str):
+        """A switch's text: on the accent while on, else in the colour ``off_role``."""
+        return colors["on_accent"] if on else colors[off_role]
+
+    @staticmethod
+    def pressed_bg(down: bool, fg, bg):
+        """The background: the text's colour, faint, while pressed."""
+        return (fg[0], fg[1], fg[2], PRESSED_ALPHA) if down else bg
+
+    @staticmethod
+    def pressed_pos(down: bool, pos):
+        """Where the background starts: a little inside while pressed."""
+        return (pos[0] + PRESSED_INSET, pos[1] + PRESSED_INSET) if down else pos
+
+    @staticmethod
+    def pressed_size(down: bool, size):
+        return (size[0] - 2 * PRESSED_INSET, size[1] - 2 * PRESSED_INSET) if down else size
+
+
+class BarButton(KButton):
+    """A button of the navigation bar."""
+
+    @staticmethod
+    def bar_font_size(size: float, text_scale: float) -> float:
+        """In 大字 the bar's buttons grow less than the page's text, leaving the title room."""
+        return size * min(1.0, BAR_TEXT_GROWTH / max(1.0, text_scale))
 
 
 class Picture(Image):
@@ -340,6 +446,27 @@ class Picture(Image):
     draw_uv = ListProperty([0, 0, 1, 0, 1, 1, 0, 1])
     # the point to keep in view when ``cover`` crops: (x, y) from the top left, 0..1
     focus = ObjectProperty(None, allownone=True)
+
+    @staticmethod
+    def frames(empty: bool, placeholder_color, size) -> bool:
+        """A placeholder is framed when it shows (no picture yet), is mostly opaque and
+        big enough for a frame to read."""
+        return empty and placeholder_color[3] > FRAMED_OPACITY and min(size) > FRAMED_MIN_SIDE
+
+    @staticmethod
+    def shade_color(framed: bool):
+        return PLACEHOLDER_SHADE if framed else NO_COLOR
+
+    @staticmethod
+    def frame_color(framed: bool, colors):
+        return faded(colors["accent"], PLACEHOLDER_FRAME_ALPHA) if framed else NO_COLOR
+
+    @staticmethod
+    def frame_rect(framed: bool, pos, size):
+        """The placeholder's frame line, inset by a share of its short side."""
+        if not framed:
+            return (pos[0], pos[1], 0, 0)
+        return inset_rect(pos, size, min(size) * PLACEHOLDER_FRAME_INSET)
 
     def __init__(self, **kwargs):
         from kiosk.ui.images import get_loader
@@ -541,7 +668,7 @@ class Card(TapArea):
     title = StringProperty("")
     subtitle = StringProperty("")
     badge = StringProperty("")
-    picture_aspect = NumericProperty(1.6)  # width / height of the picture's box
+    picture_aspect = NumericProperty(PICTURE_ASPECT)  # width / height of the picture's box
     title_lines = NumericProperty(2)
     subtitle_lines = NumericProperty(2)
     route = StringProperty("")

@@ -10,13 +10,26 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.kv import load_kv
+from kiosk.ui.style import ui_text
 from kiosk.ui.widgets.common import KButton
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "delete", "0", "ok")
 
 
+KEY_WORDS = {"delete": "pin_delete", "ok": "ok"}  # keys named by a word; the rest show their digit
+
+
 class PinKey(KButton):
     key = StringProperty("")
+
+    @staticmethod
+    def label(key: str, lang: str) -> str:
+        word = KEY_WORDS.get(key)
+        return ui_text(word, lang) if word and lang else key
+
+
+KEY_HEIGHT = 1.15  # a key, in touch targets
+DOT = "●"  # one per digit entered
 
 
 class PinPad(BoxLayout):
@@ -27,6 +40,17 @@ class PinPad(BoxLayout):
     max_digits = NumericProperty(12)
 
     __events__ = ("on_submit", "on_cancel")
+
+    @staticmethod
+    def dots_line(entered: str) -> str:
+        """A dot for each digit entered (a space keeps the line's height)."""
+        return DOT * len(entered) if entered else " "
+
+    @staticmethod
+    def keys_height(space, row_spacing: float) -> float:
+        """Four rows of keys."""
+        rows = len(KEYS) // 3
+        return space["touch"] * KEY_HEIGHT * rows + row_spacing * (rows - 1)
 
     def on_kv_post(self, base_widget):
         grid = self.ids.key_grid
@@ -39,7 +63,7 @@ class PinPad(BoxLayout):
 
     @property
     def dots(self) -> str:
-        return "●" * len(self.entered)
+        return DOT * len(self.entered)
 
     def press(self, key: str) -> None:
         if self.locked:

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import AliasProperty, BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
+from kiosk.ui.geometry import NO_COLOR
 from kiosk.ui.kv import load_kv
+
+SCREEN_COLOR = (0.08, 0.03, 0.03, 1)  # behind a video that does not fill its box
+PLAY_SHADE = (0, 0, 0, 0.45)  # the play button's disc
+# the play button's triangle, in touch targets from the middle: (left, half height), (right, 0)
+PLAY_TRIANGLE = ((0.32, 0.45), (0.5, 0))
+VIDEO_ASPECT = (16, 9)  # width : height of a video's box
 
 
 def video_provider() -> str | None:
@@ -43,6 +50,33 @@ class VideoScreenArea(ButtonBehavior, FloatLayout):
     """The picture area of the block: the player, or the poster; tapping toggles playback."""
 
     playing = BooleanProperty(False)
+    has_player = BooleanProperty(False)  # the block holds a player (the video can play)
+    # the play button shows while a video can play but does not
+    show_play = AliasProperty(lambda self: self.has_player and not self.playing, None,
+                              bind=("has_player", "playing"))
+
+    @staticmethod
+    def screen_color(has_player: bool):
+        return SCREEN_COLOR if has_player else NO_COLOR
+
+    @staticmethod
+    def play_shade(show_play: bool):
+        return PLAY_SHADE if show_play else NO_COLOR
+
+    @staticmethod
+    def play_ring(show_play: bool, colors):
+        return colors["accent"] if show_play else NO_COLOR
+
+    @staticmethod
+    def play_disc_pos(center, touch: float):
+        """The play button's disc, two touch targets across, around the middle."""
+        return (center[0] - touch, center[1] - touch)
+
+    @staticmethod
+    def play_triangle(center, touch: float):
+        cx, cy = center
+        (lx, ly), (rx, _ry) = PLAY_TRIANGLE
+        return (cx - touch * lx, cy - touch * ly, cx - touch * lx, cy + touch * ly, cx + touch * rx, cy)
 
 
 class VideoBlock(BoxLayout):
@@ -58,6 +92,15 @@ class VideoBlock(BoxLayout):
     available = BooleanProperty(False)
     player = ObjectProperty(None, allownone=True)
     state = StringProperty("stop")  # stop | play | pause (mirrors the player)
+
+    @staticmethod
+    def block_height(area: float, caption_height: float, spacing: float, caption: str) -> float:
+        """The picture, and the caption under it when there is one."""
+        return area + (caption_height + spacing if caption else 0)
+
+    @staticmethod
+    def box_height(width: float) -> float:
+        return width * VIDEO_ASPECT[1] / VIDEO_ASPECT[0]
 
     def __init__(self, media=None, caption: str = "", available: bool | None = None, **kwargs):
         super().__init__(**kwargs)
