@@ -152,6 +152,21 @@ def test_the_placeholder_tool_draws_english_first_for_english_readers(tmp_path):
     assert made == ["cover.en.jpg", "cover.jpg", "sample.en.jpg", "sample.jpg"]
 
 
+def test_the_placeholder_tool_writes_the_demo_clip_captions_within_the_clip(tmp_path, demo_content):
+    from kiosk.a11y.webvtt import parse_webvtt
+
+    tool = _placeholders_tool()
+    written = tool.captions(tmp_path / "intro.mp4")
+    assert [p.name for p in written] == ["intro.zh.vtt", "intro.en.vtt"]
+    for path in written:
+        text = path.read_text("utf-8")
+        assert text == (demo_content / "01-history" / "media" / path.name).read_text("utf-8")
+        track = parse_webvtt(text)
+        assert track.ok and track.cues
+        assert all(0 <= c.start < c.end <= tool.CLIP_SECONDS for c in track.cues)
+    assert tool.vtt_time(62.5) == "01:02.500"
+
+
 def test_the_demo_section_covers_keep_their_number_and_title_in_view(demo_content):
     content = load_content(demo_content)
     for section in content.sections:

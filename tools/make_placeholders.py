@@ -13,7 +13,8 @@ photo carries no words); run this script again to restore the placeholders.
     .venv/bin/python tools/make_placeholders.py --no-video
 
 The short intro clip (01-history/media/intro.mp4) needs the ``ffmpeg`` program;
-without it the clip is skipped and the existing file is kept.
+without it the clip is skipped and the existing file is kept. With the clip come its
+captions beside it (intro.zh.vtt, intro.en.vtt), which say what the clip shows.
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ GREY = (120, 96, 80)
 
 SIZE = (1600, 1000)
 LABEL = "示意图 · PLACEHOLDER"
+
+CLIP_SECONDS = 4  # the intro clip's length
+# The intro clip's captions per language: (start, end, text), seconds within the clip.
+CLIP_CAPTIONS: dict[str, tuple[tuple[float, float, str], ...]] = {
+    "zh": ((0.0, 2.0, "示意视频，非实拍画面：卡片上写着“示意图”。"),
+           (2.0, CLIP_SECONDS, "一条金色横条从左向右移动。（无声）")),
+    "en": ((0.0, 2.0, 'Placeholder clip, not real footage: a card marked "PLACEHOLDER".'),
+           (2.0, CLIP_SECONDS, "A gold bar moves from left to right. [No sound]")),
+}
 NOT_A_PHOTO = "非实拍照片，仅作版式示意 · Not a photograph"
 
 
@@ -324,7 +334,7 @@ def video(path: Path, poster: Picture) -> bool:
     if not ffmpeg:
         print("ffmpeg not found: keeping", path)
         return False
-    size, fps, seconds = (854, 480), 24, 4
+    size, fps, seconds = (854, 480), 24, CLIP_SECONDS
     base = photo(Picture("", "photo", "示意视频 · placeholder video", poster.en), size)
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(fps * seconds):
@@ -343,6 +353,24 @@ def video(path: Path, poster: Picture) -> bool:
                "-preset", "slow", "-movflags", "+faststart", str(path)]
         subprocess.run(cmd, check=True)
     return True
+
+
+def vtt_time(seconds: float) -> str:
+    """62.5 -> ``"01:02.500"``, the WebVTT time."""
+    return f"{int(seconds // 60):02d}:{seconds % 60:06.3f}"
+
+
+def captions(clip: Path) -> list[Path]:
+    """The WebVTT captions of the intro clip beside it (``intro.zh.vtt``, ``intro.en.vtt``)."""
+    written = []
+    for lang, cues in CLIP_CAPTIONS.items():
+        lines = ["WEBVTT", ""]
+        for start, end, text in cues:
+            lines += [f"{vtt_time(start)} --> {vtt_time(end)}", text, ""]
+        out = clip.with_name(f"{clip.stem}.{lang}.vtt")
+        out.write_text("\n".join(lines), encoding="utf-8")
+        written.append(out)
+    return written
 
 
 def panel(pic: Picture, lang: str = "zh") -> Image.Image:
@@ -385,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         poster = next(p for p in PICTURES if p.path.endswith("intro-poster.jpg"))
         if video(clip, poster):
             print(f"{clip.stat().st_size // 1024:5d} KB  {clip.relative_to(root)}")
+            for vtt in captions(clip):
+                print(f"   captions  {vtt.relative_to(root)}")
     print(f"images: {total / 1e6:.1f} MB")
     return 0
 
