@@ -285,6 +285,30 @@ def test_page_without_pictures_uses_the_full_width(kiosk, monkeypatch):
     kiosk.find_text("只有文字。")
 
 
+def test_english_running_text_keeps_to_the_measure_and_chinese_fills_the_column(
+        kiosk, monkeypatch, demo_content):
+    """About 50 Latin letters a line on a 1080 px wide panel (the Smithsonian guidance asks
+    55 or fewer); Chinese, one character an em, fills the column."""
+    from kiosk.a11y.lint import wrapped_lines
+
+    no_video(monkeypatch)
+    app = kiosk.start(demo_content, size=(1080, 1920))
+    app.go("exhibit/centers/training")
+    kiosk.settle()
+    ids = kiosk.screen.ids
+    assert ids.body_card.width > ids.text_col.width - 2  # Chinese: the whole column
+    kiosk.tap(app.root.ids.language)
+    assert app.lang == "en"
+    card, column = ids.body_card, ids.text_col
+    assert card.width < column.width * 0.85
+    assert abs(card.center_x - column.center_x) < 2  # the card centred in its column
+    text = " ".join(kiosk.texts(kiosk.screen.body))
+    inner = card.width - card.padding[0] - card.padding[2]
+    lines = wrapped_lines(text, inner, app.theme.fonts.regular, app.font["body"])
+    full = sorted(len(line) for line in lines[:-1])
+    assert 40 <= full[len(full) // 2] <= 55
+
+
 def test_landscape_puts_pictures_beside_the_body(kiosk, monkeypatch, demo_content):
     no_video(monkeypatch)
     app = kiosk.start(demo_content, size=(1920, 1080))

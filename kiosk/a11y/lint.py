@@ -28,6 +28,7 @@ from kiosk.a11y.settings import (
     REACH_HIGH_MM,
     REACH_LOW_MM,
     PanelConfig,
+    reading_width,
 )
 from kiosk.content.model import Problem
 from kiosk.content.source import problem
@@ -269,13 +270,14 @@ def text_problems(content, column_px: float = 0, font_px: float = 0,
     if column_px and font_px:
         for lang in content.site.languages:
             example = ""
+            column = reading_width(column_px, font_px, lang)  # as the exhibit page sets it
             try:
-                per_line, example = measured_line_chars(content, lang, column_px, font_path,
+                per_line, example = measured_line_chars(content, lang, column, font_path,
                                                         font_px) if font_path else (0, "")
             except OSError:  # the font cannot be read: estimate from the font size
                 font_path = ""
             if not font_path:
-                per_line = chars_per_line(column_px, font_px, lang)
+                per_line = chars_per_line(column, font_px, lang)
             if per_line > MAX_LINE_CHARS:
                 where = f" (for example {example})" if example else ""
                 where_zh = f"（例如 {example}）" if example else ""

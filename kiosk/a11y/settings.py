@@ -33,6 +33,10 @@ CONTRAST_LARGE = 3.0
 MAX_SENTENCE_WORDS = 25
 MAX_LABEL_WORDS = 100
 MAX_LINE_CHARS = 55
+# The measure: running text set in Latin letters is at most this many ems wide (about 50
+# characters a line with the theme's fonts), so a full-width column on a large panel still
+# reads at MAX_LINE_CHARS or fewer. Chinese (one character an em) fills its column.
+LATIN_MEASURE_EM = 25.0
 
 MM_PER_INCH = 25.4
 
@@ -105,3 +109,11 @@ def check_settings(f, config) -> None:
                   f"{WCAG_WARNING_SECONDS:g} s before the screen resets (WCAG 2.2.1)",
                   f"'idle.countdown' 为 {idle.countdown:g} 秒：复位前应至少提前 "
                   f"{WCAG_WARNING_SECONDS:g} 秒提示观众（WCAG 2.2.1）", line=idle_lines.get("countdown"))
+
+
+def reading_width(column_px: float, font_px: float, lang: str) -> float:
+    """How wide running text in ``lang`` is set in a column ``column_px`` wide, with body
+    text ``font_px`` high: the column, narrowed to the measure for Latin letters."""
+    if lang.startswith(("zh", "ja", "ko")) or font_px <= 0:
+        return column_px
+    return min(column_px, LATIN_MEASURE_EM * font_px)

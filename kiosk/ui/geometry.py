@@ -11,6 +11,7 @@ TILE_SHADOW = (2, -3)
 EDGE_BAR = 4  # px: the accent bar along a card's top or bottom edge
 WALL_COLUMNS = {True: 2, False: 3}  # cards or tiles a row on a wall, in portrait / in landscape
 LINE_HEIGHT = 1.5  # a line of text, in font sizes, when counting the lines that fit
+BODY_CARD_PADDING = 1.6  # the padding of the card running text sits on, in gaps
 
 
 def inset_outline(pos, size, radius, inset: float = 1):

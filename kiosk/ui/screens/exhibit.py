@@ -16,6 +16,8 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk.a11y.settings import reading_width
+from kiosk.ui.geometry import BODY_CARD_PADDING
 from kiosk.ui.kv import load_kv
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.markdown_look import image_resolver, markdown_style
@@ -91,6 +93,13 @@ class ExhibitScreen(KioskScreen):
     @staticmethod
     def text_share(portrait: bool, has_media: bool) -> float:
         return 1 if (portrait or not has_media) else LANDSCAPE_TEXT_SHARE
+
+    @staticmethod
+    def body_card_width(column_width: float, lang: str, body_px: float, gap: float) -> float:
+        """The body card fills its column, except where the text would run past the measure
+        (Latin letters: about 50 characters a line); then it is as wide as the measure."""
+        pad = gap * BODY_CARD_PADDING
+        return min(column_width, reading_width(column_width - 2 * pad, body_px, lang) + 2 * pad)
 
     @staticmethod
     def columns_padding(width: float, portrait: bool, has_media: bool) -> list:
@@ -176,10 +185,10 @@ class ExhibitScreen(KioskScreen):
         holder.add_widget(self.body)
 
     def _body_width(self, app) -> float:
-        w = Window.width - 2 * app.space["margin"] - 3 * app.space["gap"]
+        w = Window.width - 2 * app.space["margin"] - 2 * BODY_CARD_PADDING * app.space["gap"]
         if Window.width > Window.height:
             w = (w - 1.5 * app.space["gap"]) * LANDSCAPE_TEXT_SHARE
-        return max(w, 100.0)
+        return max(reading_width(w, app.font["body"], app.lang), 100.0)
 
     def _fill_more(self, app, rest):
         grid = self.ids.more
