@@ -69,6 +69,8 @@ RULES = [
      "it is not shown"),
     ("01-history/orphan.en.md", None, "warning",
      "translation without a main file: orphan.md is missing"),
+    ("01-history/syntax.en.md", None, "warning",
+     "this translation is not shown while 01-history/syntax.md has an error"),
     # section folder contents
     ("01-history/undated.md", None, "warning",
      "no 'date': in a timeline this exhibit is shown last"),

@@ -603,6 +603,12 @@ class ContentLoader:
             problems.extend(built)
             if exhibit is not None:
                 found.append((rel, exhibit))
+            elif rel.endswith(".md"):  # the translations wait for their main file
+                for _, tr_rel in trs:
+                    problems.append(problem(
+                        tr_rel, None, "warning",
+                        f"this translation is not shown while {rel} has an error",
+                        f"{rel} 有错误，这份翻译暂不显示"))
         for stem, trs in folder.translations.items():
             if stem in page_stems:
                 continue
