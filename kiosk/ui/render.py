@@ -43,13 +43,17 @@ def _frames(n: int = 4):
 def grab(widget):
     """What ``widget`` draws, as a Pillow RGB image (drawn offscreen, over the window's
     clear colour as the window shows it)."""
+    from kivy.graphics.context import get_context
     from PIL import Image
 
     texture = widget.export_as_image().texture
     w, h = texture.size
     pixels = texture.pixels
     del texture  # the offscreen drawing's memory goes before the picture is made
-    # (each full-screen copy is 8 MB at 1080x1920: no more of them than needed)
+    # (each full-screen copy is 8 MB at 1080x1920: no more of them than needed). Kivy
+    # deletes the drawing's texture and buffers at the next frame; now, so that they are
+    # not held while the picture is made and inspected (16 MB at 1080x1920).
+    get_context().flush()
     image = Image.frombuffer("RGBA", (w, h), pixels, "raw", "RGBA", 0, 1)
     # what the window shows under anything drawn: its clear colour (the drawing offscreen
     # starts from transparent instead)
