@@ -53,8 +53,10 @@ def grab(widget):
     # (each full-screen copy is 8 MB at 1080x1920: no more of them than needed). Kivy
     # deletes the drawing's texture and buffers at the next frame; now, so that they are
     # not held while the picture is made and inspected (16 MB at 1080x1920).
-    get_context().flush()
+    get_context().gl_dealloc()
     image = Image.frombuffer("RGBA", (w, h), pixels, "raw", "RGBA", 0, 1)
+    if image.getextrema()[3] == (255, 255):  # opaque all over (a screen with a background)
+        return image.convert("RGB")  # the same pixels, one full-screen copy fewer
     # what the window shows under anything drawn: its clear colour (the drawing offscreen
     # starts from transparent instead)
     out = Image.new("RGB", (w, h), tuple(round(c * 255) for c in Window.clearcolor[:3]))
