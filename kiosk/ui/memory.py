@@ -37,8 +37,10 @@ freezes what survives, so each pass looks only at the objects of the last
 screen or two (a few milliseconds). Screens dropped later are frozen garbage
 until a full settle (as after a content swap) looks at everything again: one
 comes in a quiet moment once the frozen objects have grown by
-:data:`SETTLE_GROWTH` since the last. For a visitor who never pauses, a pass
-comes at a regular trim after :data:`FULL_PASSES_EVERY` middle collections.
+:data:`SETTLE_GROWTH` since the last. For a visitor who never pauses, a full
+settle comes at a regular trim after :data:`FULL_PASSES_EVERY` middle collections
+(about a dozen swiped photos): with passes of new objects only, a visitor swiping
+on piled up frozen and unfrozen garbage, about 1 MB a photo.
 """
 
 from __future__ import annotations
@@ -175,15 +177,15 @@ class MemoryTrim:
 
     def _busy_trim(self, *_):
         """A visitor who keeps going: trim without waiting for a pause (which still gets
-        its own trim, and its full collection), and collect in full now and then. Each photo
-        swiped leaves about 5,000 objects of garbage that only a full pass frees (about 1 MB
-        with their text textures), and what each pass froze is dropped as the visitor moves
-        on: frozen garbage, looked at again once it has grown by :data:`SETTLE_GROWTH`, as in
-        a quiet moment."""
-        if self._grown():
+        its own trim, and its full collection), and collect everything now and then. Each
+        photo swiped leaves about 5,000 objects of garbage that only a full pass frees (about
+        1 MB with their text textures), and what a pass of new objects froze is dropped as the
+        visitor moves on: frozen garbage. So for a visitor who never pauses, every
+        :data:`FULL_PASSES_EVERY` middle collections (about a dozen photos) the pass is a
+        settle, frozen objects included: memory stays flat (it rose by about 100 MB over 100
+        photos swiped), for one collection of 50-130 ms every dozen photos or so."""
+        if self._grown() or gc.get_count()[2] >= FULL_PASSES_EVERY:
             self.settle()
-        else:
-            self.collect_full(FULL_PASSES_EVERY)
         self._release()
 
     def _grown(self) -> bool:
