@@ -140,7 +140,7 @@ def test_full_collections_wait_for_a_quiet_moment_and_free_what_was_dropped(kios
     try:
         del knot  # garbage now, which only a full collection frees
         for route in ("section/history", "exhibit/history/2015-first-center", "section/centers",
-                      "section/history") * 3:  # a visitor tapping on without a pause
+                      "section/history") * 2:  # a visitor tapping on without a pause
             app.go(route)
             kiosk.advance(QUIET * 0.5)
             junk = [[n] for n in range(30_000)]  # (young collections, as building screens makes)

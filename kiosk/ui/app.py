@@ -84,6 +84,7 @@ class KioskApp(App):
         self.theme = theme
         self.history = History()
         self._shown: list[str] = []  # routes shown, least recent first
+        self.screen_cache = SCREEN_CACHE  # screens kept besides Home and the current one
         self._mode_before_admin = "browse"
         self._first_frame_event = None
         self.title = "kiosk"
@@ -391,18 +392,19 @@ class KioskApp(App):
 
     def _trim_screens(self):
         """Drop the screens least likely to be needed again (not on the way back, least
-        recently shown) until SCREEN_CACHE are left besides Home and the current one."""
+        recently shown) until ``screen_cache`` are left besides Home and the current one."""
+        keep = self.screen_cache
         self._shown = [r for r in self._shown if r != self.route] + [self.route]
-        del self._shown[:-4 * SCREEN_CACHE]
+        del self._shown[:-4 * max(1, keep)]
         names = [n for n in self.manager.screen_names if n not in (self.route, "home")]
-        if len(names) <= SCREEN_CACHE:
+        if len(names) <= keep:
             return
 
         def worth(name):
             recent = self._shown.index(name) if name in self._shown else -1
             return (name in self.history, recent)
 
-        for name in sorted(names, key=worth)[:len(names) - SCREEN_CACHE]:
+        for name in sorted(names, key=worth)[:len(names) - keep]:
             self.manager.remove_widget(self.manager.get_screen(name))
 
     def refresh_current(self):

@@ -12,7 +12,6 @@ picture has an error.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 from pathlib import Path
@@ -52,14 +51,20 @@ def _frames(n: int = 4):
 def grab(widget):
     """What ``widget`` draws, as a Pillow RGB image (drawn offscreen, over the window's
     clear colour as the window shows it)."""
+    from kivy.graphics.context import get_context
     from PIL import Image
 
     texture = widget.export_as_image().texture
     w, h = texture.size
     pixels = texture.pixels
     del texture  # the offscreen drawing's memory goes before the picture is made
-    # (each full-screen copy is 8 MB at 1080x1920: no more of them than needed)
+    # (each full-screen copy is 8 MB at 1080x1920: no more of them than needed). Kivy
+    # deletes the drawing's texture and buffers at the next frame; now, so that they are
+    # not held while the picture is made and inspected (16 MB at 1080x1920).
+    get_context().gl_dealloc()
     image = Image.frombuffer("RGBA", (w, h), pixels, "raw", "RGBA", 0, 1)
+    if image.getextrema()[3] == (255, 255):  # opaque all over (a screen with a background)
+        return image.convert("RGB")  # the same pixels, one full-screen copy fewer
     # what the window shows under anything drawn: its clear colour (the drawing offscreen
     # starts from transparent instead)
     out = Image.new("RGB", (w, h), tuple(round(c * 255) for c in Window.clearcolor[:3]))
@@ -101,6 +106,17 @@ def matrix_combos(size=PORTRAIT, langs=("zh", "en")) -> list[tuple]:
     w, h = size
     portrait, landscape = (min(w, h), max(w, h)), (max(w, h), min(w, h))
     return [(s, lang, large) for s in (portrait, landscape) for lang in langs for large in (False, True)]
+
+
+def release_left_behind(app) -> None:
+    """No quiet moment comes while rendering: the screen just left behind (its widgets hold
+    each other, and their text textures) is collected and memory handed back before the next
+    one is drawn and taken, not after. Everything made since rendering began is looked at:
+    nothing of it is frozen (the app's memory trim holds its passes)."""
+    _frames(1)  # the screen manager lets go of the screen it showed
+    gc.collect()
+    _frames(1)  # the textures of what was collected are deleted at the next frame
+    app.memory_trim.trim_now()
 
 
 def settle_screen(app) -> None:
@@ -152,8 +168,12 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
         app.idle.stop()  # no countdown or attract loop while pictures are taken
         # what exists now (the app, its fonts, the caller's objects) outlives every picture:
         # the collection after each picture looks only at what was made since
+        app.memory_trim.hold_passes()
         gc.collect()
         gc.freeze()
+        # Routes are drawn one after the other, each once: one screen kept besides Home (to
+        # refill for the next photo or exhibit) is enough, and each costs memory.
+        app.screen_cache = 1
         for csize, clang, large in combos:
             if tuple(Window.size) != tuple(csize):
                 Window.size = csize
@@ -166,12 +186,14 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                     print(f"{route}: cannot be shown")
                     problems += 1
                     continue
+                release_left_behind(app)
                 settle_screen(app)
                 name = route_file(route, clang, csize, large, theme_name)
                 pixels = grab(app.root)
                 pixels.save(out / name, compress_level=1)
                 findings = [f.as_dict() for f in inspect_screen(app, app.root, route=route,
                                                                  content=content, pixels=pixels)]
+                del pixels  # (8 MB at 1080x1920: not kept while the next screen is drawn)
                 errors = sum(f["level"] == ERROR for f in findings)
                 entry = {
                     "route": route, "file": name, "lang": clang, "size": list(csize),
@@ -184,10 +206,6 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                     "overflow": [f["widget"]["text"] for f in findings if f["kind"] == "overflow"],
                 }
                 entries.append(entry)
-                # No quiet moment comes while rendering: the screens left behind (widgets hold
-                # each other, and their text textures) are collected and memory handed back now.
-                gc.collect()
-                app.memory_trim.trim_now()
                 if errors:
                     problems += 1
                     if verbose:
