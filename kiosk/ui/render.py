@@ -12,6 +12,7 @@ picture has an error.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from pathlib import Path
