@@ -13,6 +13,8 @@ and the time from the request until the command begins on the Kivy main thread
 (the network, the server's thread and the Clock: what the remote itself adds).
 On a software renderer under load most of the time is the frame itself.
 
+``--window=540x960`` measures at that window size instead.
+
 Writes ``bench/results/remote.json``. Goal: p95 under 100 ms on loopback.
 """
 
@@ -34,7 +36,9 @@ from bench import setup_kivy
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SIZE = (1080, 1920)
+# the window (``--window 540x960`` for a second row at a quarter of the pixels)
+SIZE = next((tuple(int(v) for v in a.split("=", 1)[1].split("x"))
+             for a in sys.argv if a.startswith("--window=")), (1080, 1920))
 GOAL_P95_MS = 100
 COMMANDS = 60
 TOUR = "provincial-delegation"
@@ -222,7 +226,8 @@ def main() -> int:
         out = Path(tmp) / "measure.json"
         env = dict(os.environ, SDL_VIDEODRIVER="offscreen")
         subprocess.run([sys.executable, "-m", "bench.bench_remote", "--measure", str(out),
-                        str(20 if quick else COMMANDS)], env=env, check=True, cwd=ROOT,
+                        str(20 if quick else COMMANDS),
+                        f"--window={SIZE[0]}x{SIZE[1]}"], env=env, check=True, cwd=ROOT,
                        timeout=600)
         inside = json.loads(out.read_text(encoding="utf-8"))
     result = {"date": time.strftime("%Y-%m-%d"), "window": list(SIZE),

@@ -66,6 +66,8 @@ class KioskApp(App):
     font_name = StringProperty("Roboto")
     background_image = StringProperty("")  # the theme's picture behind every screen
     background_ratio = NumericProperty(0.5625)  # its width / height
+    # that picture covering the window, ready to draw 1:1 (kiosk.ui.backdrop.Prepared)
+    background = ObjectProperty(None, allownone=True)
     # State the services share, declared here so that each can bind to it and none has to
     # guess whether it exists (docs/architecture.md):
     manager = ObjectProperty(None, allownone=True)  # the ScreenManager, once built
@@ -143,6 +145,10 @@ class KioskApp(App):
         # then the list). Past Clock.max_iteration (20) Kivy draws a half-laid-out frame and logs
         # "too much iteration".
         Clock.max_iteration = LAYOUT_ROUNDS
+
+        from kiosk.ui.backdrop import plain_fills_unsmoothed
+
+        plain_fills_unsmoothed()
         style.register_fonts(self.theme)
         textmeasure.install()  # long pages of Chinese text lay out without re-measuring
         self.font_name = style.FONT_NAME if self.theme else "Roboto"
@@ -238,20 +244,21 @@ class KioskApp(App):
         self._update_background()
 
     def _update_background(self):
+        from kiosk.ui import backdrop
+
         path = getattr(self.theme, "background", None)
         if not path or not Path(path).is_file():
             self.background_image = ""
+            self.background = None
             return
-        if str(path) != self.background_image:
-            from kivy.core.image import Image as CoreImage
-
-            try:
-                tw, th = CoreImage(str(path)).size
-                self.background_ratio = tw / th if th else 0.5625
-                self.background_image = str(path)
-            except Exception as exc:  # a broken picture must not stop the kiosk
-                log.error("theme background %s cannot be shown: %s", path, exc)
-                self.background_image = ""
+        prepared = backdrop.prepare(path, Window.size)
+        if prepared is None:  # a broken picture must not stop the kiosk (logged)
+            self.background_image = ""
+            self.background = None
+            return
+        self.background_ratio = prepared.ratio
+        self.background_image = str(path)
+        self.background = prepared
 
     @property
     def portrait(self) -> bool:

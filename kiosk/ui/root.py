@@ -108,8 +108,6 @@ class Screens(ScreenManager):
 class KioskRoot(FloatLayout):
     countdown = NumericProperty(-1)
     covered = BooleanProperty(False)  # an opaque screen hides the background
-    bg_w = NumericProperty(0)
-    bg_h = NumericProperty(0)
     message = StringProperty("")
 
     @staticmethod
@@ -136,6 +134,27 @@ class KioskRoot(FloatLayout):
         if not message:
             return (0, 0)
         return (width - space["margin"] * 2, text_height + space["gap"])
+
+    def __init__(self, **kwargs):
+        from kiosk.ui.backdrop import BackdropDrawing
+
+        super().__init__(**kwargs)
+        self.backdrop = BackdropDrawing(self.canvas.before)
+        app = App.get_running_app()
+        self._redraw_backdrop = Clock.create_trigger(self._draw_backdrop, -1)
+        self.fbind("pos", self._redraw_backdrop)
+        self.fbind("size", self._redraw_backdrop)
+        self.fbind("covered", self._redraw_backdrop)
+        if app is not None:
+            app.fbind("background", self._redraw_backdrop)
+            app.fbind("colors", self._redraw_backdrop)
+        self._draw_backdrop()
+
+    def _draw_backdrop(self, *_):
+        app = App.get_running_app()
+        colour = (app.colors.get("background") if app is not None else None) or (0, 0, 0, 1)
+        prepared = getattr(app, "background", None)  # made at the window's size (the root's)
+        self.backdrop.update(self.pos, self.size, colour, prepared, not self.covered)
 
     def show_countdown(self, remaining):
         self.countdown = -1 if remaining is None else max(0, int(remaining + 0.999))
