@@ -397,6 +397,11 @@ class KioskApp(App):
                 return self.manager.get_screen(name)
         return None
 
+    def keep_screens(self, count: int) -> None:
+        """Keep ``count`` screens besides Home and the current one (``kiosk render``, which
+        shows each route once, keeps one)."""
+        self.screen_cache = max(0, int(count))
+
     def _trim_screens(self):
         """Drop the screens least likely to be needed again (not on the way back, least
         recently shown) until ``screen_cache`` are left besides Home and the current one."""

@@ -153,7 +153,7 @@ class KioskRoot(FloatLayout):
     def _draw_backdrop(self, *_):
         app = App.get_running_app()
         colour = (app.colors.get("background") if app is not None else None) or (0, 0, 0, 1)
-        prepared = getattr(app, "background", None)  # made at the window's size (the root's)
+        prepared = app.background if app is not None else None  # made at the window's size (the root's)
         self.backdrop.update(self.pos, self.size, colour, prepared, not self.covered)
 
     def show_countdown(self, remaining):
