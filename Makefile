@@ -28,8 +28,9 @@ test: $(STAMP)
 	  echo "installing:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1 || true; fi
 	$(BIN)/ruff check kiosk tests bench tools
-	@# two test processes, each with its own window: the two cores both work
-	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q -n 2
+	@# three test processes, each with its own window: the two cores both work, also while
+	@# one process waits for a real X server, browser or sync tool
+	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q -n 3
 
 soak: $(STAMP)
 	SDL_VIDEODRIVER=offscreen $(BIN)/python -m pytest -q -m slow -s tests/test_soak.py

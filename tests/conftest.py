@@ -64,7 +64,7 @@ DEMO_RENDER = pytest.mark.xdist_group("demo-render")
 
 def pytest_collection_modifyitems(config, items):
     """The tests that read the demo rendered once (``demo_render``) go first. pytest-xdist's
-    load scheduling (`make test`: two processes) starts each process on a run of ~100
+    load scheduling (`make test`: three processes) starts each process on a run of many
     consecutive tests, so they all land in the first process and the rendering is done
     once, early, while the second process works through the next tests. (pytest-xdist's
     ``--dist loadgroup`` would say the same with the ``xdist_group`` mark, but it does not
