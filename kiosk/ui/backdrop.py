@@ -8,8 +8,7 @@ most screens (18 of 44 ms of an exhibit page's frame on one core at
 texture is one pixel of the window: it is sampled with the nearest texel
 (the same pixels as a smoothed sample at 1:1, at two thirds of the cost) and,
 when the picture has no transparency, drawn without blending (nothing under
-it can show through). The window's clear is then skipped as well: whatever it
-would leave is covered.
+it can show through).
 
 The picture is decoded when the theme or the window's size changes, never
 while a visitor waits for a screen.
@@ -127,7 +126,6 @@ def plain_fills_unsmoothed() -> None:
         texture.mag_filter = "nearest"
 
 
-
 def _blend_off(*_):
     from kivy.graphics.opengl import GL_BLEND, glDisable
 
@@ -160,7 +158,7 @@ class BackdropDrawing:
         self._blending_off = False
 
     def _before_picture(self, *_):
-        self._blending_off = self.opaque and self.picture.size[0] > 0
+        self._blending_off = self.covers
         if self._blending_off:
             _blend_off()
 
@@ -188,5 +186,5 @@ class BackdropDrawing:
 
     @property
     def covers(self) -> bool:
-        """An opaque picture covers the whole area drawn (the window's clear is not needed)."""
+        """An opaque picture covers the whole area drawn (nothing under it shows)."""
         return self.opaque and self.picture.size[0] > 0

@@ -193,9 +193,7 @@ class MemoryTrim:
         :data:`FULL_PASSES_EVERY` middle collections (about a dozen photos) the pass is a
         settle, frozen objects included: memory stays flat (it rose by about 100 MB over 100
         photos swiped), for one collection of 50-130 ms every dozen photos or so."""
-        if self.passes_held:
-            pass
-        elif self._grown() or gc.get_count()[2] >= FULL_PASSES_EVERY:
+        if not self.passes_held and (self._grown() or gc.get_count()[2] >= FULL_PASSES_EVERY):
             self.settle()
         self._release()
 

@@ -114,10 +114,12 @@ def release_left_behind(app) -> None:
     each other, and their text textures) is collected and memory handed back before the next
     one is drawn and taken, not after. Everything made since rendering began is looked at:
     nothing of it is frozen (the app's memory trim holds its passes)."""
+    from kivy.graphics.context import get_context
+
     _frames(1)  # the screen manager lets go of the screen it showed
     gc.collect()
-    _frames(1)  # the textures of what was collected are deleted at the next frame
-    app.memory_trim.trim_now()
+    get_context().gl_dealloc()  # the textures of what was collected go now (no window frame
+    app.memory_trim.trim_now()  # is drawn while rendering, which would delete them)
 
 
 def settle_screen(app) -> None:
