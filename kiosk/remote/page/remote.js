@@ -36,6 +36,7 @@ let tours = [];
 let stream = null;
 let thumbUrl = "";
 let thumbKey = "";
+let thumbTries = 0;
 let heard = Date.now();  // the last bytes from the event stream (the kiosk pings every 15 s)
 
 const $ = (id) => document.getElementById(id);
@@ -166,22 +167,34 @@ function plain(markdown) {
     .replace(/^#+\s*/gm, "").replace(/^\s*[-*]\s+/gm, "• ").trim();
 }
 
-async function showThumb() {
+async function showThumb(retry) {
+  // the stop's picture; a fetch that fails (the kiosk busy, the stop just changed) is tried
+  // again a few times, and again at the next state the kiosk sends
   const img = $("thumb");
-  const key = state && state.tour ? state.tour + "/" + state.step : "";
-  if (key === thumbKey) return;
-  thumbKey = key;
-  if (thumbUrl) { URL.revokeObjectURL(thumbUrl); thumbUrl = ""; }
-  img.hidden = true;
+  const key = state && state.tour ? state.tour + "/" + state.step + "/" + !!state.thumbnail : "";
+  if (key === thumbKey && !retry) return;
+  if (key !== thumbKey) {
+    thumbKey = key;
+    thumbTries = 0;
+    if (thumbUrl) { URL.revokeObjectURL(thumbUrl); thumbUrl = ""; }
+    img.hidden = true;
+  }
   if (!key || !state.thumbnail) return;
   try {
     const response = await fetch("/api/thumbnail?step=" + state.step,
                                  {headers: {"Authorization": "Bearer " + token}, cache: "no-store"});
-    if (!response.ok || key !== thumbKey) return;
-    thumbUrl = URL.createObjectURL(await response.blob());
+    if (key !== thumbKey) return;
+    if (!response.ok) throw new Error(String(response.status));
+    const blob = await response.blob();
+    if (key !== thumbKey) return;
+    thumbUrl = URL.createObjectURL(blob);
     img.src = thumbUrl;
     img.hidden = false;
-  } catch (e) { /* no picture: the title and talking points are enough */ }
+  } catch (e) {
+    // no picture yet: the title and talking points are enough meanwhile
+    if (key === thumbKey && ++thumbTries < 5) setTimeout(() => showThumb(true), 700 * thumbTries);
+    else if (key === thumbKey) thumbKey = "";  // the next state the kiosk sends tries again
+  }
 }
 
 function renderTours(box, key) {
