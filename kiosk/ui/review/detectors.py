@@ -166,8 +166,7 @@ def text_fit(item: TextItem) -> list[Finding]:
     if item.shortened or item.ellipsis_added:
         where = item.shortened or "end"
         how = "in the middle: its end is hidden too" if where == "middle" else f"at the {where}"
-        need = f" (needs {item.needed[0]:.0f} px, has {item.shown[0]:.0f})" if item.needed else ""
-        return [Finding("shortened", f"shortened with an ellipsis {how}{need}", info, box)]
+        return [Finding("shortened", f"shortened with an ellipsis {how}{_room(item)}", info, box)]
     out = []
     tol = max(2.0, 0.25 * item.font_size)
     if item.needed and item.needed[1] > item.shown[1] + tol:
@@ -178,6 +177,19 @@ def text_fit(item: TextItem) -> list[Finding]:
     if broken:
         out.append(Finding("cut", f"a word broken across two lines: '{broken}'", info, box))
     return out
+
+
+def _room(item: TextItem) -> str:
+    """' (needs 412 px, has 294)': the width the whole text needs on one line, or the
+    height its wrapped lines need, against what is shown."""
+    if not item.needed:
+        return ""
+    (nw, nh), (sw, sh) = item.needed, item.shown
+    if nw > sw + 0.5:
+        return f" (needs {nw:.0f} px, has {sw:.0f})"
+    if nh > sh + 0.5:
+        return f" (its lines need {nh:.0f} px of height, has {sh:.0f})"
+    return ""
 
 
 def broken_word(text: str, lines: list[str]) -> str:

@@ -288,6 +288,8 @@ class _Reader:
         item.lines = ["".join(getattr(w, "text", "") for w in getattr(ln, "words", [])) for ln in lines]
         if label.text_size[1] is not None or getattr(label, "max_lines", 0) or label.shorten:
             item.needed = _needed(label)
+        if item.ellipsis_added and raw != label.text:  # shortened by the program (TextBlock):
+            item.needed = _needed(label, raw)  # what the whole text would need
         item.missing = _missing(label, plain_text(label.text, label.markup))
         ink = item.ink
         if ink is not None:
@@ -403,17 +405,19 @@ def _glyphs(texture):
     return alpha, (median[0], median[1], median[2], top / 255)
 
 
-def _needed(label) -> tuple[float, float] | None:
-    """The room the whole text takes at this label's wrapping width, with no line limit,
-    no height limit and no shortening."""
+def _needed(label, text: str | None = None) -> tuple[float, float] | None:
+    """The room the whole text (``text``, default the label's) takes at this label's
+    wrapping width, with no line limit, no height limit and no shortening."""
     core = label._label
     options = dict(core.options)
-    # a label that shortens keeps to one line: the room it needs is the whole line's width
+    # a label that shortens keeps to one line (as does a TextBlock of one line): the room it
+    # needs is the whole line's width
+    one_line = label.shorten or (text is not None and getattr(label, "lines", 0) == 1)
     options.update(shorten=False, max_lines=0,
-                   text_size=(None, None) if label.shorten else (label.text_size[0], None))
+                   text_size=(None, None) if one_line else (label.text_size[0], None))
     try:
         full = type(core)(**options)
-        full.text = label.text
+        full.text = label.text if text is None else text
         full.resolve_font_name()
         w, h = full.render()
     except Exception:  # a provider that cannot measure this way: no claim made
