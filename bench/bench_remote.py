@@ -209,6 +209,11 @@ def measure(out: str, count: int) -> None:
     drawn_ms = [(d - s) * 1000 for s, d in zip(sent, drawn_at, strict=True)][1:]
     answer_ms = [(a - s) * 1000 for s, a in zip(sent, answered, strict=True)][1:]
     reach_ms = [(r - s) * 1000 for s, r in zip(sent, started, strict=True)][1:]
+    # which stops take long: the phone's times by the stop arrived at, slowest first
+    by_stop: dict[str, list[float]] = {}
+    for ms, (_, route) in zip(drawn_ms, draws[1:len(sent)], strict=True):
+        by_stop.setdefault(route, []).append(ms)
+    slowest = sorted(((max(v), statistics.median(v), k) for k, v in by_stop.items()), reverse=True)
     Path(out).write_text(json.dumps({
         "commands": len(drawn_ms),
         "drawn_ms": {"median": statistics.median(drawn_ms), "p95": percentile(drawn_ms, 95),
@@ -217,6 +222,7 @@ def measure(out: str, count: int) -> None:
         "clicker_ms": {"median": statistics.median(keys_ms), "p95": percentile(keys_ms, 95)},
         "reach_ms": {"median": statistics.median(reach_ms), "p95": percentile(reach_ms, 95)},
         "load_average": os.getloadavg()[0],
+        "slowest_stops": [{"stop": k, "worst_ms": w, "median_ms": m} for w, m, k in slowest[:5]],
     }), encoding="utf-8")
 
 
@@ -239,6 +245,8 @@ def main() -> int:
           f"p95 {a['p95']:.0f} ms; the clicker's key to stop drawn: median {k['median']:.0f} ms, "
           f"p95 {k['p95']:.0f} ms; request to command begun on the main thread: median "
           f"{r['median']:.0f} ms, p95 {r['p95']:.0f} ms (load average {result['load_average']:.1f})")
+    for stop in result["slowest_stops"]:
+        print(f"  {stop['stop']}: worst {stop['worst_ms']:.0f} ms, median {stop['median_ms']:.0f} ms")
     target = HERE / "results" / "remote.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -321,3 +321,33 @@ def test_a_tour_on_the_demo_lays_out_each_screen_before_drawing_it(kiosk, caplog
     kiosk.settle()
     assert kiosk.route == "home"
     assert [r.getMessage() for r in caplog.records if "iteration" in r.getMessage()] == []
+
+
+def test_while_the_guide_talks_the_stops_either_side_are_made_ready(kiosk):
+    """A stop's neighbours are built and laid out unseen half a second after it shows (the
+    one in the direction the guide went first), so both "next" and "back" only draw, also
+    on the way back through stops the app no longer keeps."""
+    from conftest import ROOT
+
+    app = kiosk.start(ROOT / "content")
+    tour = app.content.tours[0]
+    assert app.start_tour(tour.id)
+    kiosk.settle()
+    manager = app.manager
+
+    def ready(number):
+        route = f"tour/{tour.id}/{number}"
+        return manager.has_screen(route) and tuple(manager.get_screen(route).size) == \
+            tuple(manager.size)
+
+    for _ in range(6):
+        press(kiosk, "pagedown")
+    kiosk.advance(1.0)
+    assert kiosk.route == f"tour/{tour.id}/7"
+    assert ready(6) and ready(8)
+    for number in (6, 5, 4):
+        press(kiosk, "pageup")
+        assert kiosk.route == f"tour/{tour.id}/{number}"
+        kiosk.advance(1.0)
+        assert ready(number - 1), f"at stop {number}, stop {number - 1} is not ready"
+        assert ready(number + 1)

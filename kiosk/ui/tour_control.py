@@ -19,7 +19,7 @@ from kiosk.ui.navigation import route_exists
 log = logging.getLogger("kiosk.tour")
 
 TICK = 0.25  # seconds between auto-advance checks
-PREPARE_AFTER = 0.5  # seconds after a step shows, its next step is built unseen
+PREPARE_AFTER = 0.5  # seconds after a step shows, its neighbours are built unseen
 KEY_NAMES = {code: name for name, code in Keyboard.keycodes.items()}
 
 
@@ -28,7 +28,9 @@ class TourControl:
         self.app = app
         self.run: TourRun | None = None
         self._tick_event = None
-        self._prepare = Clock.create_trigger(self._prepare_next, PREPARE_AFTER)
+        self._prepare = Clock.create_trigger(self._prepare_neighbours, PREPARE_AFTER)
+        self._prepare_other = Clock.create_trigger(self._prepare_neighbours, 0)
+        self._forward = True  # the way the guide went last: that neighbour is made ready first
         self.keymap = app.kiosk_config.clicker.keymap()  # kiosk.yaml's keys
         from kiosk.remote.link import RemoteLink
 
@@ -81,6 +83,7 @@ class TourControl:
             self._tick_event.cancel()
             self._tick_event = None
         self._prepare.cancel()
+        self._prepare_other.cancel()
 
     # ------------------------------------------------------------ commands
     def command(self, name: str) -> bool:
@@ -156,12 +159,14 @@ class TourControl:
     # -------------------------------------------------------------- screen
     def _show(self, direction: str) -> bool:
         run = self.run
-        self._skip_missing(forward=direction == "left")
+        self._forward = direction == "left"
+        self._skip_missing(forward=self._forward)
         ok = self.app.go(run.route, push=False, direction=direction)
         finish_instant_change(self.app.manager)
         self._sync()
         self._prepare.cancel()
-        self._prepare()  # while the guide talks, the next step is made ready
+        self._prepare_other.cancel()
+        self._prepare()  # while the guide talks, the steps either side are made ready
         return ok
 
     def _skip_missing(self, forward: bool) -> None:
@@ -181,25 +186,36 @@ class TourControl:
                 run.go_to(index)
                 return
 
-    def _prepare_next(self, dt=None) -> None:
-        """Build the next step's screen unseen, so "next" only has to show it."""
+    def _prepare_neighbours(self, dt=None) -> None:
+        """Build the screens of the steps either side unseen, so "next" and "back" only have
+        to show them: first the one in the direction the guide went last, the other at the
+        next frame (one screen built per frame). Both fit in the screens the app keeps."""
         run, app = self.run, self.app
-        if run is None or run.is_last or app.mode != "tour":
+        if run is None or app.mode != "tour":
             return
-        route = tour_route(run.tour.id, run.number + 1)
-        manager = app.manager
+        ahead, behind = run.number + 1, run.number - 1
+        for number in ((ahead, behind) if self._forward else (behind, ahead)):
+            if 1 <= number <= run.total and self._prepare_step(tour_route(run.tour.id, number)):
+                self._prepare_other()  # the other one at the next frame
+                return
+
+    def _prepare_step(self, route: str) -> bool:
+        """Build ``route``'s screen unseen; False when it is there already (or cannot be)."""
+        manager = self.app.manager
         if manager is None or manager.has_screen(route):
-            return
+            return False
         try:
-            screen = app._screen_for(route)
+            screen = self.app._screen_for(route)
         except Exception as exc:  # shown later through the usual way, which reports it
             log.warning("could not prepare %s: %s", route, exc)
-            return
-        if screen is not None:
-            # A screen the manager does not show keeps the size it was made with (100 x 100):
-            # given the one it will have, its layout and text are done now, unseen, and
-            # "next" has only to draw it.
-            screen.pos, screen.size = manager.pos, manager.size
+            return False
+        if screen is None:
+            return False
+        # A screen the manager does not show keeps the size it was made with (100 x 100):
+        # given the one it will have, its layout and text are done now, unseen, and
+        # "next" has only to draw it.
+        screen.pos, screen.size = manager.pos, manager.size
+        return True
 
     def _sync(self) -> None:
         """Show the run's state (pause, blank, drawer, time left) on the tour screen."""
