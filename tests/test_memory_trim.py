@@ -150,14 +150,17 @@ def test_full_collections_wait_for_a_quiet_moment_and_free_what_was_dropped(kios
         kiosk.advance(QUIET * 2)  # the visitor reads
         assert len(full) == 1 and gone() is None
         assert trim.full_collections >= 1
-        # and one who never pauses gets them all the same, now and then
+        # and one who never pauses gets them all the same, now and then: in the photo viewer
+        # at each regular trim once a few photos were shown (their garbage holds pictures),
+        # never more than one a trim
         full.clear()
         for n in range(30):
             app.go(f"photo/gallery/{n % 10 + 1}", push=False)
             junk = [[n] for n in range(FULL_PASSES_EVERY * 7_000 // 20)]
             del junk
             kiosk.advance(QUIET * 0.5)
-        assert 1 <= len(full) <= 3
+        trims = 30 * QUIET * 0.5 / BUSY  # 15 s of swiping
+        assert trims - 2 <= len(full) <= trims + 1
     finally:
         gc.callbacks.remove(seen)
     threshold = gc.get_threshold()

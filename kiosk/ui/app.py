@@ -342,7 +342,7 @@ class KioskApp(App):
         self.route = route
         self.mode = "tour" if route.startswith("tour/") else ("attract" if route == "attract" else "browse")
         self._trim_screens()
-        self.memory_trim.soon()
+        self.memory_trim.soon(photo=route.startswith("photo/"))
         self.write_status()
         return True
 
