@@ -38,9 +38,10 @@ screen or two (a few milliseconds). Screens dropped later are frozen garbage
 until a full settle (as after a content swap) looks at everything again: one
 comes in a quiet moment once the frozen objects have grown by
 :data:`SETTLE_GROWTH` since the last. For a visitor who never pauses, a full
-settle comes at a regular trim after :data:`FULL_PASSES_EVERY` middle collections
-(about a dozen swiped photos): with passes of new objects only, a visitor swiping
-on piled up frozen and unfrozen garbage, about 1 MB a photo.
+settle comes at a regular trim after :data:`FULL_PASSES_EVERY` middle collections,
+and in the photo viewer once :data:`PHOTOS_PER_SETTLE` photos were shown: with passes
+of new objects only, a visitor swiping on piled up frozen and unfrozen garbage, about
+1 MB a photo, and the pictures that garbage held.
 """
 
 from __future__ import annotations
