@@ -10,11 +10,12 @@ findings of level error, so the README never shows a screen the render check rej
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -62,7 +63,10 @@ def main() -> int:
                 if entry is None or entry["errors"]:
                     failed.append(name)
                     continue
-                shutil.copyfile(out / entry["file"], OUT / f"{name}.png")
+                # `kiosk render` saves quickly (light compression); the repository keeps
+                # the same pixels packed tightly
+                with Image.open(out / entry["file"]) as im:
+                    im.save(OUT / f"{name}.png", optimize=True)
     for name in failed:
         print(f"{name}: not taken (the screen has errors or could not be shown)")
     return 1 if failed else 0
