@@ -4,6 +4,7 @@ must come back as a finding naming its route, its content file and its widget.""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -157,6 +158,32 @@ def test_text_cut_without_an_ellipsis_and_shortened_with_one(page):
         ("cut", "error"), ("shortened", "warning")]
     assert found[0].widget["text"] == words[:47] + "…"  # an excerpt names the widget
     assert all((f.route, f.source) == (ROUTE, SOURCE) for f in found)
+
+
+def test_a_title_the_program_shortened_says_the_room_the_whole_title_needs(page):
+    """A TextBlock ends a title that does not fit with an ellipsis itself: the warning gives
+    the width the whole title needs on its line (a wrapped text: the height of its lines),
+    not the shortened text's own."""
+    from kiosk.ui.widgets.common import TextBlock
+
+    layer, look = page
+    words = "A section title far too long for the small space the navigation bar leaves"
+    one = TextBlock(lines=1, font_size=18, size_hint=(None, None), size=(180, 30),
+                    pos=(40, 600))
+    two = TextBlock(lines=2, font_size=18, size_hint=(None, None),
+                    size=(180, 60), pos=(40, 400))
+    one.raw, two.raw = words, words + " " + words  # (as a layout sets them)
+    layer.add_widget(one)
+    layer.add_widget(two)
+    found = [f for f in look() if f.kind == "shortened"]
+    assert len(found) == 2, [f.message for f in found]
+    widths = [f.message for f in found if "of height" not in f.message]
+    lines = [f.message for f in found if "of height" in f.message]
+    assert len(widths) == len(lines) == 1
+    needs, has = (int(n) for n in re.findall(r"needs (\d+) px, has (\d+)", widths[0])[0])
+    assert needs > 2 * has
+    need, shown = (int(n) for n in re.findall(r"need (\d+) px of height, has (\d+)", lines[0])[0])
+    assert need > shown
 
 
 def test_text_hidden_by_a_stencil_that_cannot_scroll_is_cut(page):

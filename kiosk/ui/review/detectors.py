@@ -180,15 +180,15 @@ def text_fit(item: TextItem) -> list[Finding]:
 
 
 def _room(item: TextItem) -> str:
-    """' (needs 412 px, has 294)': the width the whole text needs on one line, or the
-    height its wrapped lines need, against what is shown."""
+    """' (needs 412 px, has 294)': the height the whole text's wrapped lines need, or
+    the width it needs on its one line, against what is shown."""
     if not item.needed:
         return ""
     (nw, nh), (sw, sh) = item.needed, item.shown
-    if nw > sw + 0.5:
-        return f" (needs {nw:.0f} px, has {sw:.0f})"
-    if nh > sh + 0.5:
+    if nh > sh + 0.5:  # more lines than it shows
         return f" (its lines need {nh:.0f} px of height, has {sh:.0f})"
+    if nw > sw + 0.5:  # one line, longer than its room
+        return f" (needs {nw:.0f} px, has {sw:.0f})"
     return ""
 
 

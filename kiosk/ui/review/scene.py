@@ -413,8 +413,12 @@ def _needed(label, text: str | None = None) -> tuple[float, float] | None:
     # a label that shortens keeps to one line (as does a TextBlock of one line): the room it
     # needs is the whole line's width
     one_line = label.shorten or (text is not None and getattr(label, "lines", 0) == 1)
+    wrap = label.text_size[0]
+    if wrap is None and text is not None:  # a TextBlock breaks its own lines at its width
+        pad = label.padding[0] + label.padding[2] if len(label.padding) == 4 else 0
+        wrap = label.width - pad
     options.update(shorten=False, max_lines=0,
-                   text_size=(None, None) if one_line else (label.text_size[0], None))
+                   text_size=(None, None) if one_line else (wrap, None))
     try:
         full = type(core)(**options)
         full.text = label.text if text is None else text
