@@ -23,7 +23,6 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition
 
-from kiosk.status import memory_rss_mb
 from kiosk.ui.access.probe import findings as access_findings
 from kiosk.ui.images import pictures_settled, wait_idle
 from kiosk.ui.navigation import all_routes, tour_routes
@@ -110,29 +109,17 @@ def matrix_combos(size=PORTRAIT, langs=("zh", "en")) -> list[tuple]:
     return [(s, lang, large) for s in (portrait, landscape) for lang in langs for large in (False, True)]
 
 
-# the screens left behind are collected once the process has grown this much since the
-# last time: at every picture with camera photos at 1080x1920, every few at 540x960
-COLLECT_GROWTH_MB = 24
-
-
-def release_left_behind(app, collected_mb: float | None = None) -> float:
-    """No quiet moment comes while rendering: the screens just left behind (their widgets
-    hold each other, and their text textures) are collected and memory handed back before
-    the next one is drawn and taken, not after, once the process has grown by
-    :data:`COLLECT_GROWTH_MB` since ``collected_mb`` (its size after the last collection;
-    None: now). Everything made since rendering began is looked at: nothing of it is
-    frozen (the app's memory trim holds its passes). Returns the size after the last
-    collection."""
+def release_left_behind(app) -> None:
+    """No quiet moment comes while rendering: the screen just left behind (its widgets hold
+    each other, and their text textures) is collected and memory handed back before the next
+    one is drawn and taken, not after. Everything made since rendering began is looked at:
+    nothing of it is frozen (the app's memory trim holds its passes)."""
     from kivy.graphics.context import get_context
 
     _frames(1)  # the screen manager lets go of the screen it showed
-    now = memory_rss_mb()
-    if collected_mb is not None and now and now - collected_mb < COLLECT_GROWTH_MB:
-        return collected_mb
     gc.collect()
     get_context().gl_dealloc()  # the textures of what was collected go now (no window frame
     app.memory_trim.trim_now()  # is drawn while rendering, which would delete them)
-    return memory_rss_mb()
 
 
 def settle_screen(app) -> None:
@@ -190,7 +177,6 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
         # Routes are drawn one after the other, each once: one screen kept besides Home (to
         # refill for the next photo or exhibit) is enough, and each costs memory.
         app.keep_screens(1)
-        collected_mb = None
         for csize, clang, large in combos:
             if tuple(Window.size) != tuple(csize):
                 Window.size = csize
@@ -203,7 +189,7 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
                     print(f"{route}: cannot be shown")
                     problems += 1
                     continue
-                collected_mb = release_left_behind(app, collected_mb)
+                release_left_behind(app)
                 settle_screen(app)
                 name = route_file(route, clang, csize, large, theme_name)
                 pixels = grab(app.root)
