@@ -80,7 +80,7 @@ def demo_render(tmp_path_factory):
     every route in portrait and landscape (540x960 and 960x540, the same layout code as
     1080x1920 at a quarter of the pixels) in Chinese and English, and the key screens in
     大字 too. Returns (folder, {(route, (w, h), lang, large): entry of index.json},
-    {combo: exit code of its render}); read it, do not change it."""
+    {combo: exit code of the render that drew it}); read it, do not change it."""
     from kiosk.config import Config
     from kiosk.content.loader import load_content
     from kiosk.theme import load_theme
@@ -92,13 +92,12 @@ def demo_render(tmp_path_factory):
     assert problems == []
     content = load_content(ROOT / "content")
     out = tmp_path_factory.mktemp("demo-render")
-    codes = {}
+    codes = {}  # one app renders each group of combinations
     for large, routes in ((False, all_routes(content)), (True, KEY_ROUTES)):
-        for size in DEMO_SIZES.values():
-            for lang in ("zh", "en"):
-                combo = (size, lang, large)
-                codes[combo] = render_all(config, theme, content, out=out, routes=routes,
-                                          combos=[combo], verbose=False)
+        combos = [(size, lang, large) for size in DEMO_SIZES.values() for lang in ("zh", "en")]
+        code = render_all(config, theme, content, out=out, routes=routes, combos=combos,
+                          verbose=False)
+        codes.update(dict.fromkeys(combos, code))
     index = json.loads((out / "index.json").read_text("utf-8"))
     entries = {(e["route"], tuple(e["size"]), e["lang"], e["large_text"]): e
                for e in index["pictures"]}
@@ -114,7 +113,8 @@ def kiosk(request, tmp_path):
     """
     from pilot import Pilot
 
-    pilot = Pilot(tmp_path, whole_settles=request.node.get_closest_marker("whole_settles") is not None)
+    pilot = Pilot(tmp_path, whole_settles=request.node.get_closest_marker("whole_settles") is not None,
+                  draws=request.node.get_closest_marker("draws") is not None)
     yield pilot
     pilot.stop()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,9 +48,15 @@ FRAME = 1 / 60
 
 
 class Pilot:
-    def __init__(self, tmp_path: Path, whole_settles: bool = False):
+    def __init__(self, tmp_path: Path, whole_settles: bool = False, draws: bool = False):
         self.tmp_path = tmp_path
         self.whole_settles = whole_settles
+        # The window is drawn for the first frame (the app starts its services after it)
+        # and, in tests marked ``draws`` (what the window shows, what a frame costs), for
+        # the last frame of each step. Other tests read the widget tree, and pictures are
+        # taken offscreen (``screenshot``): drawing the window on the software renderer is
+        # most of what a frame costs, and they would never look at it.
+        self.draws = draws
         self.app = None
         self.status_path = tmp_path / "status.json"
 
@@ -76,20 +81,17 @@ class Pilot:
         self.app = KioskApp(config, theme_obj, content, windowed=False, loader=self.loader)
         self.app._run_prepare()
         if not self.whole_settles:
-            _settles_within_the_test(self.app.memory_trim)
+            _freezing_nothing()
         runTouchApp(embedded=True)
-        self.frames(5)  # the last one is drawn: the first frame
+        self.frames(4, draw=False)
+        self._frame(FRAME, draw=True, always=True)  # the first frame
         self.frames(1, draw=False)  # the app's other services start right after it
         return self.app
 
     def stop(self):
         if self.app is not None:
-            trim = self.app.memory_trim
-            if trim.settles == 0:  # nothing of this app was frozen (see below)
-                with _keep_frozen():
-                    self.app.stop()
-            else:
-                self.app.stop()
+            self.app.stop()
+            _freezing_as_usual()
             for child in list(Window.children):
                 Window.remove_widget(child)
             self.app = None
@@ -136,12 +138,11 @@ class Pilot:
         manager = getattr(self.app, "manager", None)
         return bool(manager is not None and manager.transition.is_active)
 
-    @staticmethod
-    def _frame(dt: float, draw: bool):
+    def _frame(self, dt: float, draw: bool, always: bool = False):
         from kiosk.ui.images import wait_idle
 
         FAKE_TIME.now += dt
-        if draw:
+        if draw and (self.draws or always):
             EventLoop.idle()
         else:  # EventLoop.idle() without the window's on_draw and on_flip
             Clock.tick()
@@ -250,46 +251,41 @@ class Pilot:
         return path
 
 
-class _GcKeepingFrozen:
-    """The ``gc`` module with an ``unfreeze`` that does nothing."""
+class _GcFreezingNothing:
+    """The ``gc`` module as the memory trim sees it in a test: its collections look at
+    the test's objects (what earlier tests left is frozen, see ``Pilot.stop``), and
+    freezing and unfreezing do nothing. The kiosk's trim freezes what is alive and
+    unfreezes it all at a content swap and when it stops: in a test process, that is every
+    earlier test's objects too, and the app's objects frozen in a test would stay out of
+    reach of the collection at its end. (``@pytest.mark.whole_settles`` for the tests of
+    the trim's freezing itself.)"""
 
     def __init__(self, real):
         self._real = real
 
+    def freeze(self):
+        pass
+
     def unfreeze(self):
         pass
+
+    def get_freeze_count(self):
+        return 0
 
     def __getattr__(self, name):
         return getattr(self._real, name)
 
 
-@contextmanager
-def _keep_frozen():
-    """An app's stop gives back to the collector what its memory trim froze
-    (``gc.unfreeze``); while it froze nothing, what the tests froze stays frozen."""
+def _freezing_nothing() -> None:
     from kiosk.ui import memory
 
-    real = memory.gc
-    memory.gc = _GcKeepingFrozen(real)
-    try:
-        yield
-    finally:
-        memory.gc = real
+    memory.gc = _GcFreezingNothing(gc)
 
 
-def _settles_within_the_test(trim) -> None:
-    """The kiosk's settle gives everything frozen back to the collector and collects it all
-    (its process holds one app). In a test process that is every earlier test's objects
-    too, hundreds of milliseconds a time: here a settle leaves those frozen, and what the
-    app froze is given back when the test stops it. (``@pytest.mark.whole_settles`` for the
-    tests of the settle itself.)"""
-    settle = trim.settle
+def _freezing_as_usual() -> None:
+    from kiosk.ui import memory
 
-    def settle_keeping_earlier_tests_frozen():
-        with _keep_frozen():
-            return settle()
-
-    trim.settle = settle_keeping_earlier_tests_frozen
+    memory.gc = gc
 
 
 def _next_due() -> float | None:

@@ -10,9 +10,12 @@ honor frames were such lines; a frame of the photo viewer took 45 ms instead of
 
 from __future__ import annotations
 
+import pytest
 from kivy.core.window import Window
 from kivy.graphics import Line, Rectangle, SmoothLine, StencilPush
 from kivy.graphics.instructions import InstructionGroup
+
+pytestmark = pytest.mark.draws  # the window is drawn: how it was drawn is what is looked at
 
 ROUTES = ("home", "section/history", "section/achievements", "section/honors",
           "section/gallery", "photo/gallery/2", "exhibit/history/2015-first-center")

@@ -297,6 +297,7 @@ def test_a_cut_between_screens_never_draws_two_screens_at_once(kiosk, demo_conte
         assert [s.name for s in app.manager.children if s.opacity > 0] == [route]
 
 
+@pytest.mark.draws  # the frame line's rectangle is computed as it is drawn
 @pytest.mark.parametrize("theme", THEMES)
 def test_a_picture_not_yet_shown_is_a_themed_panel_not_a_solid_block(kiosk, demo_content, theme):
     from kivy.graphics import Line
