@@ -336,6 +336,19 @@ class ContentWatcher:
     # ------------------------------------------------------------ the thread
 
     def _run(self) -> None:
+        """The watcher's thread: nothing that goes wrong in one round ends it (a kiosk that
+        stopped watching would show old content until restarted, with no sign of it)."""
+        while not self._stopping.is_set():
+            try:
+                self._rounds()
+            except Exception:
+                log.exception("file watching failed; going on")
+                with self._lock:
+                    self._full = True  # what happened meanwhile is looked at again
+                    self._last_event = time.monotonic()
+                self._stopping.wait(self.check_every)
+
+    def _rounds(self) -> None:
         last_report = time.monotonic()
         last_check = time.monotonic()
         while not self._stopping.is_set():

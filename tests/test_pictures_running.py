@@ -34,6 +34,17 @@ def wait_until(kiosk, condition, timeout: float = 8.0) -> bool:
     return bool(condition())
 
 
+def threads() -> str:
+    """Where every thread of the process is now (said when a wait for the watcher fails)."""
+    import sys
+    import threading
+    import traceback
+
+    names = {t.ident: t.name for t in threading.enumerate()}
+    return "\n".join(f"--- {names.get(ident, ident)}\n" + "".join(traceback.format_stack(frame))
+                     for ident, frame in sys._current_frames().items())
+
+
 def pause(kiosk, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -84,7 +95,8 @@ def test_the_folder_removed_and_restored_again_and_again_never_shows_a_partial_h
     for round_ in range(6):
         shutil.rmtree(hall)
         assert wait_until(kiosk, lambda: any(
-            e["path"] == "." for e in kiosk.status()["content"]["errors"]))
+            e["path"] == "." for e in kiosk.status()["content"]["errors"])), \
+            f"round {round_}: {kiosk.status()['content']['errors']}\n{threads()}"
         assert [s.id for s in app.content.sections] == everything
         if round_ % 2:  # restored in one go, or file by file as a slow copy does
             shutil.copytree(backup, hall)
@@ -97,7 +109,8 @@ def test_the_folder_removed_and_restored_again_and_again_never_shows_a_partial_h
                 else:
                     shutil.copy2(path, target)
                     pause(kiosk, 0.03)
-        assert wait_until(kiosk, lambda: not kiosk.status()["content"]["errors"])
+        assert wait_until(kiosk, lambda: not kiosk.status()["content"]["errors"]), \
+            f"round {round_}: {kiosk.status()['content']['errors']}\n{threads()}"
     assert all(ids == everything for ids in applied), applied
     assert [s.id for s in app.content.sections] == everything
 

@@ -236,6 +236,25 @@ def test_a_dead_observer_is_restarted_with_a_full_rescan(content, watch):
     assert rec.wait(2)[1] == frozenset({str(target)})
 
 
+def test_a_failure_in_the_watcher_thread_does_not_end_the_watching(content, watch, caplog):
+    w, rec = watch()
+    supervise, failures = w._supervise, []
+
+    def failing_once():
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("the file system said something odd")
+        supervise()
+
+    w._supervise = failing_once
+    assert rec.wait(1) == [None]  # it goes on, and looks at everything again
+    assert failures and "file watching failed; going on" in caplog.text
+    target = content / "01-history" / "a.md"
+    target.write_text("---\ntitle: After\n---\n", encoding="utf-8")
+    assert rec.wait(2)[1] == frozenset({str(target)})
+    assert w.running
+
+
 def test_the_content_folder_deleted_and_restored(content, watch, tmp_path):
     w, rec = watch()
     backup = tmp_path / "backup"
