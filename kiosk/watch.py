@@ -470,12 +470,25 @@ class _Handler:
 
 
 def _quietly_stop(observer, timeout: float = 5.0) -> None:
-    try:
-        observer.stop()
-        if observer.is_alive() and observer is not threading.current_thread():
-            observer.join(timeout)
-    except Exception:  # pragma: no cover - stopping a broken observer
-        log.debug("observer did not stop cleanly", exc_info=True)
+    """Stop ``observer``, waiting at most ``timeout`` seconds. watchdog's ``stop`` waits for
+    its emitters' threads without a time limit, and an inotify reader whose folder was
+    deleted under it can wait on a read that never returns: the stop runs on a thread of
+    its own, so the watcher goes on (with a new observer) whatever happens to the old one."""
+
+    def stop():
+        try:
+            observer.stop()
+        except Exception:  # pragma: no cover - stopping a broken observer
+            log.debug("observer did not stop cleanly", exc_info=True)
+
+    stopper = threading.Thread(target=stop, name="content-watch-stop", daemon=True)
+    stopper.start()
+    deadline = time.monotonic() + timeout
+    stopper.join(timeout)
+    if observer.is_alive() and observer is not threading.current_thread():
+        observer.join(max(0.0, deadline - time.monotonic()))
+    if stopper.is_alive() or observer.is_alive():
+        log.warning("the old file watcher did not stop within %.0f s; it is left behind", timeout)
 
 
 __all__ = ["ContentWatcher", "MODES", "POLL_INTERVAL"]

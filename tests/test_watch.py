@@ -275,6 +275,34 @@ def test_the_content_folder_deleted_and_restored(content, watch, tmp_path):
     assert any(c is not None and str(target) in c for c in calls[before - 1:])
 
 
+def test_an_old_observer_that_never_stops_does_not_hold_up_the_watching(content, watch,
+                                                                        tmp_path, caplog):
+    """watchdog's stop waits for its threads with no limit (an inotify reader whose folder
+    was deleted can wait for ever): the watcher goes on with a new observer all the same."""
+    w, rec = watch()
+    old = w._observer
+    never = threading.Event()
+    old.stop = never.wait  # as a stop that never comes back
+    try:
+        content.rename(tmp_path / "content.old")
+        assert rec.wait(1, timeout=8) and rec.calls[0] is None  # a full look: the folder is gone
+        assert w._observer is not old and w.restarts >= 1
+        assert "the old file watcher did not stop within 2 s" in caplog.text
+        shutil.copytree(tmp_path / "content.old", content)
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and str(content) not in w._watched:
+            time.sleep(0.05)
+        time.sleep(3 * SETTLE)
+        before = len(rec.calls)
+        target = content / "site.yaml"
+        target.write_text("title: 新的\n", encoding="utf-8")
+        calls = rec.wait(before + 1)
+        assert any(c is None or str(target) in c for c in calls[before:])
+    finally:
+        never.set()
+        type(old).stop(old)
+
+
 def test_the_content_folder_moved_away_and_a_fresh_copy_pasted(content, watch, tmp_path):
     """Staff rename the old folder and paste a new one from a USB stick: the move is
     noticed (a full look, which reports the folder gone), the new folder is watched, and
