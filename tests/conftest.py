@@ -74,13 +74,21 @@ def pytest_collection_modifyitems(config, items):
         items[:] = first + [item for item in items if item.get_closest_marker("xdist_group") is None]
 
 
+# Every route of the demo is rendered in each language and each orientation (Chinese
+# portrait, English landscape), and the key screens in every combination of portrait and
+# landscape × zh and en × normal and 大字.
+EVERY_ROUTE_COMBOS = [(DEMO_SIZES["portrait"], "zh", False), (DEMO_SIZES["landscape"], "en", False)]
+KEY_COMBOS = [(size, lang, large) for size in DEMO_SIZES.values() for lang in ("zh", "en")
+              for large in (False, True)]
+
+
 @pytest.fixture(scope="session")
 def demo_render(tmp_path_factory):
-    """`kiosk render` of the demo exhibition on the party-red theme, once per test run:
-    every route in portrait and landscape (540x960 and 960x540, the same layout code as
-    1080x1920 at a quarter of the pixels) in Chinese and English, and the key screens in
-    大字 too. Returns (folder, {(route, (w, h), lang, large): entry of index.json},
-    {combo: exit code of the render that drew it}); read it, do not change it."""
+    """`kiosk render` of the demo exhibition on the party-red theme, once per test run (540x960
+    and 960x540: the same layout code as 1080x1920 at a quarter of the pixels): every route
+    in EVERY_ROUTE_COMBOS, the key screens in KEY_COMBOS. Returns (folder, {(route, (w, h),
+    lang, large): entry of index.json}, {combo: exit code of the render that drew it}); read
+    it, do not change it."""
     from kiosk.config import Config
     from kiosk.content.loader import load_content
     from kiosk.theme import load_theme
@@ -93,8 +101,8 @@ def demo_render(tmp_path_factory):
     content = load_content(ROOT / "content")
     out = tmp_path_factory.mktemp("demo-render")
     codes = {}  # one app renders each group of combinations
-    for large, routes in ((False, all_routes(content)), (True, KEY_ROUTES)):
-        combos = [(size, lang, large) for size in DEMO_SIZES.values() for lang in ("zh", "en")]
+    others = [c for c in KEY_COMBOS if c not in EVERY_ROUTE_COMBOS]
+    for combos, routes in ((EVERY_ROUTE_COMBOS, all_routes(content)), (others, KEY_ROUTES)):
         code = render_all(config, theme, content, out=out, routes=routes, combos=combos,
                           verbose=False)
         codes.update(dict.fromkeys(combos, code))

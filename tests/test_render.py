@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEMO_RENDER, DEMO_SIZES
+from conftest import DEMO_RENDER, EVERY_ROUTE_COMBOS
 from PIL import Image, ImageStat
 
 from kiosk.config import Config
@@ -26,18 +26,24 @@ def demo():
 
 
 @DEMO_RENDER
-@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
-def test_every_route_renders_in_both_languages(demo_render, demo, orientation):
-    # (the demo is rendered once for the whole test run, see conftest.py; the tours' steps
-    # are rendered in tests/test_tour_render.py; whether the screens are free of layout
-    # errors is asserted in tests/test_render_matrix.py)
-    out, rendered, _ = demo_render
+@pytest.mark.parametrize("combo", EVERY_ROUTE_COMBOS,
+                         ids=[f"{lang}-{'portrait' if h > w else 'landscape'}"
+                              for (w, h), lang, _ in EVERY_ROUTE_COMBOS])
+def test_every_route_renders_without_errors(demo_render, demo, combo):
+    # (the demo is rendered once for the whole test run, see conftest.py: every route in
+    # Chinese portrait and English landscape; the key screens in every combination are
+    # checked in tests/test_render_matrix.py, the tours' steps in tests/test_tour_render.py)
+    out, rendered, codes = demo_render
     _, _, content = demo
-    size = DEMO_SIZES[orientation]
+    size, lang, large = combo
     routes = all_routes(content)
-    entries = [rendered.get((route, size, lang, False)) for lang in ("zh", "en") for route in routes]
-    assert None not in entries  # every route was shown in both languages
-    assert len(entries) == 2 * len(routes)
+    entries = [rendered.get((route, size, lang, large)) for route in routes]
+    assert None not in entries  # every route was shown
+    assert len(entries) == len(routes)
+    errors = [f"{e['file']}: {f['kind']} {f['widget']['class']} '{f['widget']['text']}': "
+              f"{f['message']}" for e in entries for f in e["findings"] if f["level"] == "error"]
+    assert errors == [], "\n".join(errors)
+    assert codes[combo] == 0
     for entry in entries:
         assert entry["missing_glyphs"] == "", entry
         assert entry["errors"] == sum(f["level"] == "error" for f in entry["findings"])
