@@ -90,8 +90,10 @@ class Pilot:
 
     def stop(self):
         if self.app is not None:
-            self.app.stop()
-            _freezing_as_usual()
+            try:
+                self.app.stop()
+            finally:
+                _freezing_as_usual()
             for child in list(Window.children):
                 Window.remove_widget(child)
             self.app = None
