@@ -82,6 +82,12 @@ KEY_COMBOS = [(size, lang, large) for size in DEMO_SIZES.values() for lang in ("
               for large in (False, True)]
 
 
+def error_lines(entries) -> list[str]:
+    """The errors found on rendered pictures (entries of index.json), a line each."""
+    return [f"{e['file']}: {f['kind']} {f['widget']['class']} '{f['widget']['text']}': "
+            f"{f['message']}" for e in entries for f in e["findings"] if f["level"] == "error"]
+
+
 @pytest.fixture(scope="session")
 def demo_render(tmp_path_factory):
     """`kiosk render` of the demo exhibition on the party-red theme, once per test run (540x960

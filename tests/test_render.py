@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEMO_RENDER, EVERY_ROUTE_COMBOS
+from conftest import DEMO_RENDER, EVERY_ROUTE_COMBOS, error_lines
 from PIL import Image, ImageStat
 
 from kiosk.config import Config
@@ -40,8 +40,7 @@ def test_every_route_renders_without_errors(demo_render, demo, combo):
     entries = [rendered.get((route, size, lang, large)) for route in routes]
     assert None not in entries  # every route was shown
     assert len(entries) == len(routes)
-    errors = [f"{e['file']}: {f['kind']} {f['widget']['class']} '{f['widget']['text']}': "
-              f"{f['message']}" for e in entries for f in e["findings"] if f["level"] == "error"]
+    errors = error_lines(entries)
     assert errors == [], "\n".join(errors)
     assert codes[combo] == 0
     for entry in entries:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DEMO_RENDER, DEMO_SIZES, FIXTURES, KEY_ROUTES, ROOT
+from conftest import DEMO_RENDER, FIXTURES, KEY_COMBOS, KEY_ROUTES, ROOT, error_lines
 
 from kiosk.config import Config
 from kiosk.content.loader import load_content
@@ -19,8 +19,7 @@ from kiosk.theme import load_theme
 from kiosk.ui.render import render_all
 
 ROUTES = KEY_ROUTES
-COMBOS = [(size, lang, large) for size in DEMO_SIZES.values() for lang in ("zh", "en")
-          for large in (False, True)]
+COMBOS = KEY_COMBOS
 
 
 def _id(combo) -> str:
@@ -49,9 +48,7 @@ def demo():
 
 
 def _errors(out) -> list[str]:
-    index = json.loads((out / "index.json").read_text("utf-8"))
-    return [f"{e['file']}: {f['kind']} {f['widget']['class']} '{f['widget']['text']}': {f['message']}"
-            for e in index["pictures"] for f in e["findings"] if f["level"] == "error"]
+    return error_lines(json.loads((out / "index.json").read_text("utf-8"))["pictures"])
 
 
 @DEMO_RENDER
@@ -62,8 +59,7 @@ def test_key_screens_have_no_errors(demo_render, combo):
     size, lang, large = combo
     entries = [rendered.get((route, size, lang, large)) for route in ROUTES]
     assert None not in entries  # every screen was shown
-    errors = [f"{e['file']}: {f['kind']} {f['widget']['class']} '{f['widget']['text']}': "
-              f"{f['message']}" for e in entries for f in e["findings"] if f["level"] == "error"]
+    errors = error_lines(entries)
     assert errors == [], "\n".join(errors)
     assert codes[combo] == 0  # (with every route, for Chinese portrait and English landscape)
 
