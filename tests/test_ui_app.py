@@ -83,6 +83,35 @@ def test_only_a_few_screens_stay_alive_and_the_way_back_is_among_them(kiosk, dem
     assert kiosk.route == sections[0] and kiosk.screen is section_screen  # not rebuilt
 
 
+def test_the_exhibit_page_stays_to_be_refilled_while_the_visitor_wanders(kiosk, demo_content):
+    from kiosk.ui.app import SCREEN_CACHE
+
+    app = kiosk.start(demo_content)
+    sections = [s.route for s in app.content.home_sections()]
+
+    def open_section(route):
+        kiosk.tap(scrolled_into_view(kiosk, next(c for c in section_cards(kiosk) if c.route == route)))
+        assert kiosk.route == route
+        return [w for w in kiosk.screen.walk(restrict=True)
+                if str(getattr(w, "route", "")).startswith("exhibit/")]
+
+    first, second = open_section(sections[0])[:2]
+    kiosk.tap(first)
+    page = kiosk.screen
+    kiosk.tap(kiosk.find_text(app.ui("home")))
+    for route in sections[1:]:  # every other section, and Home between them
+        open_section(route)
+        kiosk.tap(kiosk.find_text(app.ui("home")))
+    assert len(app.manager.screen_names) <= SCREEN_CACHE + 3  # Home, current, a few, the page
+    assert first.route in app.manager.screen_names
+    open_section(sections[0])
+    kiosk.tap(second)
+    assert kiosk.route == second.route
+    assert kiosk.screen is page  # the page built for the first exhibit, refilled
+    exhibit = app.content.resolve(second.route)
+    assert page.ids.title.text.replace("\n", "") == app.t(exhibit.title)
+
+
 def test_swipe_right_goes_back(kiosk):
     kiosk.start(BASIC)
     kiosk.tap(section_cards(kiosk)[1])

@@ -87,6 +87,7 @@ class KioskApp(App):
         self.history = History()
         self._shown: list[str] = []  # routes shown, least recent first
         self.screen_cache = SCREEN_CACHE  # screens kept besides Home and the current one
+        self.keep_spares = True  # ... and the last exhibit page and photo screen, to refill
         self._mode_before_admin = "browse"
         self._first_frame_event = None
         self.title = "kiosk"
@@ -397,10 +398,12 @@ class KioskApp(App):
                 return self.manager.get_screen(name)
         return None
 
-    def keep_screens(self, count: int) -> None:
+    def keep_screens(self, count: int, spares: bool = True) -> None:
         """Keep ``count`` screens besides Home and the current one (``kiosk render``, which
-        shows each route once, keeps one)."""
+        shows each route once, keeps one), and with ``spares`` the last exhibit page and
+        photo screen left, to be refilled."""
         self.screen_cache = max(0, int(count))
+        self.keep_spares = spares
 
     def _trim_screens(self):
         """Drop the screens least likely to be needed again (not on the way back, least
@@ -409,12 +412,22 @@ class KioskApp(App):
         self._shown = [r for r in self._shown if r != self.route] + [self.route]
         del self._shown[:-4 * max(1, keep)]
         names = [n for n in self.manager.screen_names if n not in (self.route, "home")]
+
+        def recent(name):
+            return self._shown.index(name) if name in self._shown else -1
+
+        # the last exhibit page and the last photo screen left stay as well, to be refilled:
+        # the next exhibit opened or photo swiped to then builds no page (kept or not, a page
+        # costs the same memory while it is shown)
+        for kind in ("exhibit/", "photo/") if self.keep_spares else ():
+            spare = [n for n in names if n.startswith(kind) and n not in self.history]
+            if spare:
+                names.remove(max(spare, key=recent))
         if len(names) <= keep:
             return
 
         def worth(name):
-            recent = self._shown.index(name) if name in self._shown else -1
-            return (name in self.history, recent)
+            return (name in self.history, recent(name))
 
         for name in sorted(names, key=worth)[:len(names) - keep]:
             self.manager.remove_widget(self.manager.get_screen(name))

@@ -183,7 +183,7 @@ def render_all(config, theme, content, *, out, size=PORTRAIT, lang=None, routes=
         gc.freeze()
         # Routes are drawn one after the other, each once: one screen kept besides Home (to
         # refill for the next photo or exhibit) is enough, and each costs memory.
-        app.keep_screens(1)
+        app.keep_screens(1, spares=False)
         for csize, clang, large in combos:
             if tuple(Window.size) != tuple(csize):
                 Window.size = csize
