@@ -107,6 +107,22 @@ def test_textures_stay_within_the_budget_and_far_ones_are_dropped(kiosk, tmp_pat
     assert len(photo_screens) <= 2  # swiping on refills two photo screens, turn about
 
 
+def test_the_pictures_of_a_screen_left_let_go_and_come_back_with_it(kiosk, tmp_path):
+    hall = photo_hall(tmp_path / "content", n=8)
+    app = kiosk.start(hall)
+    app.go("section/photos")
+    kiosk.settle()
+    cards = pictures_of(kiosk)
+    assert len(cards) == 8 and all(p.image_active for p in cards)
+    app.go("photo/photos/3")  # the gallery stays behind, kept but not shown
+    kiosk.settle()
+    assert kiosk.screen.ids.zoom.picture.image_active
+    assert not any(p.image_active for p in cards)  # free to be dropped
+    app.back()
+    kiosk.settle()
+    assert all(p.image_active and p.texture is not None for p in cards)
+
+
 def test_a_file_that_is_not_a_picture_is_a_content_error_not_an_empty_frame(kiosk, tmp_path):
     hall = photo_hall(tmp_path / "content", n=3, bad=(2,))
     app = kiosk.start(hall)

@@ -344,3 +344,21 @@ def test_a_narrow_table_breaks_no_word_inside(window, fonts):
         assert cell.width - cell.padding[0] - cell.padding[2] >= measure("State-owned")
         assert "State-owned" in cell.text.split("\n")[0]
     assert 0.6 * size <= cell.font_size < size  # smaller at 460
+
+
+def test_only_text_with_a_background_draws_one(window):
+    from kivy.graphics import Rectangle
+
+    from kiosk.ui.markdown import MarkdownStyle
+
+    doc = build("正文一段。\n\n```\ncode\n```\n", MarkdownStyle(code_bg=(0.9, 0.9, 0.9, 1)))
+    paragraph = label_with(doc, "正文")
+    code = label_with(doc, "code")
+
+    def background(label):
+        return next(i for i in label.canvas.before.children if isinstance(i, Rectangle))
+
+    # a see-through rectangle over every paragraph would still cost a software renderer
+    # its whole area, pixel by pixel
+    assert tuple(background(paragraph).size) == (0, 0)
+    assert tuple(background(code).size) == tuple(code.size) and code.height > 0

@@ -256,9 +256,12 @@ class ImageLoader:
             picture.image_refresh()
 
     def sweep(self, *_):
-        """Pictures scrolled near the screen load; far ones become free to drop."""
+        """Pictures scrolled near the screen load; far ones become free to drop. A screen
+        left behind (see-through or out of the window) is found hidden once, not once for
+        each of its pictures."""
+        hidden: set[int] = set()
         for picture in list(self._pictures):
-            picture.image_refresh()
+            picture.image_refresh(hidden)
         self.textures.trim()
 
     def watch_scroll(self, scroll) -> None:
@@ -328,27 +331,36 @@ def _window_size():
     return Window.size
 
 
-def on_screen(widget, near: float = NEAR, loader: ImageLoader | None = None) -> bool:
-    """Is ``widget`` in the window, within ``near`` screens of the visible part?"""
+def on_screen(widget, near: float = NEAR, loader: ImageLoader | None = None,
+              hidden: set[int] | None = None) -> bool:
+    """Is ``widget`` in the window, within ``near`` screens of the visible part?
+
+    ``hidden``: the uids of widgets already found see-through or out of the window (in one
+    pass over many pictures); the ones found now are added."""
     from kivy.core.window import WindowBase
     from kivy.uix.scrollview import ScrollView
 
     x0, y0, x1, y1 = widget.x, widget.y, widget.right, widget.top
     node = widget.parent
+    passed = []
     while node is not None:
         if isinstance(node, WindowBase):
             w, h = node.size
             mx, my = w * near, h * near
             return x1 >= -mx and x0 <= w + mx and y1 >= -my and y0 <= h + my
-        if getattr(node, "opacity", 1) == 0 and node is not widget:
-            return False
+        if hidden is not None:
+            if node.uid in hidden:
+                break
+            passed.append(node.uid)
+        if getattr(node, "opacity", 1) == 0 or node.parent is node:
+            break
         if isinstance(node, ScrollView) and loader is not None:
             loader.watch_scroll(node)
         x0, y0 = node.to_parent(x0, y0)
         x1, y1 = node.to_parent(x1, y1)
-        if node.parent is node:
-            return False
         node = node.parent
+    if hidden is not None:
+        hidden.update(passed)  # everything under a hidden widget is hidden too
     return False
 
 

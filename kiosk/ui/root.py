@@ -74,13 +74,16 @@ class Screens(ScreenManager):
 
     def _release_presses(self, *_):
         """No press highlight outlives the screen it was on: a card held while the screen
-        changed (a second finger on Back, the idle timer) shows released when seen again."""
+        changed (a second finger on Back, the idle timer) shows released when seen again,
+        that is when its screen is shown (only that screen is looked through)."""
         from kivy.uix.behaviors import ButtonBehavior
 
-        for screen in self.screens:
-            for widget in screen.walk(restrict=True):
-                if isinstance(widget, ButtonBehavior) and widget.state == "down":
-                    widget.state = "normal"
+        screen = self.current_screen
+        if screen is None:
+            return
+        for widget in screen.walk(restrict=True):
+            if isinstance(widget, ButtonBehavior) and widget.state == "down":
+                widget.state = "normal"
 
     def _copy_heading(self, *_):
         self.heading = getattr(self.current_screen, "heading", "") or ""

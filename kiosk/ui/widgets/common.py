@@ -513,8 +513,9 @@ class Picture(Image):
         if getattr(self, "_loader", None) is not None:
             self._loader.want(self)
 
-    def image_refresh(self):
-        """Ask for the picture if this widget is on screen (or near) and lacks it."""
+    def image_refresh(self, hidden: set[int] | None = None):
+        """Ask for the picture if this widget is on screen (or near) and lacks it (``hidden``:
+        see :func:`kiosk.ui.images.on_screen`)."""
         from kivy.core.window import Window
 
         from kiosk.images import target_box
@@ -523,7 +524,7 @@ class Picture(Image):
         path = self.source
         loader = self._loader
         active = bool(path) and self.width >= 2 and self.height >= 2 and \
-            on_screen(self, loader=loader)
+            on_screen(self, loader=loader, hidden=hidden)
         self.image_active = active
         if not active or self.problem is not None:
             return
