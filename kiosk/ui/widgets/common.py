@@ -24,7 +24,9 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from kiosk.images import target_box
 from kiosk.ui.geometry import NO_COLOR, faded, inset_rect, wall_columns
+from kiosk.ui.images import fit_of, on_screen
 from kiosk.ui.kv import load_kv
 from kiosk.ui.widgets.clip import ScissorClip  # lists clip without the stencil
 
@@ -516,11 +518,6 @@ class Picture(Image):
     def image_refresh(self, hidden: set[int] | None = None):
         """Ask for the picture if this widget is on screen (or near) and lacks it (``hidden``:
         see :func:`kiosk.ui.images.on_screen`)."""
-        from kivy.core.window import Window
-
-        from kiosk.images import target_box
-        from kiosk.ui.images import fit_of, on_screen
-
         path = self.source
         loader = self._loader
         active = bool(path) and self.width >= 2 and self.height >= 2 and \
@@ -528,6 +525,8 @@ class Picture(Image):
         self.image_active = active
         if not active or self.problem is not None:
             return
+        from kivy.core.window import Window
+
         box = target_box(self.width, self.height, Window.size)
         fit = fit_of(self.fit_mode)
         if self._key is not None and self._shown == (path, fit) and \
