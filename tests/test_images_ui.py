@@ -171,3 +171,17 @@ def test_pictures_decode_at_a_lower_priority_than_the_frames(tmp_path):
         assert niceness() == mine  # the main thread (the frames) keeps its priority
     finally:
         loader.shutdown()
+
+
+def test_one_core_is_left_to_the_frames_when_pictures_decode(tmp_path, monkeypatch):
+    import os
+
+    from kiosk.ui.images import ImageLoader
+
+    for cpus, decoding in ((1, 1), (2, 1), (4, 3), (16, 4), (None, 1)):
+        monkeypatch.setattr(os, "cpu_count", lambda cpus=cpus: cpus)
+        loader = ImageLoader(CacheConfig(dir=str(tmp_path / "cache")))
+        try:
+            assert loader.executor._max_workers == decoding, cpus
+        finally:
+            loader.shutdown()
