@@ -290,8 +290,9 @@ def test_a_cut_between_screens_never_draws_two_screens_at_once(kiosk, demo_conte
     for route in ("section/history", "home", "section/gallery", "photo/gallery/1"):
         app.go(route)
         for _ in range(3):  # every frame of the change
-            shown = [s for s in app.manager.children if s.opacity > 0]
-            assert len(shown) == 1, route
+            # the screen left is not drawn at all (a see-through screen costs a software
+            # renderer every pixel all the same)
+            assert [s.name for s in app.manager.children] == [route]
             kiosk.frames(1)
         assert kiosk.route == route
         assert [s.name for s in app.manager.children if s.opacity > 0] == [route]
