@@ -389,3 +389,21 @@ def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content, tmp_p
         assert line[True] > line[False] * 1.3, line
         release_window(app)
         kiosk.stop()
+
+
+def test_the_first_exhibit_opened_refills_a_page_made_ready_after_start(kiosk, demo_content):
+    from kiosk.ui.screens.exhibit import ExhibitScreen
+
+    app = kiosk.start(demo_content)
+    assert kiosk.route == "home"
+    kiosk.advance(1.0)  # a moment after Home is shown
+    ready = [app.manager.get_screen(n) for n in app.manager.screen_names if n.startswith("exhibit/")]
+    assert len(ready) == 1 and isinstance(ready[0], ExhibitScreen)
+    assert kiosk.route == "home"  # made unseen
+    open_from_home(kiosk, "section/lessons")
+    second = sorted(rows(kiosk), key=lambda r: -r.y)[1]
+    kiosk.tap(second)
+    assert kiosk.route == second.route
+    assert kiosk.screen is ready[0]  # refilled, not built now
+    exhibit = app.content.resolve(second.route)
+    assert kiosk.screen.ids.title.text.replace("\n", "") == app.t(exhibit.title)

@@ -383,6 +383,28 @@ class KioskApp(App):
         self.manager.add_widget(screen)
         return screen
 
+    def prepare_exhibit_page(self, *_) -> bool:
+        """Build an exhibit page unseen (a moment after start), so that the first exhibit a
+        visitor opens refills it like every later one, instead of waiting for a page to be
+        built (about 20 ms more). The page is filled with the first exhibit there is."""
+        if self.stopped or self.content is None or not self.keep_spares or any(
+                n.startswith("exhibit/") for n in self.manager.screen_names):
+            return False
+        route = next((e.route for s in self.content.home_sections() for e in s.visible_exhibits()
+                      if screen_key(self.content, e.route) == "exhibit"), None)
+        if route is None:
+            return False
+        try:
+            screen = create_screen(self.content, route, name=route)
+            if screen is None or not screen.load(self, self.content, route):
+                return False
+        except Exception:  # only a head start: the page is built when it is asked for
+            log.exception("preparing an exhibit page failed")
+            return False
+        screen.loaded_key = (self.content_version, self.lang, self.text_scale)
+        self.manager.add_widget(screen)
+        return True
+
     def _spare_screen(self, route: str):
         """For a photo or an exhibit, a kept screen of the same kind to refill (as a language
         switch does): one that is not shown and not on the way back. Swiping through a

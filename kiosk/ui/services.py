@@ -45,6 +45,10 @@ if TYPE_CHECKING:  # imported when it starts, after the first frame (sqlite and 
 
 log = logging.getLogger("kiosk.app")
 
+# seconds after the first frame: an exhibit page made ready, before the first quiet moment
+# settles what is alive (kiosk.ui.memory), so that it is frozen with the content
+PREPARE_PAGE_AFTER = 0.3
+
 
 @dataclass(eq=False)
 class Services:
@@ -107,6 +111,8 @@ def start_after_first_frame(app, s: Services) -> None:
     s.schedule = ScheduleRefresher(app).start()  # publish_from / publish_until on time
     s.status.start()
     s.tour_control.remote.start()  # the guide's phone, if kiosk.yaml switches it on
+    # the first exhibit opened refills a page made ready meanwhile
+    Clock.schedule_once(app.prepare_exhibit_page, PREPARE_PAGE_AFTER)
 
 
 def stop(app, s: Services) -> None:
@@ -125,6 +131,7 @@ def stop(app, s: Services) -> None:
         app.funbind("route", s.image_loader.sweep_soon)
         if s.image_loader.on_problem == app.report_problem:  # not yet another app's
             s.image_loader.on_problem = s.image_loader.on_freed = None
+    Clock.unschedule(app.prepare_exhibit_page)
     s.status.stop()  # status "stopped", metrics kiosk_up 0
     if s.analytics is not None:
         s.analytics.stop()
