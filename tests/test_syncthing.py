@@ -89,13 +89,18 @@ class Instance:
                 self.proc.wait(5)
 
 
-def tree_of(folder: Path) -> dict[str, bytes]:
+def tree_of(folder: Path) -> dict[str, bytes] | None:
+    """Every file's bytes by its path, or None while the tool is moving files under us (a
+    folder or file gone between being listed and being read)."""
     out = {}
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        out[str(rel)] = path.read_bytes()
+    try:
+        for path in folder.rglob("*"):
+            rel = path.relative_to(folder)
+            if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+                continue
+            out[str(rel)] = path.read_bytes()
+    except FileNotFoundError:
+        return None
     return out
 
 
