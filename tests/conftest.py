@@ -128,7 +128,8 @@ def kiosk(request, tmp_path):
     from pilot import Pilot
 
     pilot = Pilot(tmp_path, whole_settles=request.node.get_closest_marker("whole_settles") is not None,
-                  draws=request.node.get_closest_marker("draws") is not None)
+                  draws=request.node.get_closest_marker("draws") is not None,
+                  prepares_page=request.node.get_closest_marker("prepares_page") is not None)
     yield pilot
     pilot.stop()
 

@@ -48,9 +48,13 @@ FRAME = 1 / 60
 
 
 class Pilot:
-    def __init__(self, tmp_path: Path, whole_settles: bool = False, draws: bool = False):
+    def __init__(self, tmp_path: Path, whole_settles: bool = False, draws: bool = False,
+                 prepares_page: bool = False):
         self.tmp_path = tmp_path
         self.whole_settles = whole_settles
+        # the exhibit page the app makes ready after start, only in tests marked
+        # ``prepares_page`` (building it in every test's app cost the suite about 10 s)
+        self.prepares_page = prepares_page
         # The window is drawn for the first frame (the app starts its services after it)
         # and, in tests marked ``draws`` (what the window shows, what a frame costs), for
         # the last frame of each step. Other tests read the widget tree, and pictures are
@@ -79,6 +83,8 @@ class Pilot:
         content = self.loader.load()
         Window.size = size
         self.app = KioskApp(config, theme_obj, content, windowed=False, loader=self.loader)
+        if not self.prepares_page:
+            self.app.prepare_page_after = None
         self.app._run_prepare()
         if not self.whole_settles:
             _freezing_nothing()

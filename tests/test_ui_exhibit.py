@@ -391,6 +391,7 @@ def test_screenshots_exhibit_and_article(kiosk, monkeypatch, demo_content, tmp_p
         kiosk.stop()
 
 
+@pytest.mark.prepares_page
 def test_the_first_exhibit_opened_refills_a_page_made_ready_after_start(kiosk, demo_content):
     from kiosk.ui.screens.exhibit import ExhibitScreen
 

@@ -88,6 +88,8 @@ class KioskApp(App):
         self._shown: list[str] = []  # routes shown, least recent first
         self.screen_cache = SCREEN_CACHE  # screens kept besides Home and the current one
         self.keep_spares = True  # ... and the last exhibit page and photo screen, to refill
+        # seconds after the first frame: an exhibit page made ready (None: not)
+        self.prepare_page_after = services.PREPARE_PAGE_AFTER
         self._mode_before_admin = "browse"
         self._first_frame_event = None
         self.title = "kiosk"

@@ -112,7 +112,8 @@ def start_after_first_frame(app, s: Services) -> None:
     s.status.start()
     s.tour_control.remote.start()  # the guide's phone, if kiosk.yaml switches it on
     # the first exhibit opened refills a page made ready meanwhile
-    Clock.schedule_once(app.prepare_exhibit_page, PREPARE_PAGE_AFTER)
+    if app.prepare_page_after is not None:
+        Clock.schedule_once(app.prepare_exhibit_page, app.prepare_page_after)
 
 
 def stop(app, s: Services) -> None:
