@@ -397,15 +397,10 @@ class KioskApp(App):
         if route is None:
             return False
         try:
-            screen = create_screen(self.content, route, name=route)
-            if screen is None or not screen.load(self, self.content, route):
-                return False
+            return self._screen_for(route) is not None  # built and kept, not shown
         except Exception:  # only a head start: the page is built when it is asked for
             log.exception("preparing an exhibit page failed")
             return False
-        screen.loaded_key = (self.content_version, self.lang, self.text_scale)
-        self.manager.add_widget(screen)
-        return True
 
     def _spare_screen(self, route: str):
         """For a photo or an exhibit, a kept screen of the same kind to refill (as a language
