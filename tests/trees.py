@@ -18,3 +18,17 @@ def one_long_section(tmp_path: Path, folder: str, layout: str, title: str, count
     for i in range(count):
         (root / folder / f"item{i:03d}.md").write_text(page(i), encoding="utf-8")
     return root
+
+
+def exhibit_tree(root: Path, photo) -> Path:
+    """A hall with one section ``a`` and one exhibit ``one`` whose picture is ``photo`` (a
+    Pillow image, saved as PNG), with a body. Returns ``root``."""
+    (root / "a" / "images").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: {zh: 展厅, en: Hall}\nlanguages: [zh, en]\n",
+                                    encoding="utf-8")
+    (root / "a" / "_section.yaml").write_text("title: 栏目\nlayout: grid\n", encoding="utf-8")
+    photo.save(root / "a" / "images" / "photo.png")
+    (root / "a" / "one.md").write_text(
+        "---\ntitle: 展项\ncover: images/photo.png\n---\n正文第一段。\n\n正文第二段。\n",
+        encoding="utf-8")
+    return root

@@ -231,6 +231,15 @@ def to_8bit(im: Image.Image) -> Image.Image:
     return im.convert("RGBA" if alpha else "RGB")
 
 
+def without_opaque_alpha(im: Image.Image) -> Image.Image:
+    """An RGBA picture whose pixels are all opaque (a screenshot or an export saved with an
+    unused alpha channel) as RGB: the same pixels, a quarter less memory, and drawn as the
+    opaque picture it is (nothing under it need be drawn)."""
+    if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] == 255:
+        return im.convert("RGB")
+    return im
+
+
 def decode(path: str, box: tuple[int, int], mode: str = "contain") -> Decoded:
     """Decode ``path`` upright, 8-bit, scaled to ``box`` by ``mode``.
 
@@ -294,6 +303,7 @@ def _decode_open(im: Image.Image, box, mode) -> Image.Image:
         out = to_8bit(im)
         if out.size != want:
             out = out.resize(want, Image.Resampling.BICUBIC, reducing_gap=2.0)
+        out = without_opaque_alpha(out)
         if out is not im:
             im.close()  # the large pixels go before the small ones are turned
     turn = _TURNS.get(orientation)

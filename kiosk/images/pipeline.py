@@ -36,6 +36,7 @@ from kiosk.images.decode import (
     fitted_size,
     save_image,
     to_decoded,
+    without_opaque_alpha,
 )
 
 MASTER_SIDE = 2048  # long side of the cached master; every screen size is made from it
@@ -222,6 +223,7 @@ def _read_cached(path: Path) -> Decoded | None:
             im.load()
             if im.mode not in ("RGB", "RGBA"):
                 im = im.convert("RGB")
+            im = without_opaque_alpha(im)  # (kept so by an earlier version)
             return Decoded(im.width, im.height, im.mode, im.tobytes())
     except Exception as exc:  # a damaged cache file: kept aside (dated), made again
         # the dated file stays in the cache folder, so the size cap removes it in time

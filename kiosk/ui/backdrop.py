@@ -20,6 +20,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.ui.occlusion import MAX_PIECES, uncovered
+
 log = logging.getLogger("kiosk")
 
 
@@ -140,51 +142,85 @@ def _blend_on(*_):
 
 class BackdropDrawing:
     """The instructions that draw the background (its colour, or its picture) on a canvas,
-    kept up to date by :meth:`update`."""
+    kept up to date by :meth:`update`, and left out where ``hidden()`` (rectangles of the
+    canvas's coordinates, :mod:`kiosk.ui.occlusion`) says something opaque lies over it.
 
-    def __init__(self, canvas):
+    What is hidden is asked each time the background is drawn, so it is the frame's own
+    (every layout, scroll and screen change of the frame done): the background is drawn in
+    the few rectangles around it (:func:`kiosk.ui.occlusion.uncovered`), each a piece of
+    the same picture at the same place."""
+
+    def __init__(self, canvas, hidden=None):
         from kivy.graphics import Callback, Color, InstructionGroup, Rectangle
 
         self.group = InstructionGroup()
+        self.hidden = hidden  # () -> rectangles (left, bottom, right, top) not to draw under
         self.colour = Color(0, 0, 0, 1)
-        self.fill = Rectangle(pos=(0, 0), size=(0, 0))
-        self.opaque = False
-        self.picture_colour = Color(1, 1, 1, 1)
-        self.picture = Rectangle(pos=(0, 0), size=(0, 0))
-        for ins in (self.colour, self.fill, Callback(self._before_picture),
-                    self.picture_colour, self.picture, Callback(self._after_picture)):
-            self.group.add(ins)
+        self.pieces = [Rectangle(pos=(0, 0), size=(0, 0)) for _ in range(MAX_PIECES)]
+        self.group.add(Callback(self._before_drawing))
+        self.group.add(self.colour)
+        for piece in self.pieces:
+            self.group.add(piece)
+        self.group.add(Callback(self._after_drawing))
         canvas.add(self.group)
+        self.area = (0, 0, 0, 0)  # left, bottom, right, top: whole pixels
+        self.prepared: Prepared | None = None
+        self.shown = False
+        self.drawn: list = []  # the rectangles drawn now
         self._blending_off = False
-
-    def _before_picture(self, *_):
-        self._blending_off = self.covers
-        if self._blending_off:
-            _blend_off()
-
-    def _after_picture(self, *_):
-        if self._blending_off:
-            _blend_on()
-            self._blending_off = False
 
     def update(self, pos, size, colour, prepared: Prepared | None, shown: bool) -> None:
         """Draw ``prepared`` (or the plain ``colour`` without one) over ``pos``/``size``,
         or nothing when not ``shown``."""
-        pos = (round(pos[0]), round(pos[1]))
-        size = (round(size[0]), round(size[1]))
-        self.colour.rgba = colour
-        self.fill.pos = pos
-        self.fill.size = size if shown and prepared is None else (0, 0)
-        self.picture.pos = pos
-        if shown and prepared is not None:
-            self.picture.texture = prepared.texture
-            self.picture.size = size
-            self.opaque = prepared.opaque
+        x, y = round(pos[0]), round(pos[1])
+        self.area = (x, y, x + round(size[0]), y + round(size[1]))
+        self.colour.rgba = (1, 1, 1, 1) if prepared is not None else colour
+        self.prepared = prepared
+        self.shown = shown
+        self.drawn = None  # laid out again, whatever was drawn before
+        self._lay()
+
+    def _lay(self) -> None:
+        area = self.area
+        if not self.shown:
+            rects = []
         else:
-            self.picture.size = (0, 0)
-            self.opaque = False
+            hidden = self.hidden() if self.hidden is not None else ()
+            rects = uncovered(area, hidden) if hidden else [area]
+        if rects == self.drawn:
+            return  # the same as the last frame: nothing is touched (nothing to redraw)
+        self.drawn = rects
+        prepared = self.prepared
+        texture = prepared.texture if prepared is not None else None
+        ax, ay, aw, ah = area[0], area[1], max(1, area[2] - area[0]), max(1, area[3] - area[1])
+        for n, piece in enumerate(self.pieces):
+            if n >= len(rects):
+                if piece.size[0] or piece.size[1]:
+                    piece.size = (0, 0)
+                continue
+            x0, y0, x1, y1 = rects[n]
+            piece.pos = (x0, y0)
+            piece.size = (x1 - x0, y1 - y0)
+            if piece.texture is not texture:
+                piece.texture = texture
+            if texture is not None:  # the same pixels of the picture as the whole would show
+                u0, v0 = (x0 - ax) / aw, (y0 - ay) / ah
+                u1, v1 = (x1 - ax) / aw, (y1 - ay) / ah
+                piece.tex_coords = (u0, v0, u1, v0, u1, v1, u0, v1)
+
+    def _before_drawing(self, *_):
+        self._lay()
+        self._blending_off = self.covers
+        if self._blending_off:
+            _blend_off()
+
+    def _after_drawing(self, *_):
+        if self._blending_off:
+            _blend_on()
+            self._blending_off = False
 
     @property
     def covers(self) -> bool:
-        """An opaque picture covers the whole area drawn (nothing under it shows)."""
-        return self.opaque and self.picture.size[0] > 0
+        """An opaque picture is drawn (nothing under it shows): drawn without blending."""
+        return self.shown and self.prepared is not None and self.prepared.opaque \
+            and bool(self.drawn)

@@ -140,7 +140,7 @@ class KioskRoot(FloatLayout):
         from kiosk.ui.backdrop import BackdropDrawing
 
         super().__init__(**kwargs)
-        self.backdrop = BackdropDrawing(self.canvas.before)
+        self.backdrop = BackdropDrawing(self.canvas.before, hidden=self.opaque_areas)
         app = App.get_running_app()
         self._redraw_backdrop = Clock.create_trigger(self._draw_backdrop, -1)
         self.fbind("pos", self._redraw_backdrop)
@@ -156,6 +156,36 @@ class KioskRoot(FloatLayout):
         colour = (app.colors.get("background") if app is not None else None) or (0, 0, 0, 1)
         prepared = app.background if app is not None else None  # made at the window's size (the root's)
         self.backdrop.update(self.pos, self.size, colour, prepared, not self.covered)
+
+    def opaque_areas(self) -> list:
+        """What hides the background in the frame being drawn, in the window's coordinates:
+        the navigation bar and the opaque parts of the screen shown (``opaque_parts()``:
+        pairs of a widget and rectangles in its coordinates, see kiosk.ui.occlusion)."""
+        from kivy.core.window import Window
+        from kivy.uix.screenmanager import ShaderTransition
+
+        from kiosk.ui.occlusion import on_window
+
+        app = App.get_running_app()
+        colors = app.colors if app is not None else {}
+        parts = []
+        bar = self.ids.get("bar")
+        if bar is not None and (colors.get("surface") or (0, 0, 0, 0))[3] >= 1:
+            parts.append((bar, [(bar.x, bar.y, bar.right, bar.top)]))
+        manager = self.ids.get("manager")
+        screen = manager.current_screen if manager is not None else None
+        # a shader transition draws the screens into buffers of their own, elsewhere
+        moving = manager is not None and isinstance(manager.transition, ShaderTransition) \
+            and manager.transition.is_active
+        if screen is not None and not moving and hasattr(screen, "opaque_parts"):
+            parts.extend(screen.opaque_parts())
+        areas = []
+        for widget, rects in parts:
+            for rect in rects:
+                seen = on_window(widget, rect, Window)
+                if seen is not None:
+                    areas.append(seen)
+        return areas
 
     def show_countdown(self, remaining):
         self.countdown = -1 if remaining is None else max(0, int(remaining + 0.999))

@@ -215,6 +215,21 @@ class ExhibitScreen(KioskScreen):
                 col.remove_widget(w)
             col.add_widget(ColumnSpacer())
 
+    def opaque_parts(self) -> list:
+        """What on this page hides the theme's background (kiosk.ui.occlusion): the main
+        picture and the body's card (all but its rounded corners, when the theme's card
+        colour is opaque)."""
+        from kivy.app import App
+
+        from kiosk.ui.occlusion import card_areas
+
+        app = App.get_running_app()
+        hero, card = self.ids.hero, self.ids.body_card
+        parts = [(hero, hero.opaque_areas())] if self.hero else []
+        if self.has_body and app is not None and app.colors["card"][3] >= 1:
+            parts.append((card, card_areas(card.pos, card.size, app.space["radius"])))
+        return parts
+
     def on_leave(self, *_):
         if self.video is not None:
             self.video.stop()

@@ -425,6 +425,9 @@ class BarButton(KButton):
         return size * min(1.0, BAR_TEXT_GROWTH / max(1.0, text_scale))
 
 
+OPAQUE_FORMATS = ("rgb", "bgr", "luminance")  # textures without an alpha channel
+
+
 class Picture(Image):
     """An image that fills its box (``cover``) or fits in it (``contain``).
 
@@ -489,6 +492,19 @@ class Picture(Image):
         # a recycled list places its pictures after filling them: look again once placed
         self.fbind("pos", self._changed)
         self.fbind("parent", self._changed)
+
+    def opaque_areas(self) -> list:
+        """What this picture paints opaque (kiosk.ui.occlusion), in its parent's coordinates:
+        its placeholder while it has no picture (when the placeholder's colour is opaque),
+        else the picture where it is drawn, when it has no transparency."""
+        box = (self.x, self.y, self.right, self.top)
+        if self.empty:
+            return [box] if self.placeholder_color[3] >= 1 else []
+        texture = self.texture
+        if texture is None or texture.colorfmt not in OPAQUE_FORMATS or self.color[3] < 1:
+            return []
+        (x, y), (w, h) = self.draw_pos, self.draw_size
+        return [(max(x, box[0]), max(y, box[1]), min(x + w, box[2]), min(y + h, box[3]))]
 
     def on_media(self, *_):
         media = self.media
