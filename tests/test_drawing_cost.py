@@ -114,8 +114,17 @@ def test_the_background_picture_is_drawn_one_to_one_without_smoothing(kiosk, dem
     assert (prepared.texture.min_filter, prepared.texture.mag_filter) == ("nearest", "nearest")
     drawing = app.root.backdrop
     assert drawing.covers
-    assert tuple(drawing.picture.size) == tuple(Window.size)
-    assert tuple(drawing.picture.pos) == (0, 0)
+    # the list's cards are see-through to it: all the window above the (opaque) navigation
+    # bar is one piece of the picture, the same part of it the window shows there
+    w, h = Window.size
+    bar = int(app.root.ids.bar.top)  # a hole is whole pixels inside what hides
+    assert 0 < bar < h / 8
+    assert drawing.drawn == [(0, bar, w, h)]
+    piece = drawing.pieces[0]
+    assert piece.texture is prepared.texture
+    assert (tuple(piece.pos), tuple(piece.size)) == ((0, bar), (w, h - bar))
+    assert list(piece.tex_coords) == pytest.approx([0, bar / h, 1, bar / h, 1, 1, 0, 1])
+    assert all(tuple(p.size) == (0, 0) for p in drawing.pieces[1:])
     # plain fills sample Kivy's white texture unsmoothed (the same pixels)
     assert Rectangle().texture.min_filter == "nearest"
 

@@ -167,6 +167,26 @@ class TourScreen(KioskScreen):
         if self.inner is not None and hasattr(self.inner, "settle"):
             self.inner.settle()
 
+    def opaque_parts(self) -> list:
+        """What hides the theme's background (kiosk.ui.occlusion): the whole screen while
+        blanked (the cover draws the background itself), else the guide's bar when the
+        theme's surface is opaque and the opaque parts of the step's own screen."""
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if app is None:
+            return []
+        if self.blanked and app.colors["background"][3] >= 1:
+            blank = self.ids.blank
+            return [(blank, [(blank.x, blank.y, blank.right, blank.top)])]
+        parts = []
+        bar = self.ids.bar
+        if app.colors["surface"][3] >= 1:
+            parts.append((bar, [(bar.x, bar.y, bar.right, bar.top)]))
+        if self.inner is not None and hasattr(self.inner, "opaque_parts"):
+            parts.extend(self.inner.opaque_parts())
+        return parts
+
     # ---------------------------------------------------------------- state
     def sync(self, run) -> None:
         """Show the run's state; None (no tour running, as when rendering) shows the step plainly."""
