@@ -152,3 +152,21 @@ def test_a_picture_the_size_of_the_window_is_copied_exactly(tmp_path):
     cropped = cover_image(wide, (64, 48))
     assert cropped.size == (64, 48)
     assert cropped.tobytes() == wide.crop((16, 0, 80, 48)).tobytes()
+
+
+def test_the_idle_countdown_is_out_of_the_window_until_it_counts(kiosk, demo_content):
+    """Hidden, its card lay see-through across the window's corner, drawn on every frame."""
+    app = kiosk.start(demo_content)
+    app.go("section/honors")
+    kiosk.settle()
+    card = app.root.ids.countdown_card
+    w, h = Window.size
+    assert card.right < 0 and card.top < 0
+    idle = app.kiosk_config.idle
+    kiosk.advance(idle.reset_after - idle.countdown + 2, step=1.0)
+    assert app.root.countdown > 0
+    assert 0 <= card.x and card.right <= w and 0 <= card.y and card.top <= h
+    kiosk.tap(app.root.ids.countdown_stay)
+    assert app.root.countdown == -1
+    kiosk.settle()
+    assert card.right < 0 and card.top < 0
