@@ -157,3 +157,65 @@ def test_a_png_without_transparent_pixels_is_decoded_as_a_photo(tmp_path):
     see_through.save(tmp_path / "see-through.png")
     assert decode(str(tmp_path / "opaque.png"), (64, 48)).mode == "RGB"
     assert decode(str(tmp_path / "see-through.png"), (64, 48)).mode == "RGBA"
+
+
+def window_pixels_over(colour) -> bytes:
+    """The window's next frame drawn over buffers filled with ``colour`` first: what the
+    frame leaves unpainted keeps that colour."""
+    from kivy.graphics.opengl import (
+        GL_COLOR_BUFFER_BIT,
+        GL_RGB,
+        GL_UNSIGNED_BYTE,
+        glClear,
+        glClearColor,
+        glReadPixels,
+    )
+
+    glClearColor(*colour)
+    glClear(GL_COLOR_BUFFER_BIT)
+    Window.dispatch("on_draw")
+    w, h = Window.size
+    return glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE)
+
+
+@pytest.mark.draws
+@pytest.mark.parametrize("theme,size,route", [
+    ("party-red", (540, 960), EXHIBIT), ("party-red", (540, 960), "section/history"),
+    ("light", (960, 540), EXHIBIT), ("light", (960, 540), "home")])
+def test_a_frame_the_background_covers_is_not_cleared_and_leaves_no_pixel_unpainted(
+        kiosk, demo_content, theme, size, route):
+    """Clearing the window costs a software renderer about a third of a frame; a frame that
+    paints every pixel opaque anyway is not cleared, and not one pixel of it is left."""
+    from kiosk.ui import frameclear
+
+    app = kiosk.start(demo_content, size=size, theme=theme)
+    app.go(route)
+    kiosk.settle()
+    assert kiosk.route == route
+    assert app.root.backdrop.paints(Window.size)
+    magenta = window_pixels_over((1, 0, 1, 1))
+    assert frameclear.last["cleared"] == "nothing"
+    green = window_pixels_over((0, 1, 0, 1))
+    assert magenta == green  # nothing of what was there before shows
+    # and the frame is the one a cleared window shows
+    kivy_clear = Window.clear
+    Window.clear = lambda: frameclear.clear_all(Window)
+    try:
+        assert window_pixels_over((0, 0, 1, 1)) == magenta
+    finally:
+        Window.clear = kivy_clear
+
+
+@pytest.mark.draws
+def test_a_see_through_background_has_the_window_cleared_first(kiosk, demo_content):
+    from kiosk.ui import frameclear
+
+    app = kiosk.start(demo_content)
+    app.go("section/history")
+    kiosk.settle()
+    app.root.backdrop.colour.a = 0.5  # as a theme whose background colour is see-through
+    app.root.backdrop.prepared = None
+    assert not app.root.backdrop.paints(Window.size)
+    first = window_pixels_over((1, 0, 1, 1))
+    assert frameclear.last["cleared"] == "colour"
+    assert window_pixels_over((0, 1, 0, 1)) == first

@@ -34,7 +34,7 @@ from kiosk import recovery, videocheck
 from kiosk.config import Config
 from kiosk.content.model import Content, Problem, Text
 from kiosk.status import build_status
-from kiosk.ui import services, style, textmeasure
+from kiosk.ui import frameclear, services, style, textmeasure
 from kiosk.ui.kv import load_kv  # noqa: F401  (its old home; import it from kiosk.ui.kv)
 from kiosk.ui.navigation import History, route_exists
 from kiosk.ui.screens import create_screen, screen_key
@@ -164,6 +164,7 @@ class KioskApp(App):
 
         root = KioskRoot()
         self.manager: ScreenManager = root.ids.manager
+        frameclear.install(Window, lambda: root.backdrop.paints(Window.size))
         self._update_transition()
         Clock.schedule_once(lambda dt: self.go("home", push=False), 0)
         Window.bind(on_flip=self._first_frame_drawn)
@@ -188,6 +189,7 @@ class KioskApp(App):
                       on_flip=self._first_frame_drawn)
         if self._first_frame_event is not None:
             self._first_frame_event.cancel()
+        frameclear.uninstall(Window)
         self.stopped = True  # the status file says stopped, the metrics file kiosk_up 0
         if self.reloader is not None and self.reloader is not self.services.reloader:
             self.reloader.stop()

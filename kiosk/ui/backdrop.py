@@ -219,6 +219,15 @@ class BackdropDrawing:
             _blend_on()
             self._blending_off = False
 
+    def paints(self, size) -> bool:
+        """Every pixel of a window of ``size`` is painted opaque this frame: the background,
+        opaque, is shown over all of it and left out only under what is opaque itself."""
+        if not self.shown or self.area != (0, 0, int(size[0]), int(size[1])):
+            return False
+        if self.prepared is not None:
+            return self.prepared.opaque
+        return self.colour.a >= 1
+
     @property
     def covers(self) -> bool:
         """An opaque picture is drawn (nothing under it shows): drawn without blending."""

@@ -23,6 +23,7 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition
 
+from kiosk.ui import frameclear
 from kiosk.ui.access.probe import findings as access_findings
 from kiosk.ui.images import pictures_settled, wait_idle
 from kiosk.ui.navigation import all_routes, tour_routes
@@ -124,7 +125,7 @@ def release_left_behind(app) -> None:
     # picture; the layout rounds draw none): without it a render with camera photos peaked
     # at 460-470 MB instead of about 380. A cleared frame does it as well as one with the
     # screen drawn in it, for nothing of a screen's drawing (the picture is drawn offscreen).
-    Window.clear()
+    frameclear.clear_all(Window)
     Window.dispatch("on_flip")
     app.memory_trim.trim_now()
 
