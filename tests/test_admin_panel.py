@@ -13,7 +13,7 @@ from test_tour_admin import GUIDE, STAFF, hold_corner, panel, type_pin
 
 from kiosk.config import AdminConfig
 from kiosk.pin import hash_pin
-from kiosk.ui.admin_gesture import LOCK_AFTER
+from kiosk.ui.admin_panel import LOCK_AFTER
 from kiosk.ui.widgets.adminpanel import ProblemLine, ScreenTest
 
 BROKEN = "title: {zh: 笔记, en: Notes\nlayout: grid\n"  # the flow mapping is never closed

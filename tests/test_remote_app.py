@@ -170,7 +170,7 @@ def test_the_tour_menu_shows_the_remote_address_as_a_qr_code(kiosk, tmp_path):
     hold_corner(kiosk)
     type_pin(kiosk, GUIDE)
     p = panel(kiosk)
-    from kiosk.ui.admin_gesture import RemoteQR
+    from kiosk.ui.admin_panel import RemoteQR
 
     qr = kiosk.widgets(RemoteQR, p)
     address = f"http://127.0.0.1:{app.tour_control.remote.server.port}/"

@@ -9,7 +9,8 @@ from kivy.tests.common import UnitTestTouch
 
 from kiosk.config import AdminConfig
 from kiosk.pin import FIRST_LOCK, FREE_ATTEMPTS, hash_pin
-from kiosk.ui.admin_gesture import HOLD_SECONDS, LOCK_AFTER, AdminPanel, TourChoice
+from kiosk.ui.admin_gesture import HOLD_SECONDS
+from kiosk.ui.admin_panel import LOCK_AFTER, AdminPanel, TourChoice
 
 WALK = FIXTURES / "tour-basic"
 STAFF, GUIDE = "2468", "13579"

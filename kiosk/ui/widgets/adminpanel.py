@@ -3,7 +3,7 @@ errors by file and line, Reload now, the language for this session, the display,
 visitor figures, a screen test pattern for installers and Exit to desktop.
 
 :class:`AdminSections` is one block inside the admin panel
-(:mod:`kiosk.ui.admin_gesture`); the panel calls :meth:`AdminSections.open`
+(:mod:`kiosk.ui.admin_panel`); the panel calls :meth:`AdminSections.open`
 once the PIN is right. The figures are read when the panel opens and after
 each action. Layout in ``adminpanel.kv``.
 """
