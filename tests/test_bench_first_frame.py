@@ -35,14 +35,16 @@ def test_the_kiosk_has_no_benchmark_hooks():
 
 def test_the_kiosk_starts_without_loading_what_only_staff_open(tmp_path):
     """The admin panel (and its PIN pad and staff sections) is loaded when the hidden
-    gesture first opens it, not while the kiosk starts."""
+    gesture first opens it, and the HEIC decoder when a photo needs it, not while the kiosk
+    starts."""
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", KIVY_NO_ARGS="1", KIVY_NO_FILELOG="1")
     code = ("import runpy, sys\n"
             "sys.argv = ['first_frame', '--windowed', '--size', '540x960', '--content', "
             f"{str(FIXTURES / 'ui-basic')!r}, '--status-file', {str(tmp_path / 's.json')!r}]\n"
             "try:\n    runpy.run_module('bench.first_frame', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
-            "print('MODULES', ' '.join(m for m in sys.modules if m.startswith('kiosk.ui')))\n")
+            "print('MODULES', ' '.join(m for m in sys.modules\n"
+            "                          if m.startswith(('kiosk.ui', 'pillow_heif'))))\n")
     proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -50,4 +52,4 @@ def test_the_kiosk_starts_without_loading_what_only_staff_open(tmp_path):
     modules = next(line for line in proc.stdout.splitlines() if line.startswith("MODULES")).split()
     assert "kiosk.ui.admin_gesture" in modules  # the gesture itself is there from the start
     assert not {"kiosk.ui.admin_panel", "kiosk.ui.widgets.adminpanel",
-                "kiosk.ui.widgets.pinpad"} & set(modules)
+                "kiosk.ui.widgets.pinpad", "pillow_heif"} & set(modules)

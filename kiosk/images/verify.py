@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,13 @@ Note = tuple[str, str, str]  # (severity, English, Chinese)
 
 def heif_available() -> bool:
     return HEIF_AVAILABLE and register_heif()
+
+
+def _heif_expected() -> bool:
+    """Can HEIC photos be read, as far as is known without loading pillow-heif (about 20 ms
+    of a start): installed, and not found broken by a photo that needed it."""
+    decoding = sys.modules["kiosk.images.decode"]  # (``kiosk.images.decode`` is also a function)
+    return HEIF_AVAILABLE and decoding._heif_registered is not False
 
 
 def _size_words(size: int) -> str:
@@ -304,7 +312,7 @@ class PictureChecks:
         except (OSError, ValueError):
             return
         if not isinstance(data, dict) or data.get("format") != self.FORMAT \
-                or data.get("limit") != self.limit() or data.get("heif") != heif_available():
+                or data.get("limit") != self.limit() or data.get("heif") != _heif_expected():
             return
         for name, (size, mtime, notes) in data.get("pictures", {}).items():
             self._known[name] = (size, mtime, tuple(tuple(n) for n in notes))
@@ -314,7 +322,7 @@ class PictureChecks:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             payload = json.dumps({"format": self.FORMAT, "limit": self.limit(),
-                                  "heif": heif_available(),
+                                  "heif": _heif_expected(),
                                   "pictures": {k: [s, m, [list(n) for n in notes]]
                                                for k, (s, m, notes) in list(self._known.items())}},
                                  ensure_ascii=False)
