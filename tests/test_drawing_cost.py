@@ -170,3 +170,30 @@ def test_the_idle_countdown_is_out_of_the_window_until_it_counts(kiosk, demo_con
     assert app.root.countdown == -1
     kiosk.settle()
     assert card.right < 0 and card.top < 0
+
+
+def test_the_background_decoded_ahead_is_the_same_picture(kiosk, tmp_path, caplog):
+    """At start the theme's picture is decoded on another thread while the screen is built;
+    what is drawn is the same as decoding it then, and a broken file is still only logged."""
+    from PIL import Image
+
+    from kiosk.ui import backdrop
+
+    kiosk.start(None)
+    photo = tmp_path / "bg.jpg"
+    Image.effect_noise((90, 160), 60).convert("RGB").save(photo, quality=90)
+    backdrop._cache.clear()
+    direct = backdrop.prepare(photo, (45, 80))
+    backdrop._cache.clear()
+    backdrop.decode_ahead(photo, (45, 80))
+    assert backdrop._ahead  # begun
+    ahead = backdrop.prepare(photo, (45, 80))
+    assert not backdrop._ahead
+    assert ahead is not direct and ahead.opaque and ahead.size == (45, 80)
+    assert ahead.texture.pixels == direct.texture.pixels
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    backdrop.decode_ahead(broken, (45, 80))
+    with caplog.at_level("ERROR", logger="kiosk"):
+        assert backdrop.prepare(broken, (45, 80)) is None
+    assert "theme background" in caplog.text and "broken.jpg" in caplog.text

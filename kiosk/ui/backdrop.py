@@ -66,37 +66,79 @@ def cover_image(image, size):
     return image.resize((w, h), Image.Resampling.BILINEAR, box=box)
 
 
-def prepare(path: str | Path, size) -> Prepared | None:
-    """The picture at ``path`` covering ``size`` as a texture (cached per file and size);
-    None when it cannot be read."""
-    from PIL import Image, ImageOps
-
-    w, h = int(size[0]), int(size[1])
-    if w <= 0 or h <= 0:
-        return None
+def _key(path: str | Path, size) -> tuple | None:
     p = Path(path)
     try:
         stat = p.stat()
     except OSError:
         return None
-    key = (str(p), stat.st_mtime_ns, stat.st_size, w, h)
+    return (str(p), stat.st_mtime_ns, stat.st_size, int(size[0]), int(size[1]))
+
+
+def _decode(path: str, size) -> tuple[bytes, bool, float]:
+    """The picture's pixels covering ``size``, bottom row first as a texture takes them:
+    ``(pixels, opaque, the picture's own width / height)``; raises when it cannot be read."""
+    from PIL import Image, ImageOps
+
+    w, h = size
+    with Image.open(path) as im:
+        if im.format == "JPEG":
+            im.draft("RGB", (w, h))  # decoded at the smallest size still covering
+        im = ImageOps.exif_transpose(im)
+        ratio = im.width / im.height if im.height else 0.5625
+        has_alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
+        im = im.convert("RGBA" if has_alpha else "RGB")
+        opaque = not has_alpha or im.getchannel("A").getextrema()[0] == 255
+        if opaque and has_alpha:
+            im = im.convert("RGB")
+        picture = cover_image(im, (w, h))
+        return picture.transpose(Image.Transpose.FLIP_TOP_BOTTOM).tobytes(), opaque, ratio
+
+
+_ahead: dict[tuple, object] = {}  # key -> Future of _decode, started by decode_ahead
+
+
+def decode_ahead(path: str | Path, size) -> None:
+    """Start decoding the picture for ``size`` on a thread of its own (Pillow lets go of
+    Python's lock while it decodes): at start the window's first picture is then ready by
+    the time the screen is built (a 1080x1920 JPEG takes about 20 ms), instead of after."""
+    import threading
+    from concurrent.futures import Future
+
+    w, h = int(size[0]), int(size[1])
+    key = _key(path, (w, h))
+    if key is None or w <= 0 or h <= 0 or key in _cache or key in _ahead:
+        return
+    future: Future = Future()
+
+    def work():
+        try:
+            future.set_result(_decode(str(path), (w, h)))
+        except BaseException as exc:  # handed to prepare(), which logs it
+            future.set_exception(exc)
+
+    _ahead.clear()
+    _ahead[key] = future
+    threading.Thread(target=work, name="kiosk-backdrop", daemon=True).start()
+
+
+def prepare(path: str | Path, size) -> Prepared | None:
+    """The picture at ``path`` covering ``size`` as a texture (cached per file and size);
+    None when it cannot be read."""
+    w, h = int(size[0]), int(size[1])
+    if w <= 0 or h <= 0:
+        return None
+    key = _key(path, (w, h))
+    if key is None:
+        return None
     if key in _cache:
         return _cache[key]
+    ahead = _ahead.pop(key, None)
+    _ahead.clear()  # one begun for another size is not wanted any more
     try:
-        with Image.open(p) as im:
-            if im.format == "JPEG":
-                im.draft("RGB", (w, h))  # decoded at the smallest size still covering
-            im = ImageOps.exif_transpose(im)
-            ratio = im.width / im.height if im.height else 0.5625
-            has_alpha = im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info
-            im = im.convert("RGBA" if has_alpha else "RGB")
-            opaque = not has_alpha or im.getchannel("A").getextrema()[0] == 255
-            if opaque and has_alpha:
-                im = im.convert("RGB")
-            picture = cover_image(im, (w, h))
-            data = picture.transpose(Image.Transpose.FLIP_TOP_BOTTOM).tobytes()
+        data, opaque, ratio = ahead.result() if ahead is not None else _decode(str(path), (w, h))
     except Exception as exc:  # a broken picture must not stop the kiosk
-        log.error("theme background %s cannot be shown: %s", p, exc)
+        log.error("theme background %s cannot be shown: %s", path, exc)
         return None
     from kivy.graphics.texture import Texture
 
