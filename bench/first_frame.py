@@ -9,12 +9,15 @@ It prints ``HOME_DRAWN <unix time>`` at the first frame that shows Home and, wit
 pictures are drawn too; then the app stops (exit code 0, as after a clean stop).
 
 Everything else is the real ``kiosk run`` (:func:`kiosk.cli.main`): the kiosk itself
-has no benchmark code. This harness hooks in from outside, once Kivy has been
-configured: it wraps the app's ``build`` to watch the window's frames.
+has no benchmark code. This harness hooks in from outside, when `kiosk run` imports
+the app (not before: Kivy and its window load when the kiosk loads them): it wraps the
+app's ``build`` to watch the window's frames.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import sys
 import time
 
@@ -43,30 +46,47 @@ def watch_first_frames(app, pictures: bool = False) -> None:
     Window.bind(on_flip=flipped)
 
 
+class _WhenImported(importlib.abc.MetaPathFinder):
+    """Calls ``then(module)`` once the module ``name`` has been imported (run), then leaves."""
+
+    def __init__(self, name: str, then):
+        self.name, self.then = name, then
+
+    def find_spec(self, name, path, target=None):
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            self.then(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     pictures = "--pictures" in args
     args = [a for a in args if a != "--pictures"]
 
     from kiosk.cli import main as kiosk_main
-    from kiosk.ui import boot
 
-    configure = boot.configure_kivy
-
-    def configured(**options):
-        configure(**options)  # Kivy may be imported from here on
-        from kiosk.ui.app import KioskApp
-
-        build = KioskApp.build
+    def build_and_watch_in(module) -> None:
+        build = module.KioskApp.build
 
         def build_and_watch(app):
             root = build(app)
             watch_first_frames(app, pictures)
             return root
 
-        KioskApp.build = build_and_watch
+        module.KioskApp.build = build_and_watch
 
-    boot.configure_kivy = configured
+    # the hook goes in when ``kiosk run`` itself imports the app, not earlier: importing it
+    # here would load Kivy's window before the kiosk does what it does while it loads
+    sys.meta_path.insert(0, _WhenImported("kiosk.ui.app", build_and_watch_in))
     return kiosk_main(["run", *args])
 
 

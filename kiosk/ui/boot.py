@@ -146,6 +146,12 @@ def _run(stop, *, config_path, content, theme, windowed, size, status_file, metr
     # where nobody carries out the full-screen request (an X server with no window manager)
     size = window_size(fullscreen=fullscreen, configured=size or config.size)
     configure_kivy(fullscreen=fullscreen, size=size, rotation=config.rotation)
+    background = getattr(theme_obj, "background", None)
+    if background and size:  # decoded on the other core while Kivy and the app load
+        from kiosk.ui.backdrop import decode_ahead
+
+        turned = config.rotation in (90, 270)
+        decode_ahead(background, (size[1], size[0]) if turned else size)
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(config, theme_obj, snapshot, windowed=windowed, loader=loader)
