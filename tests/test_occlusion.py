@@ -174,7 +174,9 @@ def test_a_png_without_transparent_pixels_is_decoded_as_a_photo(tmp_path):
 
 def window_pixels_over(colour) -> bytes:
     """The window's next frame drawn over buffers filled with ``colour`` first: what the
-    frame leaves unpainted keeps that colour."""
+    frame leaves unpainted keeps that colour. (The offscreen driver's surface keeps its first
+    size, 800x600, whatever size the window is given: outside it nothing is drawn or kept,
+    and the pixels read there are no colour a frame was drawn over.)"""
     from kivy.graphics.opengl import (
         GL_COLOR_BUFFER_BIT,
         GL_RGB,
