@@ -149,11 +149,8 @@ class KioskApp(App):
         # "too much iteration".
         Clock.max_iteration = LAYOUT_ROUNDS
 
-        from kiosk.ui.backdrop import decode_ahead, plain_fills_unsmoothed
+        from kiosk.ui.backdrop import plain_fills_unsmoothed
 
-        background = getattr(self.theme, "background", None)
-        if background:  # decoded on another core while the rest is built
-            decode_ahead(background, Window.size)
         plain_fills_unsmoothed()
         style.register_fonts(self.theme)
         textmeasure.install()  # long pages of Chinese text lay out without re-measuring

@@ -36,6 +36,11 @@ def inward(rect: Rect) -> tuple[int, int, int, int]:
         math.floor(top + 1e-6)
 
 
+def whole(widget) -> tuple:
+    """``widget`` hides all of its box: the pair ``opaque_parts()`` lists."""
+    return (widget, [(widget.x, widget.y, widget.right, widget.top)])
+
+
 def card_areas(pos, size, radius: float) -> list[Rect]:
     """The opaque parts of a card with rounded corners: all of it but the corners' squares
     (a cross of two rectangles)."""

@@ -164,14 +164,14 @@ class KioskRoot(FloatLayout):
         from kivy.core.window import Window
         from kivy.uix.screenmanager import ShaderTransition
 
-        from kiosk.ui.occlusion import on_window
+        from kiosk.ui.occlusion import on_window, whole
 
         app = App.get_running_app()
         colors = app.colors if app is not None else {}
         parts = []
         bar = self.ids.get("bar")
         if bar is not None and (colors.get("surface") or (0, 0, 0, 0))[3] >= 1:
-            parts.append((bar, [(bar.x, bar.y, bar.right, bar.top)]))
+            parts.append(whole(bar))
         manager = self.ids.get("manager")
         screen = manager.current_screen if manager is not None else None
         # a shader transition draws the screens into buffers of their own, elsewhere

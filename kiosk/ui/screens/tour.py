@@ -173,16 +173,16 @@ class TourScreen(KioskScreen):
         theme's surface is opaque and the opaque parts of the step's own screen."""
         from kivy.app import App
 
+        from kiosk.ui.occlusion import whole
+
         app = App.get_running_app()
         if app is None:
             return []
         if self.blanked and app.colors["background"][3] >= 1:
-            blank = self.ids.blank
-            return [(blank, [(blank.x, blank.y, blank.right, blank.top)])]
+            return [whole(self.ids.blank)]
         parts = []
-        bar = self.ids.bar
         if app.colors["surface"][3] >= 1:
-            parts.append((bar, [(bar.x, bar.y, bar.right, bar.top)]))
+            parts.append(whole(self.ids.bar))
         if self.inner is not None and hasattr(self.inner, "opaque_parts"):
             parts.extend(self.inner.opaque_parts())
         return parts
